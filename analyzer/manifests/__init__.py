@@ -1,0 +1,138 @@
+"""Manifest parsing: the registry that picks a parser for a file, and the error boundary around it.
+
+Adding a format is one module here plus one line in ``_REGISTRY``. A parser is a pure function
+``parse(path, text, ctx) -> ManifestResult``; it raises ``ManifestError`` (or anything else) on input it
+cannot read, and ``parse_manifest`` turns that into a diagnostic naming the file, so the run goes on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from analyzer.errors import ManifestError
+from analyzer.model import Diagnostic, ManifestResult, Severity
+
+
+class ParseContext(Protocol):
+    """What a parser may ask of the tree besides its own text (e.g. ``-r other.txt`` includes)."""
+
+    def read_text(self, path: str) -> str | None:
+        """Text of another file, by path relative to the root; None if missing, binary or outside the root."""
+        ...
+
+
+Parser = Callable[[str, str, ParseContext], ManifestResult]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pattern: str
+    """fnmatch pattern on the base name, or on the path when it contains a slash."""
+    target: str
+    """module:function under analyzer.manifests."""
+
+
+_REGISTRY: tuple[_Entry, ...] = (
+    # Python
+    _Entry("requirements*.txt", "python:parse_requirements"),
+    _Entry("*requirements.txt", "python:parse_requirements"),
+    _Entry("requirements/*.txt", "python:parse_requirements"),
+    _Entry("pyproject.toml", "python:parse_pyproject"),
+    _Entry("setup.cfg", "python:parse_setup_cfg"),
+    _Entry("Pipfile", "python:parse_pipfile"),
+    _Entry("poetry.lock", "python:parse_poetry_lock"),
+    _Entry("uv.lock", "python:parse_uv_lock"),
+    # JavaScript / TypeScript
+    _Entry("package.json", "javascript:parse_package_json"),
+    _Entry("package-lock.json", "javascript:parse_package_lock"),
+    _Entry("npm-shrinkwrap.json", "javascript:parse_package_lock"),
+    _Entry("yarn.lock", "javascript:parse_yarn_lock"),
+    _Entry("pnpm-lock.yaml", "javascript:parse_pnpm_lock"),
+    # Go
+    _Entry("go.mod", "go:parse_go_mod"),
+    _Entry("go.work", "go:parse_go_work"),
+    # Rust
+    _Entry("Cargo.toml", "rust:parse_cargo_toml"),
+    _Entry("Cargo.lock", "rust:parse_cargo_lock"),
+    _Entry(".cargo/config.toml", "rust:parse_cargo_config"),
+    _Entry(".cargo/config", "rust:parse_cargo_config"),
+    # JVM
+    _Entry("pom.xml", "jvm:parse_pom"),
+    _Entry("build.gradle", "jvm:parse_gradle"),
+    _Entry("build.gradle.kts", "jvm:parse_gradle"),
+    # C / C++
+    _Entry("CMakeLists.txt", "cpp:parse_cmake"),
+    _Entry("conanfile.txt", "cpp:parse_conanfile"),
+    _Entry("vcpkg.json", "cpp:parse_vcpkg"),
+    _Entry("platformio.ini", "cpp:parse_platformio"),
+    # Ruby
+    _Entry("Gemfile", "ruby:parse_gemfile"),
+    _Entry("Gemfile.lock", "ruby:parse_gemfile_lock"),
+    # PHP
+    _Entry("composer.json", "php:parse_composer_json"),
+    _Entry("composer.lock", "php:parse_composer_lock"),
+    # .NET
+    _Entry("*.csproj", "dotnet:parse_project"),
+    _Entry("*.fsproj", "dotnet:parse_project"),
+    _Entry("*.vbproj", "dotnet:parse_project"),
+    _Entry("packages.config", "dotnet:parse_packages_config"),
+    # Containers
+    _Entry("Dockerfile", "containers:parse_dockerfile"),
+    _Entry("Dockerfile.*", "containers:parse_dockerfile"),
+    _Entry("*.Dockerfile", "containers:parse_dockerfile"),
+    _Entry("*.dockerfile", "containers:parse_dockerfile"),
+    _Entry("Containerfile", "containers:parse_dockerfile"),
+    _Entry("docker-compose*.yml", "containers:parse_compose"),
+    _Entry("docker-compose*.yaml", "containers:parse_compose"),
+    _Entry("compose*.yml", "containers:parse_compose"),
+    _Entry("compose*.yaml", "containers:parse_compose"),
+)
+
+
+def _matches(entry: _Entry, path: str) -> bool:
+    if "/" in entry.pattern:
+        return path == entry.pattern or path.endswith("/" + entry.pattern) or fnmatch.fnmatchcase(
+            path, "*/" + entry.pattern
+        ) or fnmatch.fnmatchcase(path, entry.pattern)
+    return fnmatch.fnmatchcase(posixpath.basename(path), entry.pattern)
+
+
+def parser_for(path: str) -> Parser | None:
+    """The parser for a repo-relative path, or None when the file is not a known manifest."""
+    for entry in _REGISTRY:
+        if _matches(entry, path):
+            module_name, func_name = entry.target.split(":")
+            module = importlib.import_module(f"{__name__}.{module_name}")
+            parser: Parser = getattr(module, func_name)
+            return parser
+    return None
+
+
+def is_manifest(path: str) -> bool:
+    """Whether a parser exists for this path."""
+    return any(_matches(entry, path) for entry in _REGISTRY)
+
+
+def parse_manifest(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Parse one manifest; any failure becomes a diagnostic naming the file and the problem."""
+    parser = parser_for(path)
+    if parser is None:
+        return ManifestResult()
+    try:
+        return parser(path, text, ctx)
+    except ManifestError as exc:
+        message = str(exc)
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
+        message = f"{type(exc).__name__}: {exc}"
+    diagnostic = Diagnostic(
+        path=path,
+        message=f"could not parse {posixpath.basename(path)}: {message}; its dependencies are not counted",
+        severity=Severity.ERROR,
+        stage="manifests",
+    )
+    return ManifestResult(diagnostics=(diagnostic,))
