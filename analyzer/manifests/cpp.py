@@ -304,7 +304,7 @@ def parse_vcpkg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             name, host, version = entry["name"], entry.get("host") is True, str(entry.get("version>=", ""))
         else:
             raise ManifestError(f"dependency entry {entry!r:.60} has no name")
-        found = text.find(json.dumps(name), cursor)
+        found = text.find(json.dumps(name, ensure_ascii=False), cursor)
         line = text.count("\n", 0, found) + 1 if found >= 0 else 0
         cursor = found + 1 if found >= 0 else cursor
         deps.append(Dependency("vcpkg", name, version, Scope.BUILD if host else Scope.RUNTIME, True, path, line))

@@ -1,0 +1,88 @@
+"""PHP manifests: Composer's ``composer.json`` and ``composer.lock``.
+
+Platform requirements (``php``, ``ext-*``, ``lib-*``, ``composer-*-api``) name the interpreter and its
+extensions, not packages, so they are left out. JSON keeps no line numbers; each package's line is found
+again in the text by searching for its quoted name after the section that declares it, moving forward so
+repeated names land on the right occurrence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from analyzer.errors import ManifestError
+from analyzer.manifests import ParseContext
+from analyzer.model import Dependency, ManifestResult, Scope
+
+_PLATFORM = re.compile(r"^(?:php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|composer|composer-(?:plugin|runtime)-api|(?:ext|lib)-.+)$",
+                       re.IGNORECASE)
+
+
+def _load(text: str) -> dict[str, object]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise ManifestError("JSON nested too deeply") from exc
+    if not isinstance(data, dict):
+        raise ManifestError("top level is not a JSON object")
+    return data
+
+
+class _Cursor:
+    """Forward search for quoted keys or values, turning offsets into 1-based lines."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._position = 0
+
+    def seek(self, needle: str) -> None:
+        found = self._text.find(needle, self._position)
+        if found >= 0:
+            self._position = found
+
+    def line_of(self, pattern: str) -> int:
+        match = re.compile(pattern).search(self._text, self._position)
+        if match is None:
+            return 0
+        self._position = match.end()
+        return self._text.count("\n", 0, match.start()) + 1
+
+
+def parse_composer_json(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Packages of ``require`` (runtime) and ``require-dev`` (dev), platform packages left out."""
+    data = _load(text)
+    deps: list[Dependency] = []
+    for section, scope in (("require", Scope.RUNTIME), ("require-dev", Scope.DEV)):
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            raise ManifestError(f"'{section}' is not an object of package constraints")
+        cursor = _Cursor(text)
+        cursor.seek(f'"{section}"')
+        for name, constraint in table.items():
+            line = cursor.line_of(re.escape(json.dumps(name, ensure_ascii=False)) + r"\s*:")
+            if _PLATFORM.match(name):
+                continue
+            deps.append(Dependency("composer", name, str(constraint), scope, True, path, line))
+    return ManifestResult(dependencies=tuple(deps))
+
+
+def parse_composer_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Locked packages: ``packages`` are runtime, ``packages-dev`` dev; all transitive (direct=False)."""
+    data = _load(text)
+    deps: list[Dependency] = []
+    for section, scope in (("packages", Scope.RUNTIME), ("packages-dev", Scope.DEV)):
+        entries = data.get(section) or []
+        if not isinstance(entries, list):
+            raise ManifestError(f"'{section}' is not a list of packages")
+        cursor = _Cursor(text)
+        cursor.seek(f'"{section}"')
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                raise ManifestError(f"an entry of '{section}' has no package name")
+            name = entry["name"]
+            line = cursor.line_of(r'"name"\s*:\s*' + re.escape(json.dumps(name, ensure_ascii=False)))
+            deps.append(Dependency("composer", name, str(entry.get("version", "")), scope, False, path, line))
+    return ManifestResult(dependencies=tuple(deps))

@@ -1,0 +1,128 @@
+"""Ruby manifests: Bundler's ``Gemfile`` and ``Gemfile.lock``.
+
+A Gemfile is Ruby code; it is read line by line, never evaluated. ``gem`` lines give the direct
+dependencies; ``group ... do`` blocks and ``group:`` options give their scope, so the reader keeps a
+stack of open blocks (``do``/``if``/``unless``/... closed by ``end``), and an ``end`` with nothing open
+is reported as malformed. The lockfile lists every resolved gem under ``specs:``; its ``DEPENDENCIES``
+section tells which of them the Gemfile asked for directly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.errors import ManifestError
+from analyzer.manifests import ParseContext
+from analyzer.model import Dependency, ManifestResult, Scope
+
+_GEM = re.compile(r"""^\s*gem\s*\(?\s*(["'])([^"'\s]+)\1(.*)$""")
+_STRING = re.compile(r"""(["'])([^"']*)\1""")
+_GROUP_OPTION = re.compile(r"""(?::groups?\s*=>|\bgroups?:)\s*(\[[^\]]*\]|:\w+|["'][^"']*["'])""")
+_GROUP_BLOCK = re.compile(r"^\s*group\s*\(?\s*(.*?)\)?\s+do\s*(?:\|[^|]*\|)?\s*$")
+_SYMBOL = re.compile(r"""[:"']([A-Za-z_]\w*)""")
+_DO_BLOCK = re.compile(r"\bdo\s*(?:\|[^|]*\|)?\s*$")
+_KEYWORD_BLOCK = re.compile(r"^\s*(?:if|unless|case|begin|while|until|def|class|module)\b")
+_END = re.compile(r"^\s*end\b")
+_TEST_GROUPS = frozenset({"test", "tests", "ci", "spec"})
+_RUNTIME_GROUPS = frozenset({"default", "production", "staging"})
+
+
+def _strip_comment(line: str) -> str:
+    """The line without a trailing ``#`` comment, ignoring ``#`` inside quotes (and ``#{}`` interpolation)."""
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[:index]
+    return line
+
+
+def _scope_of(groups: set[str]) -> Scope:
+    if not groups or groups <= _RUNTIME_GROUPS:
+        return Scope.RUNTIME
+    if groups <= _TEST_GROUPS:
+        return Scope.TEST
+    return Scope.DEV
+
+
+def _gem(match: re.Match[str], groups: set[str], path: str, line: int) -> Dependency:
+    rest = match.group(3)
+    option = _GROUP_OPTION.search(rest)
+    own = set(_SYMBOL.findall(option.group(1))) if option else set()
+    # Version requirements are the string arguments before the first ``key:`` / ``:key =>`` option.
+    head = re.split(r"\w+:\s|:\w+\s*=>", rest, maxsplit=1)[0]
+    versions = [v for _, v in _STRING.findall(head)]
+    return Dependency("gem", match.group(2), ", ".join(versions), _scope_of(groups | own), True, path, line)
+
+
+def parse_gemfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Gems declared in a Gemfile, with their scope from ``group`` blocks and options."""
+    deps: list[Dependency] = []
+    blocks: list[tuple[int, set[str]]] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        code = _strip_comment(raw).rstrip()
+        if not code.strip():
+            continue
+        if _END.match(code):
+            if not blocks:
+                raise ManifestError(f"line {number}: 'end' without an open block")
+            blocks.pop()
+            continue
+        groups = set().union(*(g for _, g in blocks)) if blocks else set()
+        gem = _GEM.match(code)
+        if gem:
+            deps.append(_gem(gem, groups, path, number))
+        group = _GROUP_BLOCK.match(code)
+        if group:
+            blocks.append((number, set(_SYMBOL.findall(group.group(1)))))
+        elif _DO_BLOCK.search(code) or (_KEYWORD_BLOCK.match(code) and not re.search(r"\bend\s*$", code)):
+            blocks.append((number, set()))
+    if blocks:
+        raise ManifestError(f"block opened at line {blocks[-1][0]} is never closed with 'end'")
+    return ManifestResult(dependencies=tuple(deps))
+
+
+_SPEC = re.compile(r"^ {4}([A-Za-z0-9_.-]+) \(([^)]+)\)$")
+_DIRECT = re.compile(r"^ {2}([A-Za-z0-9_.-]+)!?(?: \(.*\))?$")
+_SOURCE_SECTIONS = frozenset({"GEM", "GIT", "PATH", "PLUGIN SOURCE"})
+
+
+def parse_gemfile_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Resolved gems of a Gemfile.lock; those listed under DEPENDENCIES are direct."""
+    specs: list[tuple[str, str, int]] = []
+    direct: set[str] = set()
+    section = ""
+    sections: set[str] = set()
+    in_specs = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip()
+        if line.startswith(("<<<<<<<", "=======", ">>>>>>>")):
+            raise ManifestError(f"line {number}: unresolved merge conflict marker")
+        if not line:
+            continue
+        if not line.startswith(" "):
+            section, in_specs = line, False
+            sections.add(line)
+            continue
+        if section in _SOURCE_SECTIONS:
+            if not line.startswith("    "):
+                in_specs = line == "  specs:"
+            elif in_specs and not line.startswith("      "):
+                spec = _SPEC.match(line)
+                if spec is None:
+                    raise ManifestError(f"line {number}: {line.strip()!r} is not a 'name (version)' spec")
+                specs.append((spec.group(1), spec.group(2), number))
+        elif section == "DEPENDENCIES":
+            entry = _DIRECT.match(line)
+            if entry is None:
+                raise ManifestError(f"line {number}: {line.strip()!r} is not a dependency name")
+            direct.add(entry.group(1))
+    if text.strip() and not sections & {"GEM", "DEPENDENCIES"}:
+        raise ManifestError("no GEM or DEPENDENCIES section: not a Gemfile.lock")
+    deps = tuple(Dependency("gem", name, version, Scope.RUNTIME, name in direct, path, line)
+                 for name, version, line in specs)
+    return ManifestResult(dependencies=deps)
