@@ -1,0 +1,112 @@
+""".NET manifests: SDK-style project files (*.csproj, *.fsproj, *.vbproj) and ``packages.config``.
+
+Both are XML read through defusedxml with DTDs refused, so entity bombs and external entities become a
+``ManifestError``. Tags are compared without their namespace (old project files carry the MSBuild 2003
+namespace). ElementTree has no line numbers: the n-th ``<PackageReference`` opening tag of the
+comment-free text is the n-th PackageReference element, which gives each dependency its line.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import defusedxml
+import defusedxml.ElementTree as DET
+
+from analyzer.errors import ManifestError
+from analyzer.manifests import ParseContext
+from analyzer.model import Dependency, ManifestResult, Scope
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _load_xml(text: str) -> ET.Element:
+    try:
+        root: ET.Element = DET.fromstring(text, forbid_dtd=True)
+    except defusedxml.DefusedXmlException as exc:
+        raise ManifestError(f"refused unsafe XML ({type(exc).__name__}): DTDs and entities are not allowed") from exc
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else 0
+        raise ManifestError(f"malformed XML at line {line}: {exc}") from exc
+    return root
+
+
+def _tag_lines(text: str, name: str) -> list[int]:
+    """Line of every ``<name`` opening tag, comments excluded (blanked, so lines stay true)."""
+    clean = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    pattern = re.compile(r"<(?:[\w.-]{1,64}:)?" + re.escape(name) + r"(?=[\s/>])")
+    return [clean.count("\n", 0, m.start()) + 1 for m in pattern.finditer(clean)]
+
+
+def _value(elem: ET.Element, name: str) -> str:
+    """An MSBuild item's metadata: as attribute or as child element (either spelling is legal)."""
+    if name in elem.attrib:
+        return elem.attrib[name].strip()
+    for child in elem:
+        if _local(child.tag) == name:
+            return (child.text or "").strip()
+    return ""
+
+
+def _sdk_deps(root: ET.Element, path: str, text: str) -> list[Dependency]:
+    """The project SDKs: ``<Project Sdk="...">``, ``<Sdk Name=...>`` and ``<Import Sdk=...>``."""
+    found: list[tuple[str, int]] = []
+    project_line = (_tag_lines(text, "Project") or [0])[0]
+    found += [(s, project_line) for s in root.attrib.get("Sdk", "").split(";")]
+    sdk_lines = iter(_tag_lines(text, "Sdk"))
+    import_lines = iter(_tag_lines(text, "Import"))
+    for elem in root.iter():
+        if _local(elem.tag) == "Sdk":
+            found.append((elem.attrib.get("Name", ""), next(sdk_lines, 0)))
+        elif _local(elem.tag) == "Import":
+            found.append((elem.attrib.get("Sdk", ""), next(import_lines, 0)))
+    deps: list[Dependency] = []
+    for spec, line in found:
+        name, _, version = spec.strip().partition("/")
+        if name and not any(d.name == f"sdk:{name}" for d in deps):
+            deps.append(Dependency("nuget", f"sdk:{name}", version, Scope.BUILD, True, path, line))
+    return deps
+
+
+def parse_project(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """PackageReference items and the SDK of an MSBuild project file; ProjectReference is skipped."""
+    root = _load_xml(text)
+    if _local(root.tag) != "Project":
+        raise ManifestError(f"root element is <{_local(root.tag)}>, not <Project>")
+    deps = _sdk_deps(root, path, text)
+    refs = [e for e in root.iter() if _local(e.tag) == "PackageReference"]
+    lines = _tag_lines(text, "PackageReference")
+    if len(lines) != len(refs):
+        lines = [0] * len(refs)
+    for elem, line in zip(refs, lines, strict=True):
+        names = _value(elem, "Include") or _value(elem, "Update")
+        version = _value(elem, "Version") or _value(elem, "VersionOverride")
+        private = _value(elem, "PrivateAssets").lower() == "all"
+        for name in filter(None, (n.strip() for n in names.split(";"))):
+            deps.append(Dependency("nuget", name, version, Scope.DEV if private else Scope.RUNTIME, True, path, line))
+    return ManifestResult(dependencies=tuple(deps))
+
+
+def parse_packages_config(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """``<package id version developmentDependency>`` entries of a legacy packages.config."""
+    root = _load_xml(text)
+    if _local(root.tag) != "packages":
+        raise ManifestError(f"root element is <{_local(root.tag)}>, not <packages>")
+    packages = [e for e in root if _local(e.tag) == "package"]
+    lines = _tag_lines(text, "package")
+    if len(lines) != len(packages):
+        lines = [0] * len(packages)
+    deps: list[Dependency] = []
+    for elem, line in zip(packages, lines, strict=True):
+        name = elem.attrib.get("id", "").strip()
+        if not name:
+            raise ManifestError(f"line {line}: <package> without an id attribute")
+        dev = elem.attrib.get("developmentDependency", "").strip().lower() == "true"
+        deps.append(Dependency("nuget", name, elem.attrib.get("version", "").strip(),
+                               Scope.DEV if dev else Scope.RUNTIME, True, path, line))
+    return ManifestResult(dependencies=tuple(deps))
