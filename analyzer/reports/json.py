@@ -1,0 +1,158 @@
+"""The JSON report: the versioned machine contract of DESIGN §6, described by ``schema/report.schema.json``.
+
+``to_dict`` maps a Report onto plain JSON values, keeping the contract's field names (fields may be added
+in later schema versions, never renamed), enums as their values and floats rounded to three decimals so
+the output is stable across platforms; ``render`` serializes it. Neither reads anything but the Report.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from analyzer.model import (
+    ComponentVerdict,
+    CriterionScore,
+    Diagnostic,
+    EvidenceItem,
+    Finding,
+    LanguageShare,
+    Marker,
+    Report,
+    Verdict,
+)
+
+JsonDict = dict[str, Any]
+
+
+def _num(value: float) -> float:
+    """Round to three decimals; adding 0.0 turns a rounded -0.0 into 0.0 so tiny negatives don't print "-0.0"."""
+    return round(value, 3) + 0.0
+
+
+def _verdict(verdict: Verdict) -> JsonDict:
+    return {
+        "language": verdict.language.value,
+        "confidence": _num(verdict.confidence),
+        "summary": verdict.summary,
+        "runner_up": verdict.runner_up.value if verdict.runner_up is not None else None,
+        "lean": _num(verdict.lean),
+        "reasons": list(verdict.reasons),
+        "split": [{"component": path, "language": language.value} for path, language in verdict.split],
+        "interop": verdict.interop,
+    }
+
+
+def _evidence(item: EvidenceItem) -> JsonDict:
+    return {
+        "rule": item.rule,
+        "category": item.category,
+        "marker": item.marker,
+        "leans": item.leans.value,
+        "weight": _num(item.weight),
+        "message": item.message,
+        "path": item.path,
+        "line": item.line,
+        "component": item.component,
+    }
+
+
+def _criterion(score: CriterionScore) -> JsonDict:
+    return {
+        "id": score.id,
+        "name": score.name,
+        "lean": _num(score.lean),
+        "weight": _num(score.weight),
+        "mass": _num(score.mass),
+        "evidence": [_evidence(item) for item in score.evidence],
+    }
+
+
+def _marker(marker: Marker) -> JsonDict:
+    return {
+        "category": marker.category,
+        "name": marker.name,
+        "rules": list(marker.rules),
+        "count": marker.count,
+        "evidence": [{"path": loc.path, "line": loc.line} for loc in marker.evidence],
+    }
+
+
+def _language(share: LanguageShare) -> JsonDict:
+    return {"language": share.language, "files": share.files, "bytes": share.bytes, "share": _num(share.share)}
+
+
+def _component(component: ComponentVerdict) -> JsonDict:
+    return {
+        "path": component.path,
+        "verdict": component.verdict.value,
+        "confidence": _num(component.confidence),
+        "lean": _num(component.lean),
+        "mass": _num(component.mass),
+        "manifests": list(component.manifests),
+        "ecosystems": list(component.ecosystems),
+        "languages": [_language(share) for share in component.languages],
+        "markers": list(component.markers),
+        "files": component.files,
+        "workspace": component.workspace,
+    }
+
+
+def _finding(finding: Finding) -> JsonDict:
+    return {
+        "rule": finding.rule,
+        "category": finding.category,
+        "marker": finding.marker,
+        "message": finding.message,
+        "path": finding.path,
+        "line": finding.line,
+        "component": finding.component,
+        "snippet": finding.snippet,
+        "excluded": finding.excluded,
+    }
+
+
+def _diagnostic(diagnostic: Diagnostic) -> JsonDict:
+    return {
+        "path": diagnostic.path,
+        "message": diagnostic.message,
+        "severity": diagnostic.severity.value,
+        "stage": diagnostic.stage,
+    }
+
+
+def to_dict(report: Report) -> JsonDict:
+    """The report as JSON-ready values, in the contract's field order."""
+    stats = report.stats
+    return {
+        "schema_version": report.schema_version,
+        "tool": {"name": report.tool_name, "version": report.tool_version},
+        "target": {"path": report.target.path, "revision": report.target.revision},
+        "verdict": _verdict(report.verdict),
+        "criteria": [_criterion(score) for score in report.criteria],
+        "markers": [_marker(marker) for marker in report.markers],
+        "excluded_markers": [_marker(marker) for marker in report.excluded],
+        "components": [_component(component) for component in report.components],
+        "findings": [_finding(finding) for finding in report.findings],
+        "diagnostics": [_diagnostic(diagnostic) for diagnostic in report.diagnostics],
+        "languages": [_language(share) for share in report.languages],
+        "stats": {
+            "files": stats.files,
+            "counted_files": stats.counted_files,
+            "bytes_read": stats.bytes_read,
+            "seconds": _num(stats.seconds),
+            "rules": stats.rules,
+        },
+    }
+
+
+def render(report: Report) -> str:
+    """The JSON document, indented, UTF-8 text kept as is, ending with a newline.
+
+    Raises ValueError if a number in the report is NaN or infinite: emitting the non-standard ``NaN``
+    token would break every consumer, so a scoring bug must surface here instead.
+    """
+    document = to_dict(report)
+    text = json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False)
+    return text + "\n"
+

@@ -1,0 +1,209 @@
+"""Hand-built Report records shared by the renderer tests.
+
+``both_report()`` is a realistic polyglot repository: a Go API service beside a Rust codec with a C
+legacy core, six scored criteria, markers, findings (some excluded) and diagnostics. Criterion leans are
+computed from their evidence with the scoring model's prior so every number is consistent.
+``undecided_report()`` is a documentation-only repository with no evidence at all.
+"""
+
+from __future__ import annotations
+
+from analyzer.model import (
+    ComponentVerdict,
+    CriterionScore,
+    Diagnostic,
+    EvidenceItem,
+    Finding,
+    LanguageShare,
+    Lean,
+    Location,
+    Marker,
+    Report,
+    Severity,
+    Stats,
+    Target,
+    Verdict,
+    VerdictLanguage,
+)
+
+CRITERIA: tuple[tuple[str, str, float], ...] = (
+    ("performance", "Performance and latency", 1.0),
+    ("memory-safety", "Memory safety and security", 1.0),
+    ("concurrency", "Concurrency", 0.8),
+    ("developer-experience", "Developer experience", 0.8),
+    ("ecosystem", "Ecosystem and use cases", 1.0),
+    ("interop", "Interoperability", 0.6),
+)
+
+API = "services/api"
+CODEC = "native/codec"
+
+# (rule, category, marker, message, path, line, component, [(criterion, leans, weight), ...])
+_FACTS: tuple[tuple[str, str, str, str, str, int, str, tuple[tuple[str, Lean, float], ...]], ...] = (
+    ("WEB010", "http-server", "gin", "Serves HTTP with Gin.", f"{API}/go.mod", 5, API,
+     (("ecosystem", Lean.GO, 1.0), ("developer-experience", Lean.GO, 0.3))),
+    ("RPC003", "grpc", "grpc-go", "Exposes gRPC services with grpc-go.", f"{API}/go.mod", 6, API,
+     (("ecosystem", Lean.GO, 0.6), ("interop", Lean.GO, 0.3))),
+    ("K8S002", "k8s", "client-go", "Talks to the Kubernetes API with client-go.", f"{API}/go.mod", 7, API,
+     (("ecosystem", Lean.GO, 1.0),)),
+    ("GOR001", "concurrency:goroutines", "goroutines", "Starts goroutines.",
+     f"{API}/internal/worker/pool.go", 42, API, (("concurrency", Lean.GO, 1.0),)),
+    ("CTR001", "container", "dockerfile", "Builds a container image.", f"{API}/Dockerfile", 1, API,
+     (("ecosystem", Lean.GO, 0.5),)),
+    ("EXG001", "existing-go", "go-module", "Already a Go module.", f"{API}/go.mod", 1, API,
+     (("developer-experience", Lean.GO, 1.5), ("ecosystem", Lean.GO, 0.5))),
+    ("EXR001", "existing-rust", "cargo-crate", "Already a Rust crate.", f"{CODEC}/Cargo.toml", 1, CODEC,
+     (("developer-experience", Lean.RUST, 1.5), ("ecosystem", Lean.RUST, 0.5))),
+    ("FFI004", "ffi", "cdylib", 'Builds a C ABI library ([lib] crate-type = ["cdylib"]).',
+     f"{CODEC}/Cargo.toml", 9, CODEC, (("interop", Lean.RUST, 1.0),)),
+    ("LCK002", "concurrency:lock-free", "atomics", "Uses atomics with explicit memory orderings.",
+     f"{CODEC}/src/ring.rs", 17, CODEC, (("concurrency", Lean.RUST, 1.0), ("performance", Lean.RUST, 0.5))),
+    ("MEM001", "unsafe-memory", "malloc-free", "Manages memory by hand with malloc/free.",
+     f"{CODEC}/legacy/lz.c", 88, CODEC, (("memory-safety", Lean.RUST, 1.2), ("performance", Lean.RUST, 0.3))),
+    ("LAT003", "low-latency", "hdrhistogram", "Records latency histograms (hdrhistogram).",
+     f"{CODEC}/src/stats.rs", 30, CODEC, (("performance", Lean.RUST, 1.5), ("ecosystem", Lean.RUST, 0.3))),
+)
+
+_PRIOR = 1.0
+
+
+def _evidence() -> list[EvidenceItem]:
+    return [
+        EvidenceItem(criterion, leans, weight, rule, category, marker, message, path, line, component)
+        for rule, category, marker, message, path, line, component, mapping in _FACTS
+        for criterion, leans, weight in mapping
+    ]
+
+
+def _criteria(evidence: list[EvidenceItem]) -> tuple[CriterionScore, ...]:
+    scores = []
+    for cid, name, weight in CRITERIA:
+        items = tuple(e for e in evidence if e.criterion == cid)
+        mass = sum(e.weight for e in items)
+        signed = sum(e.leans.sign * e.weight for e in items)
+        scores.append(CriterionScore(cid, name, weight, signed / (mass + _PRIOR), mass, items))
+    return tuple(scores)
+
+
+def _markers() -> tuple[Marker, ...]:
+    # Goroutines are seen many times; the marker's evidence is capped at three places.
+    counts = {"goroutines": 14, "atomics": 6, "malloc-free": 9}
+    extra = {
+        "goroutines": (Location(f"{API}/internal/stream/fanout.go", 63), Location(f"{API}/cmd/api/main.go", 88)),
+        "malloc-free": (Location(f"{CODEC}/legacy/huff.c", 120),),
+    }
+    return tuple(
+        Marker(category, marker, (rule,), (Location(path, line), *extra.get(marker, ())), counts.get(marker, 1))
+        for rule, category, marker, _message, path, line, _component, _mapping in _FACTS
+    )
+
+
+def _excluded() -> tuple[Marker, ...]:
+    return (
+        Marker("http-server", "express", ("WEB020",), (Location("web/vendor/express/package.json", 1),), 5),
+        Marker("crypto", "openssl", ("CRY004",), (Location(f"{CODEC}/testdata/openssl_stub.c", 3),), 7),
+    )
+
+
+def _findings() -> tuple[Finding, ...]:
+    counted = [
+        Finding(rule, category, message, path, line, marker, component, snippet=marker)
+        for rule, category, marker, message, path, line, component, _mapping in _FACTS
+    ]
+    vendored = [
+        Finding("WEB020", "http-server", "Serves HTTP with Express.", f"web/vendor/express/lib/{n}.js", 1,
+                "express", ".", snippet="require('express')", excluded="vendored")
+        for n in ("application", "router", "request", "response", "view")
+    ]
+    fixtures = [
+        Finding("CRY004", "crypto", "Uses OpenSSL.", f"{CODEC}/testdata/openssl_stub{n}.c", 3, "openssl", CODEC,
+                snippet="#include <openssl/evp.h>", excluded="fixture")
+        for n in range(7)
+    ]
+    return tuple(counted + vendored + fixtures)
+
+
+def _components() -> tuple[ComponentVerdict, ...]:
+    return (
+        ComponentVerdict(
+            CODEC, VerdictLanguage.RUST, 0.784, 0.5812, 7.3, (f"{CODEC}/Cargo.toml",), ("cargo",),
+            (LanguageShare("Rust", 31, 148_220, 0.8612), LanguageShare("C", 4, 23_890, 0.1388)),
+            ("low-latency", "unsafe-memory", "concurrency:lock-free", "ffi", "existing-rust"), 41,
+        ),
+        ComponentVerdict(
+            API, VerdictLanguage.GO, 0.8125, -0.7033, 7.2, (f"{API}/go.mod", f"{API}/go.sum"), ("docker", "go"),
+            (LanguageShare("Go", 96, 402_113, 0.9791), LanguageShare("Shell", 3, 8_571, 0.0209)),
+            ("http-server", "grpc", "k8s", "concurrency:goroutines", "container", "existing-go"), 131,
+        ),
+    )
+
+
+def both_report() -> Report:
+    """A `both` verdict over two components, with six criteria, markers, findings and diagnostics."""
+    evidence = _evidence()
+    return Report(
+        tool_name="rustgo-analyzer",
+        tool_version="0.1.0",
+        target=Target("acme-platform", "3f9c2e1a7b5d4c3e2f1a0b9c8d7e6f5a4b3c2d1e"),
+        verdict=Verdict(
+            language=VerdictLanguage.BOTH,
+            confidence=0.7149,
+            summary="Go for the API service, Rust for the native codec: the components pull in opposite directions.",
+            runner_up=VerdictLanguage.GO,
+            lean=0.0421,
+            reasons=(
+                "services/api serves HTTP and gRPC on Kubernetes, where Go is at home",
+                "native/codec manages memory by hand in C and tracks tail latency, Rust's strongest case",
+                "native/codec already builds a C ABI library, so the service can call it over FFI",
+                "both teams already write their language (go.mod, Cargo.toml)",
+            ),
+            split=((CODEC, VerdictLanguage.RUST), (API, VerdictLanguage.GO)),
+            interop="ffi",
+        ),
+        criteria=_criteria(evidence),
+        markers=_markers(),
+        components=_components(),
+        findings=_findings(),
+        diagnostics=(
+            Diagnostic("web/package.json", "invalid JSON at line 12, column 5 (expected ',' or '}'); its dependencies "
+                       "are ignored", Severity.WARNING, "manifests"),
+            Diagnostic("docs/assets/shared", "symlink points outside the repository; not followed", Severity.INFO,
+                       "inventory"),
+            Diagnostic("", "no git history (shallow clone?); developer experience uses files only", Severity.INFO,
+                       "git"),
+        ),
+        languages=(
+            LanguageShare("Go", 96, 402_113, 0.6843),
+            LanguageShare("Rust", 31, 148_220, 0.2522),
+            LanguageShare("C", 4, 23_890, 0.0407),
+            LanguageShare("Shell", 3, 8_571, 0.0146),
+            LanguageShare("Python", 2, 4_855, 0.0082),
+        ),
+        stats=Stats(files=312, counted_files=198, bytes_read=2_483_117, seconds=0.41873, rules=164),
+        excluded=_excluded(),
+    )
+
+
+def undecided_report() -> Report:
+    """A documentation-only repository: no evidence, an `undecided` verdict said plainly."""
+    return Report(
+        tool_name="rustgo-analyzer",
+        tool_version="0.1.0",
+        target=Target("handbook", None),
+        verdict=Verdict(
+            language=VerdictLanguage.UNDECIDED,
+            confidence=0.0,
+            summary="Too little evidence to decide: the repository holds only documentation.",
+            runner_up=None,
+            lean=0.0,
+        ),
+        criteria=tuple(CriterionScore(cid, name, weight, 0.0, 0.0, ()) for cid, name, weight in CRITERIA),
+        markers=(),
+        components=(
+            ComponentVerdict(".", VerdictLanguage.UNDECIDED, 0.0, 0.0, 0.0, (), (), (), (), 3),
+        ),
+        findings=(),
+        diagnostics=(),
+        languages=(),
+        stats=Stats(files=3, counted_files=0, bytes_read=9_120, seconds=0.012, rules=164),
+    )
