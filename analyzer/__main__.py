@@ -1,0 +1,8 @@
+"""`python -m analyzer` runs the same command line as the `analyze` console script."""
+
+from __future__ import annotations
+
+from analyzer.cli import entry
+
+if __name__ == "__main__":
+    entry()

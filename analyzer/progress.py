@@ -1,0 +1,51 @@
+"""A progress bar on stderr for long scans, shown only once a scan has taken about a second.
+
+It implements the engine's ``Observer`` hooks, so the core never imports rich. Nothing is drawn when stderr
+is not a terminal, so machine output and CI logs stay clean.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+DELAY = 1.0
+"""Seconds of work before the bar appears."""
+
+
+class DelayedProgress:
+    """Observer that draws a rich progress bar after ``DELAY`` seconds."""
+
+    def __init__(self, console: Console, clock: Callable[[], float] = time.monotonic) -> None:
+        self._console = console
+        self._clock = clock
+        self._started = 0.0
+        self._total = 0
+        self._done = 0
+        self._progress: Progress | None = None
+        self._task: int | None = None
+
+    def start(self, total: int) -> None:
+        self._started = self._clock()
+        self._total = total
+        self._done = 0
+
+    def advance(self, count: int) -> None:
+        self._done += count
+        if self._progress is None and self._clock() - self._started >= DELAY and self._console.is_terminal:
+            self._progress = Progress(
+                TextColumn("matching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=self._console, transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("files", total=self._total)
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, completed=self._done)
+
+    def finish(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
