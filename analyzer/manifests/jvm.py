@@ -179,7 +179,7 @@ _GRADLE_SCOPES = {
 _VARIANT_SUFFIX = re.compile(r"^([a-z][A-Za-z0-9]{0,60}?)(Implementation|Api|CompileOnly|RuntimeOnly|AnnotationProcessor)$")
 _DECLARATION = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]{0,80})\s*(?:\(\s*|\s+)(.*)$")
 _WRAPPER = re.compile(r"^(?:platform|enforcedPlatform|testFixtures)\s*\(\s*")
-_QUOTED = re.compile(r"""^["']([^"'$\s]+)["']""")
+_QUOTED = re.compile(r"""^["']([^"'\s]+)["']""")
 _CATALOG = re.compile(r"^(libs(?:\.[A-Za-z0-9_-]{1,80}){1,6})\b")
 _KOTLIN_MODULE = re.compile(r"""^kotlin\s*\(\s*["']([\w.-]+)["']""")
 _NAMED_ARG = re.compile(r"""\b(group|name|version)\s*[:=]\s*["']([^"']*)["']""")
@@ -208,8 +208,8 @@ def _notation(rest: str) -> tuple[str, str] | None:
     quoted = _QUOTED.match(rest)
     if quoted:
         parts = quoted.group(1).split("@", 1)[0].split(":")
-        if len(parts) < 2:
-            return None
+        if len(parts) < 2 or "/" in parts[0] + parts[1]:
+            return None  # not group:artifact coordinates (a URL, a file path)
         return f"{parts[0]}:{parts[1]}", parts[2] if len(parts) > 2 else ""
     kotlin = _KOTLIN_MODULE.match(rest)
     if kotlin:
