@@ -92,8 +92,12 @@ def _clean(value: str) -> str:
     """Escape control and bidi characters so repository text cannot move the cursor or recolour the screen."""
     if value.isprintable() and not _BIDI.intersection(value):
         return value
-    return "".join(ch if ch.isprintable() and ch not in _BIDI else f"\\x{ord(ch):02x}"
-                   if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" for ch in value)
+    return "".join(_escaped(ch) if not ch.isprintable() or ch in _BIDI else ch for ch in value)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _place(path: str, line: int) -> str:
