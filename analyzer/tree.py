@@ -73,8 +73,17 @@ class WorkTree:
     def __init__(self, root: Path, *, extra_ignores: Sequence[str] = (), max_files: int = MAX_FILES) -> None:
         self.root = str(root)
         self._real = os.path.realpath(root)
+        self._extra_patterns = tuple(extra_ignores)
         self._extra = GitIgnoreSpec.from_lines(list(extra_ignores))
         self._max_files = max_files
+
+    # The engine ships trees to worker processes; a compiled RE2 set cannot be pickled, so rebuild it.
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_extra"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._extra = GitIgnoreSpec.from_lines(list(self._extra_patterns))
 
     # -- reading -------------------------------------------------------------------------------
 
