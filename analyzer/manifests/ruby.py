@@ -16,7 +16,7 @@ from analyzer.manifests import ParseContext
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _GEM = re.compile(r"""^\s*gem\s*\(?\s*(["'])([^"'\s]+)\1(.*)$""")
-_STRING = re.compile(r"""(["'])([^"']*)\1""")
+_VERSION_ARG = re.compile(r"""\s*,\s*(["'])([^"']*)\1""")
 _GROUP_OPTION = re.compile(r"""(?::groups?\s*=>|\bgroups?:)\s*(\[[^\]]*\]|:\w+|["'][^"']*["'])""")
 _GROUP_BLOCK = re.compile(r"^\s*group\s*\(?\s*(.*?)\)?\s+do\s*(?:\|[^|]*\|)?\s*$")
 _SYMBOL = re.compile(r"""[:"']([A-Za-z_]\w*)""")
@@ -53,9 +53,12 @@ def _gem(match: re.Match[str], groups: set[str], path: str, line: int) -> Depend
     rest = match.group(3)
     option = _GROUP_OPTION.search(rest)
     own = set(_SYMBOL.findall(option.group(1))) if option else set()
-    # Version requirements are the string arguments before the first ``key:`` / ``:key =>`` option.
-    head = re.split(r"\w+:\s|:\w+\s*=>", rest, maxsplit=1)[0]
-    versions = [v for _, v in _STRING.findall(head)]
+    # Version requirements are the string arguments right after the name, before any option.
+    versions: list[str] = []
+    argument = _VERSION_ARG.match(rest)
+    while argument:
+        versions.append(argument.group(2))
+        argument = _VERSION_ARG.match(rest, argument.end())
     return Dependency("gem", match.group(2), ", ".join(versions), _scope_of(groups | own), True, path, line)
 
 
