@@ -62,7 +62,8 @@ def _sdk_deps(root: ET.Element, path: str, text: str) -> list[Dependency]:
     import_lines = iter(_tag_lines(text, "Import"))
     for elem in root.iter():
         if _local(elem.tag) == "Sdk":
-            found.append((elem.attrib.get("Name", ""), next(sdk_lines, 0)))
+            version = elem.attrib.get("Version", "")
+            found.append((elem.attrib.get("Name", "") + (f"/{version}" if version else ""), next(sdk_lines, 0)))
         elif _local(elem.tag) == "Import":
             found.append((elem.attrib.get("Sdk", ""), next(import_lines, 0)))
     deps: list[Dependency] = []
