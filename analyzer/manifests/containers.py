@@ -31,6 +31,7 @@ _TRIPLE = re.compile(r"^[a-z0-9_]+(?:-[a-z0-9_.]+){1,4}$")
 _HUB_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/", "library/",
                  "docker.io/", "index.docker.io/")
 _MAX_NODES = 100_000
+_MAX_FLOW_DEPTH = 64
 _COMPOSE_KEYS = frozenset({"services", "version", "volumes", "networks", "configs", "secrets", "include", "name"})
 
 
@@ -234,13 +235,39 @@ def _check_expanded_size(root: yaml.Node) -> None:
             if sizes[id(node)] > _MAX_NODES:
                 raise ManifestError(f"YAML aliases expand to more than {_MAX_NODES} nodes (alias bomb?)")
         elif id(child) in on_path:
-            raise ManifestError(f"line {child.start_mark.line + 1}: YAML alias refers to itself")
+            raise ManifestError(f"line {child.start_mark.line + 1}: YAML anchor is used inside its own value")
         elif id(child) not in sizes:
             on_path.add(id(child))
             stack.append((child, iter(_children(child))))
 
 
+def _check_flow_depth(text: str) -> None:
+    """Reject deeply nested ``[``/``{`` before PyYAML sees them: its scanner slows down quadratically.
+
+    Quoted scalars and comments are skipped so that brackets inside them do not count.
+    """
+    depth, quote, line = 0, "", 1
+    previous = "\n"
+    for char in text:
+        if char == "\n":
+            line += 1
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'" and previous in " \t\n[{,:":
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            quote = "\n"  # a comment runs to the end of the line
+        elif char in "[{":
+            depth += 1
+            if depth > _MAX_FLOW_DEPTH:
+                raise ManifestError(f"line {line}: YAML flow collections nested deeper than {_MAX_FLOW_DEPTH}")
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        previous = char
+
+
 def _load_yaml(text: str) -> tuple[yaml.Node | None, object]:
+    _check_flow_depth(text)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
