@@ -95,8 +95,6 @@ def test_shebang(table: LanguageTable, head: bytes, expected: str | None) -> Non
         pytest.param("x.inc", b"lorem ipsum\n", None, id="inc-unknown"),
         pytest.param("hw/top.v", b"module top(input clk);\nendmodule\n", "Verilog", id="v-verilog"),
         pytest.param("proofs/a.v", b"Require Import Arith.\nTheorem t : 1 = 1.\n", "Coq", id="v-coq"),
-        pytest.param("src/lib.rs", b"#pragma version(1)\n", "RenderScript", id="rs-renderscript"),
-        pytest.param("src/lib.rs", b"fn main() {}\n", "Rust", id="rs-rust"),
         pytest.param("s.fs", b"#version 330\nvoid main() {}\n", "GLSL", id="fs-glsl"),
         pytest.param("s.fs", b"let x = 1\n", "F#", id="fs-fsharp"),
     ],
