@@ -140,7 +140,8 @@ def _verdict(score: UnitScore, criteria: Criteria, components: Sequence[tuple[st
         else:
             summary = f"Undecided: the evidence is mixed (lean {lean:+.2f})."
         runner_up = leaning if score.mass >= t.min_mass else None
-        return Verdict(VerdictLanguage.UNDECIDED, score.confidence, summary, runner_up, lean, _reasons(score, leaning.sign))
+        sign = 1 if leaning is VerdictLanguage.RUST else -1
+        return Verdict(VerdictLanguage.UNDECIDED, score.confidence, summary, runner_up, lean, _reasons(score, sign))
     reasons = _reasons(score, language_sign := (1 if language is VerdictLanguage.RUST else -1))
     other = _reasons(score, -language_sign, 1)
     name = "Rust" if language is VerdictLanguage.RUST else "Go"

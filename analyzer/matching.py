@@ -86,7 +86,8 @@ class _MultiRegex:
         if not self._compiled:
             return []
         if self._set is not None:
-            return sorted(self._set.Match(text))
+            found = self._set.Match(text)
+            return sorted(found) if found else []
         return [i for i, c in enumerate(self._compiled) if c.search(text)]
 
     def compiled(self, index: int) -> re.Pattern[str]:

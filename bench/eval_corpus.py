@@ -1,0 +1,60 @@
+"""Runs the analyzer over the development corpus and prints the table for a closing note.
+
+Usage: python bench/eval_corpus.py CORPUS_DIR [--labels ../shared/eval/dev_repos.toml] [--jobs N]
+
+CORPUS_DIR holds one folder per repo named ``owner__name`` with the tree at the labelled commit (written
+outside the project; nothing of those repos is ever committed here). For each repo the table gives the
+verdict against the label, the labelled markers found and missing, extra marker categories, and seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+from analyzer.engine import Options, analyze, load_knowledge
+from analyzer.tree import WorkTree
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--labels", type=Path, default=Path(__file__).resolve().parents[2] / "shared/eval/dev_repos.toml")
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--only", help="substring of repo names to run")
+    args = parser.parse_args(argv)
+    labels = tomllib.loads(args.labels.read_text(encoding="utf-8"))["repo"]
+    knowledge = load_knowledge()
+    rows = []
+    right = 0
+    for repo in labels:
+        if args.only and args.only not in repo["name"]:
+            continue
+        folder = args.corpus / repo["name"].replace("/", "__")
+        if not folder.is_dir():
+            print(f"{repo['name']}: missing {folder}", file=sys.stderr)
+            continue
+        started = time.perf_counter()
+        report = analyze(WorkTree(folder), knowledge, Options(jobs=args.jobs))
+        seconds = time.perf_counter() - started
+        seen = {m.category for m in report.markers}
+        found = [m for m in repo["markers"] if m in seen]
+        missing = [m for m in repo["markers"] if m not in seen]
+        extra = sorted(seen - set(repo["markers"]))
+        ok = report.verdict.language.value == repo["verdict"]
+        right += ok
+        rows.append((repo["name"], repo["verdict"], report.verdict.language.value, f"{report.verdict.lean:+.2f}",
+                     ",".join(found), ",".join(missing), ",".join(extra), f"{seconds:.1f}"))
+    print("| repo | label | verdict | lean | markers found | missing | other categories | s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(f"\n{right}/{len(rows)} verdicts as labelled")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
