@@ -1,0 +1,53 @@
+"""Golden reports of the fixtures: how they are produced, and the one command that rewrites them.
+
+    python tests/golden.py            # rewrite tests/golden/*.json from the current analyzer
+
+The JSON report is normalized before comparison: the target path becomes the fixture's name and the run
+time is zeroed, so a golden changes only when what the analyzer says changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def fixture_names() -> list[str]:
+    """Every fixture repository (a folder of fixtures/)."""
+    return sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def normalized_report(name: str) -> dict[str, Any]:
+    """The JSON report of one fixture, normalized."""
+    from analyzer.engine import Options, analyze, load_knowledge
+    from analyzer.reports.json import to_dict
+    from analyzer.tree import WorkTree
+
+    report = analyze(WorkTree(FIXTURES / name), load_knowledge(), Options(jobs=1))
+    data = to_dict(report)
+    data["target"]["path"] = name
+    data["stats"]["seconds"] = 0.0
+    return data
+
+
+def dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def main() -> int:
+    GOLDEN.mkdir(exist_ok=True)
+    for name in fixture_names():
+        (GOLDEN / f"{name}.json").write_text(dump(normalized_report(name)), encoding="utf-8")
+        print(f"wrote tests/golden/{name}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
