@@ -110,6 +110,17 @@ AttrValue = bool | str
 _AttrLine = tuple[str, re.Pattern[str], dict[str, AttrValue | None]]
 
 
+def _attribute_pattern(text: str) -> re.Pattern[str] | None:
+    """The pattern's regex, or None when git would reject it or it is too star-heavy to match safely."""
+    if len(text) > 1000 or text.count("*") > 12:  # many wildcards make a backtracking regex explode
+        return None
+    try:
+        regex = GitIgnoreSpecPattern(text).regex
+    except ValueError:
+        return None
+    return regex if isinstance(regex, re.Pattern) else None
+
+
 def _parse_attributes(prefix: str, text: str, source: str, diagnostics: list[Diagnostic]) -> list[_AttrLine]:
     """The linguist-* lines of one .gitattributes file whose directory is ``prefix``."""
     lines: list[_AttrLine] = []
@@ -132,9 +143,12 @@ def _parse_attributes(prefix: str, text: str, source: str, diagnostics: list[Dia
             diagnostics.append(Diagnostic(source, f"line {number}: negative patterns are not allowed in "
                                           ".gitattributes; line ignored", Severity.WARNING, "inventory"))
             continue
-        pattern = GitIgnoreSpecPattern(words[0].strip('"'))
-        if pattern.regex is not None:
-            lines.append((prefix, pattern.regex, attrs))
+        pattern = _attribute_pattern(words[0].strip('"'))
+        if pattern is None:
+            diagnostics.append(Diagnostic(source, f"line {number}: unusable pattern {words[0][:80]!r}; line ignored",
+                                          Severity.WARNING, "inventory"))
+            continue
+        lines.append((prefix, pattern, attrs))
     return lines
 
 

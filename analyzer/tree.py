@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pathspec import GitIgnoreSpec
+from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 from analyzer import gitinfo
 from analyzer.model import Diagnostic, Severity
@@ -65,6 +66,19 @@ def _valid_name(path: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _ignore_spec(path: str, text: bytes, diagnostics: list[Diagnostic]) -> GitIgnoreSpec:
+    """Patterns of one .gitignore; a line git would reject is skipped with a diagnostic, not fatal."""
+    lines: list[str] = []
+    for number, line in enumerate(text.decode("utf-8", "replace").splitlines(), start=1):
+        try:
+            GitIgnoreSpecPattern(line)
+        except ValueError:
+            diagnostics.append(_diagnostic(path, f"line {number}: invalid pattern {line[:80]!r}; ignored"))
+            continue
+        lines.append(line)
+    return GitIgnoreSpec.from_lines(lines)
 
 
 class WorkTree:
@@ -212,7 +226,7 @@ class WorkTree:
             if ".gitignore" in filenames:
                 text = self.read(prefix + ".gitignore", _IGNORE_FILE_LIMIT)
                 if text is not None:
-                    specs[prefix] = GitIgnoreSpec.from_lines(text.decode("utf-8", "replace").splitlines())
+                    specs[prefix] = _ignore_spec(prefix + ".gitignore", text, diagnostics)
             kept: list[str] = []
             for name in sorted(dirnames):
                 path = prefix + name

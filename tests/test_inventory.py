@@ -292,3 +292,13 @@ def test_path_rules_pickle(rules: PathRules) -> None:
 def test_malformed_path_rules_raise(text: str) -> None:
     with pytest.raises(RuleError, match="paths.toml"):
         parse_path_rules(text)
+
+
+def test_hostile_gitattributes_patterns(tmp_path: Path, languages: LanguageTable, rules: PathRules) -> None:
+    _write(tmp_path, {
+        ".gitattributes": "*" * 40 + "b linguist-vendored\n\\ linguist-vendored\nsrc/*.c linguist-vendored\n",
+        "src/" + "a" * 200 + ".c": "int x;\n",
+    })
+    inventory = _scan(tmp_path, languages, rules)
+    assert [f.role for f in inventory.files if f.path.endswith(".c")] == [Role.VENDORED]
+    assert [d.message.split(":")[0] for d in inventory.diagnostics] == ["line 1", "line 2"]

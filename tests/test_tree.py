@@ -203,3 +203,11 @@ def test_history_summary_of_empty_repository(tmp_path: Path) -> None:
     summary = gitinfo.history_summary(tmp_path)
     assert summary is not None
     assert (summary.commits, summary.authors, summary.first_commit) == (0, 0, None)
+
+
+def test_invalid_gitignore_lines_are_diagnostics(tmp_path: Path) -> None:
+    _write(tmp_path, {".gitignore": "!\n\\\n*.log\n", "a.log": "x", "b.py": ""})
+    files, diagnostics = WorkTree(tmp_path).list_files()
+    assert [f.path for f in files] == [".gitignore", "b.py"]
+    assert [(d.path, d.message.split(":")[0]) for d in diagnostics] == [(".gitignore", "line 1"),
+                                                                        (".gitignore", "line 2")]
