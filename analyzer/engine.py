@@ -29,6 +29,8 @@ from analyzer.workspaces import link_workspaces
 
 PARALLEL_BYTES = 16 << 20
 """Below this many bytes to match, worker processes cost more than they save."""
+BATCH_BYTES = 4 << 20
+"""Bytes of files handed to a worker at a time."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def _content_facts(
     if observer is not None:
         observer.start(len(wanted) + len(cached))
     facts, read = _match_files(tree, matcher, options.max_file_size, cached, cache)
-    batches = _batches(wanted, 4 << 20)
+    batches = _batches(wanted, BATCH_BYTES)
     if jobs > 1 and total_bytes >= PARALLEL_BYTES and len(batches) > 1:
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tree, knowledge.rules, options.max_file_size)) as pool:
             for (batch_facts, batch_read), batch in zip(pool.map(_worker_match, batches), batches, strict=True):

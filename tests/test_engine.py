@@ -1,0 +1,116 @@
+"""The whole pipeline on small real trees and real git repositories: what counts, what does not, determinism."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from git import Actor, Repo
+
+from analyzer import engine
+from analyzer.engine import Options, analyze, load_knowledge
+from analyzer.model import Report
+from analyzer.reports.json import to_dict
+from analyzer.tree import WorkTree
+
+AUTHOR = Actor("Test Author", "author@example.com")
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> engine.Knowledge:
+    return load_knowledge()
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _run(root: Path, knowledge: engine.Knowledge, **options: int) -> Report:
+    return analyze(WorkTree(root), knowledge, Options(**options))
+
+
+def _categories(report: Report) -> set[str]:
+    return {m.category for m in report.markers}
+
+
+def test_git_listing_skips_ignored_files(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+    _write(tmp_path, {
+        "main.go": "package main\n\nfunc main() {\n\tgo work()\n}\n\nfunc work() {}\n",
+        "go.mod": "module example.com/x\n\ngo 1.22\n",
+        ".gitignore": "build/\n",
+        "build/Dockerfile": "FROM scratch\n",
+    })
+    repo = Repo.init(tmp_path)
+    repo.index.add(["main.go", "go.mod", ".gitignore"])
+    repo.index.commit("init", author=AUTHOR, committer=AUTHOR)
+    (tmp_path / "extra.go").write_text("package main\n", encoding="utf-8")  # untracked, not ignored
+    report = _run(tmp_path, knowledge)
+    paths = {f.path for f in report.findings}
+    assert "build/Dockerfile" not in paths
+    assert "container" not in _categories(report)
+    assert {"existing-go", "concurrency:goroutines"} <= _categories(report)
+    assert any(f.path == "extra.go" for f in report.findings)
+
+
+def test_facts_that_do_not_count(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+    _write(tmp_path, {
+        "app.py": "# import threading would be nice\ns = 'import multiprocessing'\nprint(s)\n",
+        "README.md": "We could use tokio, axum and Kubernetes here.\n",
+        "vendor/lib/Dockerfile": "FROM golang\n",
+        "examples/demo/Cargo.toml": '[package]\nname = "demo"\nversion = "0.1.0"\n',
+        "examples/demo/src/main.rs": "fn main() { std::thread::spawn(|| {}); }\n",
+        "poetry.lock": '[[package]]\nname = "flask"\nversion = "3.0.0"\n',
+    })
+    report = _run(tmp_path, knowledge)
+    assert _categories(report) == set()
+    excluded = {m.category for m in report.excluded}
+    assert "container" in excluded
+    assert report.verdict.language.value == "undecided"
+
+
+def test_broken_manifest_is_a_diagnostic(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+    _write(tmp_path, {
+        "package.json": '{"dependencies": {"express": "^4"',
+        "go.mod": "module example.com/x\n\nrequire github.com/gin-gonic/gin v1.9.0\n",
+        "main.go": 'package main\n\nimport "github.com/gin-gonic/gin"\n\nfunc main() { gin.Default().Run() }\n',
+    })
+    report = _run(tmp_path, knowledge)
+    assert any(d.path == "package.json" for d in report.diagnostics)
+    assert "http-server" in _categories(report)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlink_out_of_root_is_not_read(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+    outside = tmp_path / "outside"
+    _write(outside, {"secret.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n"})
+    root = tmp_path / "repo"
+    _write(root, {"main.py": "print('hi')\n"})
+    (root / "link.c").symlink_to(outside / "secret.c")
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    report = _run(root, knowledge)
+    assert "unsafe-memory" not in _categories(report)
+    assert any(d.path == "link.c" for d in report.diagnostics)
+
+
+def test_deterministic_and_parallel_equal(tmp_path: Path, knowledge: engine.Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    root = fixtures / "cpp-game-engine"
+    first = to_dict(_run(root, knowledge, jobs=1))
+    monkeypatch.setattr(engine, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(engine, "BATCH_BYTES", 1)
+    second = to_dict(_run(root, knowledge, jobs=2))
+    for data in (first, second):
+        data["stats"]["seconds"] = 0
+    assert first == second
+    assert first["markers"]
+
+
+def test_read_cap_bounds_bytes(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+    _write(tmp_path, {"big.c": "int x;\n" * 100_000 + "void f(void) { free(0); }\n"})
+    report = _run(tmp_path, knowledge, max_file_size=4096)
+    assert report.stats.bytes_read <= 4096
+    assert "unsafe-memory" not in _categories(report)
