@@ -239,7 +239,7 @@ class WorkTree:
             dirnames[:] = kept
             for name in sorted(filenames):
                 path = prefix + name
-                if not self._ignored(path, specs) and not self._extra.match_file(path):
+                if name != ".git" and not self._ignored(path, specs) and not self._extra.match_file(path):
                     yield path
 
     @staticmethod

@@ -11,7 +11,7 @@ import pytest
 from analyzer.errors import RuleError
 from analyzer.inventory import PathRules, load_path_rules, parse_path_rules, scan
 from analyzer.languages import LanguageTable, load_languages
-from analyzer.model import Inventory, Role
+from analyzer.model import Diagnostic, Inventory, Role
 from analyzer.tree import TreeFile, WorkTree
 
 
@@ -237,8 +237,8 @@ class _CountingTree:
         self._inner = inner
         self.reads: dict[str, int] = {}
 
-    def list_files(self) -> tuple[tuple[TreeFile, ...], tuple[object, ...]]:
-        return self._inner.list_files()  # type: ignore[return-value]
+    def list_files(self) -> tuple[tuple[TreeFile, ...], tuple[Diagnostic, ...]]:
+        return self._inner.list_files()
 
     def read(self, path: str, limit: int) -> bytes | None:
         self.reads[path] = limit
@@ -257,7 +257,7 @@ def test_reads_are_minimal(tmp_path: Path, languages: LanguageTable, rules: Path
         "empty.rs": "",
     })
     tree = _CountingTree(WorkTree(tmp_path))
-    scan(tree, languages, rules)  # type: ignore[arg-type]
+    scan(tree, languages, rules)
     assert tree.reads == {"src/main.go": 2048, "src/a.h": 8192, "bin/run": 8192}
 
 
