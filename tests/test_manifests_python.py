@@ -37,8 +37,8 @@ class FakeTree:
 
 
 def _samples() -> FakeTree:
-    files = {p.relative_to(SAMPLES).as_posix(): p.read_text(encoding="utf-8") for p in SAMPLES.rglob("*") if p.is_file()}
-    return FakeTree(files)
+    files = SAMPLES.rglob("*")
+    return FakeTree({p.relative_to(SAMPLES).as_posix(): p.read_text(encoding="utf-8") for p in files if p.is_file()})
 
 
 def _rows(deps: tuple[Dependency, ...]) -> list[Row]:
@@ -144,7 +144,10 @@ REQUIREMENTS = [
             id="poetry-lock-groups-and-category",
         ),
         pytest.param(
-            parse_uv_lock, "uv.lock", [("fastapi", "0.110.0", RT, False, "uv.lock", 13)], id="uv-lock-skips-editable-root"
+            parse_uv_lock,
+            "uv.lock",
+            [("fastapi", "0.110.0", RT, False, "uv.lock", 13)],
+            id="uv-lock-skips-editable-root",
         ),
     ],
 )
@@ -230,7 +233,7 @@ def test_include_depth_is_bounded() -> None:
 @pytest.mark.parametrize(
     ("sample", "filename", "message"),
     [
-        pytest.param("bad-pyproject.toml", "pyproject.toml", "invalid TOML in pyproject.toml", id="pyproject-unclosed"),
+        pytest.param("bad-pyproject.toml", "pyproject.toml", "invalid TOML in pyproject", id="pyproject-unclosed"),
         pytest.param("badtype-pyproject.toml", "pyproject.toml", "must be a list", id="pyproject-deps-not-list"),
         pytest.param("bad-setup.cfg", "setup.cfg", "invalid setup.cfg", id="setup-cfg-garbage"),
         pytest.param("bad-poetry.lock", "poetry.lock", "package #1 has no name", id="poetry-lock-no-name"),
@@ -248,3 +251,28 @@ def test_malformed(sample: str, filename: str, message: str) -> None:
 def test_malformed_raises_manifest_error() -> None:
     with pytest.raises(ManifestError, match="invalid TOML"):
         parse_pipfile("Pipfile", "[packages\n", FakeTree({}))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            '[project]\ndependencies = [\n  "pysix",\n  "six",\n]\n',
+            [("pysix", 3), ("six", 4)],
+            id="substring-names-on-own-lines",
+        ),
+        pytest.param(
+            '[project.optional-dependencies]\ndev = ["pytest"]\ntest = [\n  # the runner\n  "pytest",\n]\n',
+            [("pytest", 2), ("pytest", 5)],
+            id="same-name-in-two-groups",
+        ),
+        pytest.param(
+            '[project]\ndependencies = ["\\u0066lask"]\n',
+            [("flask", 0)],
+            id="escaped-entry-line-unknown",
+        ),
+    ],
+)
+def test_pyproject_line_numbers(text: str, expected: list[tuple[str, int]]) -> None:
+    result = parse_pyproject("pyproject.toml", text, FakeTree({}))
+    assert [(d.name, d.line) for d in result.dependencies] == expected

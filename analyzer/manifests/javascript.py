@@ -49,7 +49,8 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
     """Line of each top-level key and of each key one level below it, first occurrence wins."""
     found: dict[tuple[str, ...], int] = {}
     stack: list[str | None] = []
-    line, last, pending = 1, "", None
+    line, last = 1, ""
+    pending: str | None = None
     for match in _TOKEN.finditer(text):
         token = match.group()
         if token == "\n":

@@ -28,6 +28,9 @@ _MAX_INCLUDE_DEPTH = 5
 _TEST_WORDS = frozenset({"test", "tests", "testing", "pytest", "coverage"})
 _DEV_WORDS = frozenset({"dev", "develop", "development", "lint", "linting", "docs", "doc", "typing", "types",
                         "style", "format", "mypy", "ci", "build"})
+_WINDOW = 64
+_HEADER = re.compile(r"\s*\[\[?([^\[\]#]+)\]\]?\s*(?:[#;].*)?$")
+_KEY = re.compile(r"\s*[\"']?([^\"'\s=:.\[\]]+)[\"']?\s*[=:.]")
 _OPTION_CUT = re.compile(r"\s--?[A-Za-z]")
 _INCLUDE = re.compile(r"^(-r|-c|--requirement|--constraint)(?:\s*=\s*|\s*)(\S+)$")
 _EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)")
@@ -45,43 +48,51 @@ def _group_scope(group: str, default: Scope) -> Scope:
 
 @dataclass(frozen=True)
 class _Index:
-    """Lines of a TOML or INI file with the position of each section header."""
+    """Positions in a TOML or INI text, built in one pass so that lookups stay cheap on huge files."""
 
     lines: tuple[str, ...]
-    headers: dict[str, int]
-    """Dotted header name without quotes or spaces -> 0-based line index (first occurrence)."""
+    spans: dict[str, tuple[int, int]]
+    """Dotted header name (quotes and spaces removed) -> 0-based body range, first occurrence."""
+    keys: dict[tuple[str, str], int]
+    """(section, lower-cased key) -> 0-based index of the line assigning it, first occurrence."""
 
     @classmethod
     def build(cls, text: str) -> _Index:
         lines = tuple(text.splitlines())
-        headers: dict[str, int] = {}
+        spans: dict[str, tuple[int, int]] = {}
+        keys: dict[tuple[str, str], int] = {}
+        section, start = "", 0
         for idx, raw in enumerate(lines):
-            match = re.match(r"\s*\[\[?([^\[\]#]+)\]\]?\s*(?:[#;].*)?$", raw)
-            if match:
-                headers.setdefault(re.sub(r"[\s\"']", "", match.group(1)), idx)
-        return cls(lines, headers)
-
-    def span(self, section: str) -> tuple[int, int]:
-        """0-based body range of a section: after its header up to the next header (whole file if absent)."""
-        start = self.headers.get(section)
-        if start is None:
-            return 0, len(self.lines)
-        later = [i for i in self.headers.values() if i > start]
-        return start + 1, min(later, default=len(self.lines))
+            header = _HEADER.match(raw)
+            if header:
+                spans.setdefault(section, (start, idx))
+                section, start = re.sub(r"[\s\"']", "", header.group(1)), idx + 1
+                continue
+            key = _KEY.match(raw)
+            if key:
+                keys.setdefault((section, key.group(1).lower()), idx)
+        spans.setdefault(section, (start, len(lines)))
+        return cls(lines, spans, keys)
 
     def key(self, section: str, key: str) -> int:
-        """0-based index of the line assigning ``key`` in ``section``, -1 if absent."""
-        start, end = self.span(section)
-        pattern = re.compile(r"\s*[\"']?" + re.escape(key) + r"[\"']?\s*[=:.]", re.IGNORECASE)
-        return next((i for i in range(start, end) if pattern.match(self.lines[i])), -1)
+        """1-based line assigning ``key`` in ``section``, 0 if absent."""
+        return self.keys.get((section, key.lower()), -1) + 1
 
-    def find(self, section: str, needle: str, key: str = "") -> int:
-        """1-based line of ``needle`` in ``section`` (after ``key``'s line if given); 0 if not found."""
-        start, end = self.span(section)
-        if key:
-            start = max(start, self.key(section, key))
-        lowered = needle.lower()
-        return next((i + 1 for i in range(start, end) if lowered in self.lines[i].lower()), 0)
+    def find(self, section: str, needle: str, after: int) -> int:
+        """1-based line of ``needle`` in ``section``, looking a bounded distance past line ``after``.
+
+        Entries of a list follow each other, so callers pass the line of the previous one; the window
+        keeps a file full of unfindable (escaped) entries from costing quadratic time.
+        """
+        start, end = self.spans.get(section, (0, len(self.lines)))
+        start = max(start, after - 1)
+        quoted, fallback = (f'"{needle}"', f"'{needle}'"), 0
+        for idx in range(start, min(end, start + _WINDOW)):
+            if needle in self.lines[idx]:
+                if any(q in self.lines[idx] for q in quoted):
+                    return idx + 1
+                fallback = fallback or idx + 1
+        return fallback
 
 
 def _pep508(text: str) -> tuple[str, str]:
@@ -241,10 +252,12 @@ class _Sink:
         """Add a list of PEP 508 strings found at ``section``/``key``."""
         if not isinstance(values, list):
             raise ManifestError(f"[{section}] {key} must be a list of requirement strings")
+        cursor = self.index.key(section, key)
         for value in values:
             if not isinstance(value, str):
                 continue  # PEP 735 {include-group = ...} tables declare nothing new
-            line = self.index.find(section, value, key) or self.index.find(section, value)
+            line = self.index.find(section, value, cursor)
+            cursor = line or cursor
             try:
                 name, version = _pep508(value)
             except InvalidRequirement as exc:
@@ -259,7 +272,7 @@ class _Sink:
         for name, spec in table.items():
             if name.lower() in skip:
                 continue
-            line = self.index.key(section, name) + 1
+            line = self.index.key(section, name)
             self.deps.append(Dependency("pypi", name, _spec_version(spec), scope, True, self.path, line))
 
     def groups(self, groups: object, section: str, default: Scope) -> None:
@@ -375,7 +388,7 @@ def _lock_packages(text: str, filename: str) -> Iterator[tuple[dict[str, Any], i
     if not isinstance(packages, list):
         raise ManifestError(f"{filename}: 'package' must be an array of tables")
     lines = text.splitlines()
-    heads = [i for i, raw in enumerate(lines) if raw.strip() == "[[package]]"] + [len(lines)]
+    heads = [*(i for i, raw in enumerate(lines) if raw.strip() == "[[package]]"), len(lines)]
     for n, package in enumerate(packages):
         if not isinstance(package, dict) or not isinstance(package.get("name"), str):
             raise ManifestError(f"{filename}: package #{n + 1} has no name")

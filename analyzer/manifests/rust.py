@@ -68,51 +68,52 @@ def _read_key(s: str, i: int) -> tuple[tuple[str, ...], int] | None:
 
 
 @dataclass(frozen=True)
-class _Table:
-    """A table header and the lines its body spans (0-based, end exclusive)."""
+class _Index:
+    """Positions in a TOML text, built in one pass so every lookup is a dict access."""
 
-    path: tuple[str, ...]
-    line: int
-    start: int
-    end: int
+    heads: tuple[tuple[tuple[str, ...], int], ...]
+    """(table path, 1-based header line) of each header in order; entry 0 is the root table (line 0)."""
+    by_path: dict[tuple[str, ...], list[int]]
+    """Table path -> positions in ``heads`` (several for ``[[array]]`` tables)."""
+    prefixes: dict[tuple[str, ...], int]
+    """Path prefix (up to 4 parts) -> line of the first header under it."""
+    keys: dict[tuple[int, str], int]
+    """(position in ``heads``, first part of a key assigned in that table) -> 1-based line."""
 
+    @classmethod
+    def build(cls, text: str) -> _Index:
+        heads: list[tuple[tuple[str, ...], int]] = [((), 0)]
+        keys: dict[tuple[int, str], int] = {}
+        for lineno, raw in enumerate(text.splitlines(), start=1):
+            stripped = raw.lstrip()
+            double = stripped.startswith("[[")
+            parsed = _read_key(stripped, 2 if double else 1 if stripped.startswith("[") else 0)
+            if parsed is None:
+                continue
+            key, end = parsed
+            tail = stripped[end:].split("#", 1)[0].strip()
+            if stripped.startswith("[") and tail == ("]]" if double else "]"):
+                heads.append((key, lineno))
+            elif not stripped.startswith("[") and tail.startswith("="):
+                keys.setdefault((len(heads) - 1, key[0]), lineno)
+        by_path: dict[tuple[str, ...], list[int]] = {}
+        prefixes: dict[tuple[str, ...], int] = {}
+        for number, (head, line) in enumerate(heads):
+            by_path.setdefault(head, []).append(number)
+            for size in range(1, min(len(head), 4) + 1):
+                prefixes.setdefault(head[:size], line)
+        return cls(tuple(heads), by_path, prefixes, keys)
 
-def _tables(lines: list[str]) -> list[_Table]:
-    """Every ``[table]`` / ``[[array]]`` header in order, plus the root table (path ())."""
-    heads: list[tuple[tuple[str, ...], int]] = [((), 0)]
-    for idx, raw in enumerate(lines):
-        stripped = raw.lstrip()
-        if not stripped.startswith("["):
-            continue
-        double = stripped.startswith("[[")
-        parsed = _read_key(stripped, 2 if double else 1)
-        if parsed is None:
-            continue
-        key, end = parsed
-        tail = stripped[end:].split("#", 1)[0].strip()
-        if tail == ("]]" if double else "]"):
-            heads.append((key, idx + 1))
-    bounds = [line for _, line in heads[1:]] + [len(lines) + 1]
-    return [_Table(key, line, line, bounds[i] - 1) for i, (key, line) in enumerate(heads)]
+    def key(self, path: tuple[str, ...], key: str) -> int:
+        """Line of ``key`` in the table at ``path``, or of a ``[path.key]`` header; 0 if not found."""
+        own = self.by_path.get((*path, key))
+        if own:
+            return self.heads[own[0]][1]
+        return next((self.keys[(n, key)] for n in self.by_path.get(path, []) if (n, key) in self.keys), 0)
 
-
-def _key_line(lines: list[str], tables: list[_Table], path: tuple[str, ...], key: str) -> int:
-    """Line of ``key`` inside the table at ``path`` (or of a ``[path.key]`` header), 0 if not found."""
-    for table in tables:
-        if table.path == (*path, key):
-            return table.line
-        if table.path != path:
-            continue
-        for idx in range(table.start, table.end):
-            parsed = _read_key(lines[idx], 0)
-            if parsed is not None and parsed[0][0] == key and lines[idx][parsed[1] :].startswith("="):
-                return idx + 1
-    return 0
-
-
-def _header_line(tables: list[_Table], prefix: tuple[str, ...]) -> int:
-    """Line of the first header starting with ``prefix``, 0 if none."""
-    return next((t.line for t in tables if t.path[: len(prefix)] == prefix and t.line), 0)
+    def header(self, prefix: tuple[str, ...]) -> int:
+        """Line of the first header starting with ``prefix``, 0 if none."""
+        return self.prefixes.get(prefix, 0)
 
 
 def _version_of(spec: object) -> str:
@@ -132,18 +133,18 @@ def _version_of(spec: object) -> str:
 
 
 def _crates(
-    table: object, where: tuple[str, ...], scope: Scope, path: str, lines: list[str], tables: list[_Table]
+    table: object, where: tuple[str, ...], scope: Scope, path: str, index: _Index
 ) -> Iterator[Dependency]:
     """One Dependency per entry of a dependency table, following ``package = "..."`` renames."""
     if not isinstance(table, dict):
         raise ManifestError(f"[{'.'.join(where)}] must be a table")
     for key, spec in table.items():
         name = spec.get("package", key) if isinstance(spec, dict) else key
-        line = _key_line(lines, tables, where, key)
+        line = index.key(where, key)
         yield Dependency("cargo", str(name), _version_of(spec), scope, True, path, line)
 
 
-def _target_deps(doc: dict[str, Any], path: str, lines: list[str], tables: list[_Table]) -> Iterator[Dependency]:
+def _target_deps(doc: dict[str, Any], path: str, index: _Index) -> Iterator[Dependency]:
     targets = doc.get("target", {})
     if not isinstance(targets, dict):
         raise ManifestError("[target] must be a table of targets")
@@ -154,20 +155,21 @@ def _target_deps(doc: dict[str, Any], path: str, lines: list[str], tables: list[
             if kind not in body:
                 continue
             where = ("target", triple, kind)
-            line = _header_line(tables, where) or _key_line(lines, tables, ("target", triple), kind)
+            line = index.header(where) or index.key(("target", triple), kind) or index.key(("target",), triple)
             yield Dependency("target", triple, "", scope, True, path, line)
-            yield from _crates(body[kind], where, scope, path, lines, tables)
+            yield from _crates(body[kind], where, scope, path, index)
 
 
-def _crate_type_deps(doc: dict[str, Any], path: str, tables: list[_Table]) -> Iterator[Dependency]:
+def _crate_type_deps(doc: dict[str, Any], path: str, index: _Index) -> Iterator[Dependency]:
     lib = doc.get("lib", {})
     types = lib.get("crate-type", lib.get("crate_type", [])) if isinstance(lib, dict) else []
     for kind in _FFI_CRATE_TYPES:
         if isinstance(types, list) and kind in types:
-            yield Dependency("target", kind, "", Scope.RUNTIME, True, path, _header_line(tables, ("lib",)))
+            yield Dependency("target", kind, "", Scope.RUNTIME, True, path, index.header(("lib",)) or index.key((), "lib"))
     metadata = doc.get("package", {}).get("metadata", {}) if isinstance(doc.get("package"), dict) else {}
     if isinstance(metadata, dict) and "wasm-pack" in metadata:
-        line = _header_line(tables, ("package", "metadata", "wasm-pack"))
+        where = ("package", "metadata", "wasm-pack")
+        line = index.header(where) or index.key(where[:2], where[2])
         yield Dependency("target", "wasm-pack", "", Scope.BUILD, True, path, line)
 
 
@@ -175,33 +177,23 @@ def parse_cargo_toml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Crates, target tables, FFI crate types and workspace members of a Cargo.toml."""
     del ctx
     doc = _load(text, "Cargo.toml")
-    lines = text.splitlines()
-    tables = _tables(lines)
+    index = _Index.build(text)
     deps: list[Dependency] = []
     for kind, scope in _KINDS.items():
         if kind in doc:
-            deps.extend(_crates(doc[kind], (kind,), scope, path, lines, tables))
-    deps.extend(_target_deps(doc, path, lines, tables))
-    deps.extend(_crate_type_deps(doc, path, tables))
+            deps.extend(_crates(doc[kind], (kind,), scope, path, index))
+    deps.extend(_target_deps(doc, path, index))
+    deps.extend(_crate_type_deps(doc, path, index))
     workspace = doc.get("workspace", {})
     if not isinstance(workspace, dict):
         raise ManifestError("[workspace] must be a table")
     if "dependencies" in workspace:
         where = ("workspace", "dependencies")
-        deps.extend(_crates(workspace["dependencies"], where, Scope.RUNTIME, path, lines, tables))
+        deps.extend(_crates(workspace["dependencies"], where, Scope.RUNTIME, path, index))
     members = workspace.get("members", [])
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
         raise ManifestError("[workspace] members must be a list of strings")
     return ManifestResult(dependencies=tuple(deps), workspace_members=tuple(members))
-
-
-def _array_table_lines(lines: list[str], tables: list[_Table], name: str) -> list[int]:
-    """For each ``[[name]]`` block in order, the line of its ``name =`` key (or of its header)."""
-    found: list[int] = []
-    for table in tables:
-        if table.path == (name,):
-            found.append(_key_line(lines, [table], (name,), "name") or table.line)
-    return found
 
 
 def parse_cargo_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -211,15 +203,16 @@ def parse_cargo_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     packages = doc.get("package", [])
     if not isinstance(packages, list):
         raise ManifestError("Cargo.lock: 'package' must be an array of tables")
-    lines = text.splitlines()
-    name_lines = _array_table_lines(lines, _tables(lines), "package")
+    index = _Index.build(text)
+    # the n-th [[package]] header holds the n-th package; its name line, else the header line
+    name_lines = [index.keys.get((n, "name"), index.heads[n][1]) for n in index.by_path.get(("package",), [])]
     deps: list[Dependency] = []
-    for index, package in enumerate(packages):
+    for number, package in enumerate(packages):
         if not isinstance(package, dict) or not isinstance(package.get("name"), str):
-            raise ManifestError(f"Cargo.lock: package #{index + 1} has no name")
+            raise ManifestError(f"Cargo.lock: package #{number + 1} has no name")
         if "source" not in package:
             continue  # the workspace's own crates (and local path crates) are not third-party deps
-        line = name_lines[index] if index < len(name_lines) else 0
+        line = name_lines[number] if number < len(name_lines) else 0
         version = str(package.get("version", ""))
         deps.append(Dependency("cargo", package["name"], version, Scope.RUNTIME, False, path, line))
     return ManifestResult(dependencies=tuple(deps))
@@ -229,13 +222,12 @@ def parse_cargo_config(path: str, text: str, ctx: ParseContext) -> ManifestResul
     """Build targets named in ``.cargo/config.toml``: ``[build] target`` and ``[target.<triple>]`` tables."""
     del ctx
     doc = _load(text, "Cargo config")
-    lines = text.splitlines()
-    tables = _tables(lines)
+    index = _Index.build(text)
     deps: list[Dependency] = []
     build = doc.get("build", {})
     target = build.get("target") if isinstance(build, dict) else None
     triples = [target] if isinstance(target, str) else target if isinstance(target, list) else []
-    line = _key_line(lines, tables, ("build",), "target") if triples else 0
+    line = index.key(("build",), "target") or index.key((), "build")
     for triple in triples:
         if not isinstance(triple, str):
             raise ManifestError("[build] target must be a string or a list of strings")
@@ -244,6 +236,6 @@ def parse_cargo_config(path: str, text: str, ctx: ParseContext) -> ManifestResul
     if not isinstance(targets, dict):
         raise ManifestError("[target] must be a table of targets")
     for triple in targets:
-        line = _header_line(tables, ("target", triple)) or _key_line(lines, tables, (), "target")
+        line = index.header(("target", triple)) or index.key(("target",), triple) or index.key((), "target")
         deps.append(Dependency("target", triple, "", Scope.RUNTIME, True, path, line))
     return ManifestResult(dependencies=tuple(deps))
