@@ -294,8 +294,8 @@ def parse_vcpkg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     entries = _json_object(text).get("dependencies", [])
     if not isinstance(entries, list):
         raise ManifestError("'dependencies' is not a list")
-    section = text.find('"dependencies"')
-    cursor = max(section, 0)
+    cursor = max(text.find('"dependencies"'), 0)
+    lines = _Lines(text)
     deps: list[Dependency] = []
     for entry in entries:
         if isinstance(entry, str):
@@ -305,7 +305,7 @@ def parse_vcpkg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         else:
             raise ManifestError(f"dependency entry {entry!r:.60} has no name")
         found = text.find(json.dumps(name, ensure_ascii=False), cursor)
-        line = text.count("\n", 0, found) + 1 if found >= 0 else 0
+        line = lines.at(found) if found >= 0 else 0
         cursor = found + 1 if found >= 0 else cursor
         deps.append(Dependency("vcpkg", name, version, Scope.BUILD if host else Scope.RUNTIME, True, path, line))
     return ManifestResult(dependencies=tuple(deps))
@@ -337,7 +337,8 @@ def _section_lines(lines: list[str]) -> dict[str, int]:
 
 
 def _line_of(lines: list[str], start: int, item: str) -> int:
-    for number in range(start, len(lines) + 1):
+    """First line from ``start`` (1-based) that contains ``item``; ``start`` itself when none does."""
+    for number in range(max(start, 1), len(lines) + 1):
         if item in lines[number - 1]:
             return number
     return start
@@ -362,15 +363,18 @@ def parse_platformio(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         items = [("lib_deps", i) for i in re.split(r"[\n,]", parser.get(section, "lib_deps", fallback=""))]
         for key in _PIO_KEYS:
             items += [(key, v) for v in parser.get(section, key, fallback="").split(",")]
+        # Items of one key come in file order: each search starts where the previous one matched.
+        cursor = {key: start for key in ("lib_deps", *_PIO_KEYS)}
         for key, raw in items:
             item = raw.strip()
             if not item or item.startswith("${"):
                 continue
+            cursor[key] = _line_of(lines, cursor[key], item)
             name, version = _pio_library(item)
             full = name if key == "lib_deps" else f"{key}:{name}"
             if (full, version) in seen:
                 continue
             seen.add((full, version))
             scope = _PIO_KEYS.get(key, Scope.RUNTIME)
-            deps.append(Dependency("platformio", full, version, scope, True, path, _line_of(lines, start, item)))
+            deps.append(Dependency("platformio", full, version, scope, True, path, cursor[key]))
     return ManifestResult(dependencies=tuple(deps))

@@ -8,6 +8,7 @@ comment-free text is the n-th PackageReference element, which gives each depende
 
 from __future__ import annotations
 
+import bisect
 import re
 import xml.etree.ElementTree as ET
 
@@ -40,7 +41,8 @@ def _tag_lines(text: str, name: str) -> list[int]:
     """Line of every ``<name`` opening tag, comments excluded (blanked, so lines stay true)."""
     clean = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     pattern = re.compile(r"<(?:[\w.-]{1,64}:)?" + re.escape(name) + r"(?=[\s/>])")
-    return [clean.count("\n", 0, m.start()) + 1 for m in pattern.finditer(clean)]
+    newlines = [m.start() for m in re.finditer("\n", clean)]
+    return [bisect.bisect_left(newlines, m.start()) + 1 for m in pattern.finditer(clean)]
 
 
 def _value(elem: ET.Element, name: str) -> str:

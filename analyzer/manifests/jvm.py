@@ -9,6 +9,7 @@ line with a few anchored patterns that cover the usual declaration forms, and ne
 
 from __future__ import annotations
 
+import bisect
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ _ECOSYSTEM = "maven"
 _PROPERTY = re.compile(r"\$\{([^}]{1,200})\}")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _MAVEN_SCOPES = {"test": Scope.TEST, "provided": Scope.BUILD}
+_ARTIFACT = re.compile(r"<(?:[\w.-]{1,64}:)?artifactId>([^<]*)<")
 
 
 def _local(tag: object) -> str:
@@ -53,8 +55,14 @@ def _tag_offsets(text: str, name: str) -> list[int]:
     return [m.start() for m in pattern.finditer(_blank_comments(text))]
 
 
-def _line_at(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+class _Lines:
+    """Offset → 1-based line, by bisection over the newline offsets (big POMs have thousands of lookups)."""
+
+    def __init__(self, text: str) -> None:
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
 
 
 def _load_xml(text: str) -> ET.Element:
@@ -116,13 +124,12 @@ def _dependency_kind(up: list[str]) -> str | None:
     return None
 
 
-def _find_line(text: str, offsets: list[int], index: int, artifact: str, count: int) -> int:
-    """Line of the artifactId of the index-th element, searched from its opening tag."""
-    start = offsets[index] if len(offsets) == count else 0
-    match = re.compile(r"<(?:[\w.-]{1,64}:)?artifactId>\s*" + re.escape(artifact) + r"\s*<").search(text, start)
-    if match:
-        return _line_at(text, match.start())
-    return _line_at(text, start) if len(offsets) == count else 0
+def _find_line(text: str, lines: _Lines, start: int | None, artifact: str) -> int:
+    """Line of an element's artifactId, searched from its opening tag (from the top if unknown)."""
+    for match in _ARTIFACT.finditer(text, start or 0):
+        if match.group(1).strip() == artifact:
+            return lines.at(match.start())
+    return lines.at(start) if start is not None else 0
 
 
 def parse_pom(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -131,6 +138,7 @@ def parse_pom(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     if _local(root.tag) != "project":
         raise ManifestError(f"root element is <{_local(root.tag)}>, not <project>")
     props = _properties(root)
+    lines = _Lines(text)
     parents = {child: parent for parent in root.iter() for child in parent}
     offsets = {name: _tag_offsets(text, name) for name in ("dependency", "plugin")}
     counts = {name: sum(1 for e in root.iter() if _local(e.tag) == name) for name in ("dependency", "plugin")}
@@ -153,7 +161,8 @@ def parse_pom(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         if kind is None or not artifact:
             continue
         group = _child_text(elem, "groupId") or ("org.apache.maven.plugins" if name == "plugin" else "")
-        line = _find_line(text, offsets[name], index, artifact, counts[name])
+        start = offsets[name][index] if len(offsets[name]) == counts[name] else None
+        line = _find_line(text, lines, start, artifact)
         deps.append(Dependency(_ECOSYSTEM, f"{_resolve(group, props)}:{_resolve(artifact, props)}",
                                _resolve(_child_text(elem, "version"), props), scope, True, path, line))
     return ManifestResult(dependencies=tuple(deps), workspace_members=_modules(root))
@@ -217,7 +226,7 @@ def _notation(rest: str) -> tuple[str, str] | None:
     catalog = _CATALOG.match(rest)
     if catalog:
         return f"catalog:{catalog.group(1)}", ""
-    named = dict(m.groups() for m in _NAMED_ARG.finditer(rest))
+    named = {m.group(1): m.group(2) for m in _NAMED_ARG.finditer(rest)}
     if "name" in named:
         return f"{named.get('group', '')}:{named['name']}", named.get("version", "")
     return None

@@ -18,6 +18,10 @@ from analyzer.model import Dependency, ManifestResult, Scope
 _PLATFORM = re.compile(r"^(?:php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|composer|composer-(?:plugin|runtime)-api|(?:ext|lib)-.+)$",
                        re.IGNORECASE)
 
+# One compiled pattern each, compared by value: compiling a pattern per package costs more than parsing.
+_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
+_NAME_VALUE = re.compile(r'"name"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
 
 def _load(text: str) -> dict[str, object]:
     try:
@@ -37,18 +41,38 @@ class _Cursor:
     def __init__(self, text: str) -> None:
         self._text = text
         self._position = 0
+        self._line = 1
+        """Line of ``_position``, kept up to date so that lines are counted once, not per search."""
+
+    def _advance(self, offset: int) -> None:
+        self._line += self._text.count("\n", self._position, offset)
+        self._position = offset
 
     def seek(self, needle: str) -> None:
         found = self._text.find(needle, self._position)
         if found >= 0:
-            self._position = found
+            self._advance(found)
 
-    def line_of(self, pattern: str) -> int:
-        match = re.compile(pattern).search(self._text, self._position)
-        if match is None:
-            return 0
-        self._position = match.end()
-        return self._text.count("\n", 0, match.start()) + 1
+    def line_of(self, pattern: re.Pattern[str], value: str) -> int:
+        """Line of the next match of ``pattern`` whose JSON string (group 1) decodes to ``value``; 0 if none."""
+        for match in pattern.finditer(self._text, self._position):
+            if _decode(match.group(1)) == value:
+                self._advance(match.start())
+                line = self._line
+                self._advance(match.end())
+                return line
+        return 0
+
+
+def _decode(raw: str) -> str | None:
+    """The text of a JSON string body (without its quotes), None if its escapes are invalid."""
+    if "\\" not in raw:
+        return raw
+    try:
+        decoded = json.loads(f'"{raw}"')
+    except json.JSONDecodeError:
+        return None
+    return decoded if isinstance(decoded, str) else None
 
 
 def parse_composer_json(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -62,7 +86,7 @@ def parse_composer_json(path: str, text: str, ctx: ParseContext) -> ManifestResu
         cursor = _Cursor(text)
         cursor.seek(f'"{section}"')
         for name, constraint in table.items():
-            line = cursor.line_of(re.escape(json.dumps(name, ensure_ascii=False)) + r"\s*:")
+            line = cursor.line_of(_KEY, name)
             if _PLATFORM.match(name):
                 continue
             deps.append(Dependency("composer", name, str(constraint), scope, True, path, line))
@@ -83,6 +107,6 @@ def parse_composer_lock(path: str, text: str, ctx: ParseContext) -> ManifestResu
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 raise ManifestError(f"an entry of '{section}' has no package name")
             name = entry["name"]
-            line = cursor.line_of(r'"name"\s*:\s*' + re.escape(json.dumps(name, ensure_ascii=False)))
+            line = cursor.line_of(_NAME_VALUE, name)
             deps.append(Dependency("composer", name, str(entry.get("version", "")), scope, False, path, line))
     return ManifestResult(dependencies=tuple(deps))

@@ -75,7 +75,7 @@ def parse_gemfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                 raise ManifestError(f"line {number}: 'end' without an open block")
             blocks.pop()
             continue
-        groups = set().union(*(g for _, g in blocks)) if blocks else set()
+        groups: set[str] = set().union(*(g for _, g in blocks))
         gem = _GEM.match(code)
         if gem:
             deps.append(_gem(gem, groups, path, number))
