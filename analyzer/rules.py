@@ -18,7 +18,7 @@ import heuristics
 from analyzer.errors import RuleError
 from analyzer.knowledge import Criteria, EvidenceSpec, parse_evidence
 
-_ID = re.compile(r"^[A-Z]{2,5}\d{3}$")
+_ID = re.compile(r"^[A-Z][A-Z0-9]{1,4}\d{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
