@@ -95,7 +95,12 @@ _SOURCE_SECTIONS = frozenset({"GEM", "GIT", "PATH", "PLUGIN SOURCE"})
 
 
 def parse_gemfile_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
-    """Resolved gems of a Gemfile.lock; those listed under DEPENDENCIES are direct."""
+    """Resolved gems of a Gemfile.lock, all ``direct=False``.
+
+    The lockfile does not say which group a gem belongs to, so counting its DEPENDENCIES as direct would give
+    a development-only gem full runtime weight; the Gemfile is where direct gems and their groups come from.
+    The DEPENDENCIES section is still validated.
+    """
     specs: list[tuple[str, str, int]] = []
     direct: set[str] = set()
     section = ""
@@ -126,6 +131,6 @@ def parse_gemfile_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
             direct.add(entry.group(1))
     if text.strip() and not sections & {"GEM", "DEPENDENCIES"}:
         raise ManifestError("no GEM or DEPENDENCIES section: not a Gemfile.lock")
-    deps = tuple(Dependency("gem", name, version, Scope.RUNTIME, name in direct, path, line)
+    deps = tuple(Dependency("gem", name, version, Scope.RUNTIME, False, path, line)
                  for name, version, line in specs)
     return ManifestResult(dependencies=deps)
