@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from analyzer.evidence import fact_evidence, language_evidence
+from analyzer.evidence import fact_evidence, language_evidence, share_factor
 from analyzer.knowledge import Criteria
 from analyzer.languages import LanguageTable
 from analyzer.model import (
@@ -65,9 +65,17 @@ def _shares(inventory: Inventory, languages: LanguageTable, component: str | Non
 
 def _score(
     facts: Sequence[Fact], shares: tuple[LanguageShare, ...], largest: Mapping[str, str], rules: Mapping[str, Rule],
-    criteria: Criteria, component: str,
+    criteria: Criteria, component: str, file_languages: Mapping[str, str],
 ) -> UnitScore:
-    items = fact_evidence(facts, rules, criteria) + language_evidence(shares, largest, criteria, component)
+    by_language = {s.language: s.share for s in shares}
+
+    def scale(fact: Fact) -> float:
+        if fact.kind is not FactKind.CONTENT:
+            return 1.0
+        language = file_languages.get(fact.path)
+        return share_factor(by_language.get(language)) if language is not None else 1.0
+
+    items = fact_evidence(facts, rules, criteria, scale) + language_evidence(shares, largest, criteria, component)
     return score_unit(items, criteria)
 
 
@@ -160,7 +168,8 @@ def build_report(
     """The report of one analysis."""
     criteria = knowledge_criteria
     shares, largest = _shares(inventory, languages, None)
-    repo = _score(facts, shares, largest, rules, criteria, ".")
+    file_languages = {e.path: e.language for e in inventory.files if e.language is not None}
+    repo = _score(facts, shares, largest, rules, criteria, ".", file_languages)
     by_component: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_component[fact.component].append(fact)
@@ -173,8 +182,9 @@ def build_report(
     for component in inventory.components:
         c_shares, c_largest = _shares(inventory, languages, component.path)
         c_facts = by_component.get(component.path, [])
-        c_score = _score(c_facts, c_shares, c_largest, rules, criteria, component.path)
-        scored.append((component.path, c_score))
+        c_score = _score(c_facts, c_shares, c_largest, rules, criteria, component.path, file_languages)
+        if c_shares:  # a component without code of its own (a lone manifest) cannot carry a side of a split
+            scored.append((component.path, c_score))
         c_verdict = unit_language(c_score, t.component_clear_lean, t.component_min_mass)
         if c_score.marker_mass < t.component_min_mass:
             c_verdict = VerdictLanguage.UNDECIDED

@@ -1,8 +1,9 @@
 """Turns facts and language shares into evidence: the only code that applies the article's mapping.
 
 A unit (the whole repository, or one component) is evaluated on its own. Counted facts are grouped per rule:
-more hits of one rule add confidence but saturate (one to two times the rule's weight), so a file with a
-thousand ``malloc`` calls does not outweigh everything else. Rules are then grouped per category, and a
+more hits of one rule count logarithmically (1 hit once, 10 hits twice, 100 hits three times the rule's
+weight), so a pervasive technology outweighs an incidental one without a thousand ``malloc`` calls drowning
+everything else. Rules are then grouped per category, and a
 category's strength saturates too (at most three times its base), so the verdict is a balance of kinds of
 evidence rather than a count of lines. Language shares add evidence in proportion to the share of code.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from analyzer.knowledge import Criteria, EvidenceSpec
@@ -20,6 +21,17 @@ from analyzer.rules import Rule
 
 CATEGORY_CAP = 3.0
 """A category's strength tends to this many times its base weight, however many rules fire."""
+FULL_SHARE = 0.2
+"""A content fact in a language with at least this share of the unit's code counts in full."""
+MIN_SHARE_FACTOR = 0.25
+"""... and one in a language with a tiny share still counts this much."""
+
+
+def share_factor(share: float | None) -> float:
+    """How much a content fact counts given its language's share of the code (None: not a share language)."""
+    if share is None:
+        return 1.0
+    return max(MIN_SHARE_FACTOR, min(1.0, share / FULL_SHARE))
 
 
 @dataclass(frozen=True)
@@ -29,7 +41,9 @@ class _RuleGroup:
     first: Fact
 
 
-def _rule_groups(facts: Iterable[Fact], rules: Mapping[str, Rule]) -> list[_RuleGroup]:
+def _rule_groups(
+    facts: Iterable[Fact], rules: Mapping[str, Rule], scale: Callable[[Fact], float]
+) -> list[_RuleGroup]:
     by_rule: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.counted and fact.rule in rules:
@@ -38,17 +52,19 @@ def _rule_groups(facts: Iterable[Fact], rules: Mapping[str, Rule]) -> list[_Rule
     for rule_id in sorted(by_rule):
         hits = by_rule[rule_id]
         rule = rules[rule_id]
-        heaviest = max(f.weight for f in hits)
-        strength = heaviest * rule.weight * (2.0 - 0.5 ** (len(hits) - 1))
-        first = min((f for f in hits if f.weight == heaviest), key=lambda f: (f.path, f.line))
+        heaviest = max(f.weight * scale(f) for f in hits)
+        strength = heaviest * rule.weight * (1.0 + math.log10(len(hits)))
+        first = min((f for f in hits if f.weight * scale(f) == heaviest), key=lambda f: (f.path, f.line))
         groups.append(_RuleGroup(rule, strength, first))
     return groups
 
 
-def fact_evidence(facts: Iterable[Fact], rules: Mapping[str, Rule], criteria: Criteria) -> list[EvidenceItem]:
-    """Evidence items from the counted facts of one unit."""
+def fact_evidence(
+    facts: Iterable[Fact], rules: Mapping[str, Rule], criteria: Criteria, scale: Callable[[Fact], float] = lambda _: 1.0
+) -> list[EvidenceItem]:
+    """Evidence items from the counted facts of one unit; ``scale`` weighs each fact (by its language's share)."""
     by_mapping: dict[tuple[str, tuple[EvidenceSpec, ...]], list[_RuleGroup]] = defaultdict(list)
-    for group in _rule_groups(facts, rules):
+    for group in _rule_groups(facts, rules, scale):
         specs = group.rule.evidence or criteria.categories[group.rule.category]
         by_mapping[(group.rule.category, specs)].append(group)
     items = []
