@@ -1,0 +1,118 @@
+"""The benchmark script's plumbing: pattern export ripgrep accepts, tree listing, linguist snapshot, --help.
+
+No timing is asserted here: the benchmark reports figures, it does not pass or fail them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import git
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench.py"
+RG = shutil.which("rg")
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_script", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve their string annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_help_runs() -> None:
+    done = subprocess.run([sys.executable, str(BENCH), "--help"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "--runs" in done.stdout
+    assert "--json" in done.stdout
+
+
+def test_pattern_export_is_not_empty(bench: ModuleType, tmp_path: Path) -> None:
+    patterns = bench.content_patterns()
+    target = tmp_path / "patterns.txt"
+    dropped = bench.write_patterns(patterns, target)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines
+    assert len(lines) + dropped == len(patterns)
+    assert len(set(lines)) == len(lines)
+
+
+@pytest.mark.skipif(RG is None, reason="ripgrep not installed (apt-get install ripgrep)")
+def test_ripgrep_accepts_exported_patterns(bench: ModuleType, tmp_path: Path) -> None:
+    patterns = bench.content_patterns()
+    kept, flags, note = bench.rg_patterns(RG, patterns, tmp_path)
+    assert kept == patterns, note
+    assert flags == []
+    bench.write_patterns(kept, tmp_path / "patterns.txt")
+    sample = tmp_path / "src" / "main.rs"
+    sample.parent.mkdir()
+    sample.write_text("fn main() {}\n", encoding="utf-8")
+    done = subprocess.run([RG, "--no-messages", "-c", "-f", str(tmp_path / "patterns.txt"), str(sample.parent)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr
+
+
+@pytest.mark.skipif(RG is None, reason="ripgrep not installed (apt-get install ripgrep)")
+@pytest.mark.parametrize(
+    ("extra", "kept_count"),
+    [
+        pytest.param(r"\bfoo\b", 2, id="plain"),
+        pytest.param("a(b", 1, id="unbalanced-dropped"),
+        pytest.param("two\nlines", 1, id="multi-line-dropped"),
+    ],
+)
+def test_ripgrep_refusals_are_dropped(bench: ModuleType, tmp_path: Path, extra: str, kept_count: int) -> None:
+    kept, flags, note = bench.rg_patterns(RG, ["alpha", extra], tmp_path)
+    assert kept[0] == "alpha"
+    assert len(kept) == kept_count
+    assert flags == []
+    assert note.startswith(f"{kept_count} patterns")
+
+
+@pytest.mark.skipif(RG is None, reason="ripgrep not installed (apt-get install ripgrep)")
+def test_lookbehind_needs_pcre2_or_is_dropped(bench: ModuleType, tmp_path: Path) -> None:
+    kept, flags, _ = bench.rg_patterns(RG, ["alpha", "(?<=x)y"], tmp_path)
+    if flags:
+        assert (flags, kept) == (["--engine", "auto"], ["alpha", "(?<=x)y"])
+    else:
+        assert kept == ["alpha"]
+
+
+@pytest.mark.parametrize(
+    "as_repo",
+    [pytest.param(True, id="git-work-tree"), pytest.param(False, id="plain-folder")],
+)
+def test_listing_counts_regular_files_without_git(bench: ModuleType, tmp_path: Path, as_repo: bool) -> None:
+    tree = tmp_path / "tree"
+    (tree / "src").mkdir(parents=True)
+    (tree / "src" / "a.go").write_bytes(b"package a\n")
+    (tree / "README").write_bytes(b"12345")
+    (tree / "link").symlink_to(tmp_path)
+    if as_repo:
+        bench.commit_snapshot(tree)
+    listing = bench.list_tree(tree)
+    assert listing.source == ("git" if as_repo else "walk")
+    assert sorted(p.name for p in listing.files) == ["README", "a.go"]
+    assert listing.bytes == 15
+
+
+def test_linguist_copy_is_a_committed_repo(bench: ModuleType, tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "main.go").write_text("package main\n", encoding="utf-8")
+    with bench.linguist_repo(tree) as (repo_dir, note):
+        assert repo_dir != tree
+        assert "copy" in note
+        repo = git.Repo(repo_dir)
+        assert [b.path for b in repo.head.commit.tree.blobs] == ["main.go"]
+    assert not repo_dir.exists()
+    assert not (tree / ".git").exists()
