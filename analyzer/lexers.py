@@ -30,7 +30,7 @@ from types import MappingProxyType
 from typing import Literal
 
 Kind = Literal["comment", "string"]
-Handler = Callable[[str, "re.Match[str]"], "tuple[Kind, int] | None"]
+Handler = Callable[[str, re.Match[str]], tuple[Kind, int] | None]
 """Closes or vetoes a token the family pattern opened: (kind, end offset), or None for no token."""
 
 COMMENT: Kind = "comment"
