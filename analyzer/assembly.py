@@ -136,11 +136,16 @@ def _verdict(score: UnitScore, criteria: Criteria, components: Sequence[tuple[st
     if split is not None:
         pairs = tuple(sorted([(p, VerdictLanguage.RUST) for p in split.rust] + [(p, VerdictLanguage.GO) for p in split.go]))
         interop = _interop(facts)
-        summary = (
-            f"Both: Go for {', '.join(split.go)} and Rust for {', '.join(split.rust)}, joined through {interop}."
-        )
+
+        def named(paths: Sequence[str]) -> str:
+            return ", ".join("the root" if p == "." else p for p in paths)
+
+        summary = f"Both: Go for {named(split.go)} and Rust for {named(split.rust)}, joined through {interop}."
         reasons = _reasons(score, 1, 2) + _reasons(score, -1, 2)
-        return Verdict(VerdictLanguage.BOTH, score.confidence, summary, leaning, lean, reasons, pairs, interop)
+        # Each side is as sure as its surest component; the split is as sure as its less sure side.
+        confidences = dict((path, unit.confidence) for path, unit in components)
+        confidence = min(max(confidences[p] for p in split.rust), max(confidences[p] for p in split.go))
+        return Verdict(VerdictLanguage.BOTH, confidence, summary, leaning, lean, reasons, pairs, interop)
     language = unit_language(score, t.clear_lean, t.min_mass)
     if language is VerdictLanguage.UNDECIDED:
         if score.mass < t.min_mass:

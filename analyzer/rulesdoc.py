@@ -126,3 +126,21 @@ def _render(renderable: Table, width: int) -> str:
     buffer = io.StringIO()
     Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False).print(renderable)
     return buffer.getvalue()
+
+
+def counts_table() -> str:
+    """Markdown table of rule counts per category and match kind, for the README."""
+    _, rules = _load()
+    rows: dict[str, list[int]] = {}
+    for rule in rules.rules:
+        row = rows.setdefault(rule.category, [0, 0, 0, 0])
+        row[0] += 1
+        row[1] += bool(rule.dependencies)
+        row[2] += bool(rule.paths)
+        row[3] += bool(rule.content)
+    lines = ["| category | rules | on dependencies | on paths | on source |", "|---|---:|---:|---:|---:|"]
+    for category in sorted(rows):
+        lines.append(f"| {category} | " + " | ".join(str(n) for n in rows[category]) + " |")
+    totals = [sum(r[i] for r in rows.values()) for i in range(4)]
+    lines.append("| **all** | " + " | ".join(f"**{n}**" for n in totals) + " |")
+    return "\n".join(lines) + "\n"

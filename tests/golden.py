@@ -1,6 +1,6 @@
 """Golden reports of the fixtures: how they are produced, and the one command that rewrites them.
 
-    python tests/golden.py            # rewrite tests/golden/*.json from the current analyzer
+    python tests/golden.py            # rewrite tests/golden/*.json and the README rule counts
 
 The JSON report is normalized before comparison: the target path becomes the fixture's name and the run
 time is zeroed, so a golden changes only when what the analyzer says changes.
@@ -40,7 +40,22 @@ def dump(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+README = ROOT / "README.md"
+START, END = "<!-- rule-counts:start -->\n", "<!-- rule-counts:end -->"
+
+
+def readme_with_counts(text: str) -> str:
+    """The README with its generated rule-count table brought up to date."""
+    from analyzer.rulesdoc import counts_table
+
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return head + START + counts_table() + END + tail
+
+
 def main() -> int:
+    README.write_text(readme_with_counts(README.read_text(encoding="utf-8")), encoding="utf-8")
+    print("wrote the rule counts in README.md")
     GOLDEN.mkdir(exist_ok=True)
     for name in fixture_names():
         (GOLDEN / f"{name}.json").write_text(dump(normalized_report(name)), encoding="utf-8")

@@ -34,3 +34,10 @@ def test_readme_fixture_exists() -> None:
     fixture = re.search(r"analyze (fixtures/[\w.-]+)", first)
     assert fixture is not None
     assert (ROOT / fixture.group(1)).is_dir()
+
+
+def test_rule_counts_are_current() -> None:
+    from golden import README, readme_with_counts
+
+    text = README.read_text(encoding="utf-8")
+    assert readme_with_counts(text) == text, "stale rule counts: run `python tests/golden.py`"
