@@ -11,15 +11,10 @@ from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest
 from analyzer.manifests.dotnet import parse_packages_config, parse_project
 from analyzer.model import Scope
+from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "dotnet"
 
-
-class FakeContext:
-    """A tree with no other files."""
-
-    def read_text(self, path: str) -> str | None:
-        return None
 
 
 Row = tuple[str, str, Scope, bool, int]

@@ -11,15 +11,10 @@ from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest
 from analyzer.manifests.jvm import parse_gradle, parse_pom
 from analyzer.model import Scope, Severity
+from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "jvm"
 
-
-class FakeContext:
-    """A tree with no other files."""
-
-    def read_text(self, path: str) -> str | None:
-        return None
 
 
 Row = tuple[str, str, Scope, bool, int]

@@ -10,15 +10,10 @@ from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest
 from analyzer.manifests.php import parse_composer_json, parse_composer_lock
 from analyzer.model import Scope, Severity
+from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "php"
 
-
-class FakeContext:
-    """A tree with no other files."""
-
-    def read_text(self, path: str) -> str | None:
-        return None
 
 
 Row = tuple[str, str, Scope, bool, int]
