@@ -112,16 +112,17 @@ def _read_manifests(
 
 # -- content matching, sequential or in worker processes ---------------------------------------------
 
-_WORKER: tuple[Tree, Matcher, int] | None = None
+_WORKER: tuple[Tree, Matcher, int, float] | None = None
 
 
-def _init_worker(tree: Tree, rules: RuleSet, limit: int) -> None:
+def _init_worker(tree: Tree, rules: RuleSet, limit: int, test_weight: float) -> None:
     global _WORKER  # noqa: PLW0603 - per-process state of a worker pool, built once per worker
-    _WORKER = (tree, Matcher(rules), limit)
+    _WORKER = (tree, Matcher(rules), limit, test_weight)
 
 
 def _match_files(
-    tree: Tree, matcher: Matcher, limit: int, batch: Sequence[FileEntry], cache: Mapping[str, str] | None = None
+    tree: Tree, matcher: Matcher, limit: int, test_weight: float, batch: Sequence[FileEntry],
+    cache: Mapping[str, str] | None = None,
 ) -> tuple[list[Fact], int]:
     """Content facts of a batch of files; ``cache`` holds texts already read (manifests), read only once."""
     facts: list[Fact] = []
@@ -134,7 +135,7 @@ def _match_files(
                 continue
             read += len(data)
             text = data.decode("utf-8", errors="replace")
-        multiplier = 0.3 if entry.role is Role.TEST else 1.0
+        multiplier = test_weight if entry.role is Role.TEST else 1.0
         facts.extend(
             Fact(
                 rule=hit.rule.id,
@@ -180,10 +181,11 @@ def _content_facts(
     jobs = options.jobs or os.cpu_count() or 1
     if observer is not None:
         observer.start(len(wanted) + len(cached))
-    facts, read = _match_files(tree, matcher, options.max_file_size, cached, cache)
+    test_weight = knowledge.criteria.multipliers.get("test-file", 1.0)
+    facts, read = _match_files(tree, matcher, options.max_file_size, test_weight, cached, cache)
     batches = _batches(wanted, BATCH_BYTES)
     if jobs > 1 and total_bytes >= PARALLEL_BYTES and len(batches) > 1:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tree, knowledge.rules, options.max_file_size)) as pool:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tree, knowledge.rules, options.max_file_size, test_weight)) as pool:
             for (batch_facts, batch_read), batch in zip(pool.map(_worker_match, batches), batches, strict=True):
                 facts += batch_facts
                 read += batch_read
@@ -191,7 +193,7 @@ def _content_facts(
                     observer.advance(len(batch))
     else:
         for batch in batches:
-            batch_facts, batch_read = _match_files(tree, matcher, options.max_file_size, batch)
+            batch_facts, batch_read = _match_files(tree, matcher, options.max_file_size, test_weight, batch)
             facts += batch_facts
             read += batch_read
             if observer is not None:

@@ -55,9 +55,9 @@ def dependency_facts(
     return facts
 
 
-def path_facts(inventory: Inventory, matcher: Matcher, criteria: Criteria | None = None) -> list[Fact]:
+def path_facts(inventory: Inventory, matcher: Matcher, criteria: Criteria) -> list[Fact]:
     """One fact per (file, matching path rule); files in roles that do not count give excluded facts."""
-    test_weight = criteria.multipliers.get("test-file", 0.3) if criteria else 0.3
+    test_weight = criteria.multipliers.get("test-file", 1.0)
     facts = []
     for entry in inventory.files:
         for rule in matcher.match_path(entry.path):
