@@ -344,3 +344,34 @@ class Report:
     excluded: tuple[Marker, ...] = field(default=())
     """Markers seen only where they do not count (vendored, fixtures, examples, docs, transitive)."""
     schema_version: str = "1"
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    """How one criterion's lean moved between two reports."""
+
+    id: str
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        """after - before: positive moves toward Rust."""
+        return round(self.after - self.before, 6)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What changed between a base and a head report (``analyze diff``)."""
+
+    base: Report
+    head: Report
+    verdict_changed: bool
+    lean_change: float
+    """head lean - base lean: positive moves toward Rust."""
+    criteria: tuple[CriterionChange, ...]
+    added_markers: tuple[Marker, ...]
+    removed_markers: tuple[Marker, ...]
+    added_findings: tuple[Finding, ...]
+    """Findings of the head not in the base, matched by rule, path and snippet (not line numbers)."""
+    removed_findings: tuple[Finding, ...]

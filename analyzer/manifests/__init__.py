@@ -91,6 +91,10 @@ _REGISTRY: tuple[_Entry, ...] = (
     _Entry("docker-compose*.yaml", "containers:parse_compose"),
     _Entry("compose*.yml", "containers:parse_compose"),
     _Entry("compose*.yaml", "containers:parse_compose"),
+    # -- Swift/ObjC, Dart, Elixir/Erlang, Haskell, Scala/Kotlin, .NET extras (add lines below) --
+    # -- JavaScript, Python, C/C++ extras and Zig (add lines below) --
+    # -- infrastructure: Helm, Kustomize, Terraform, Pulumi, Serverless, Ansible, CI files (add lines below) --
+    # -- embedded, game engines, blockchain, WASM (add lines below) --
 )
 
 
