@@ -130,6 +130,7 @@ class Matcher:
         self._globs: dict[str, list[tuple[str, Rule]]] = defaultdict(list)
         path_patterns: list[str] = []
         self._path_rules: list[Rule] = []
+        self._path_negatives: dict[str, list[re.Pattern[str]]] = {}
         self._by_language: dict[str, list[tuple[Rule, ContentPattern]]] = defaultdict(list)
         self._by_path: list[tuple[Rule, ContentPattern, re.Pattern[str]]] = []
         path_content_globs: list[str] = []
@@ -143,6 +144,9 @@ class Matcher:
                     else:
                         self._exact[(ecosystem, key)].append(rule)
             for glob in rule.paths:
+                if glob.startswith("!"):
+                    self._path_negatives.setdefault(rule.id, []).append(re.compile(glob_to_regex(glob[1:])))
+                    continue
                 path_patterns.append(glob_to_regex(glob))
                 self._path_rules.append(rule)
             for pattern in rule.content:
@@ -170,7 +174,8 @@ class Matcher:
 
     def match_path(self, path: str) -> list[Rule]:
         """Rules whose path globs match this repo-relative path."""
-        return _unique([self._path_rules[i] for i in self._paths.matching(path)])
+        found = _unique([self._path_rules[i] for i in self._paths.matching(path)])
+        return [r for r in found if not any(n.search(path) for n in self._path_negatives.get(r.id, ()))]
 
     def _path_patterns(self, path: str) -> list[tuple[Rule, ContentPattern, re.Pattern[str]]]:
         owners = sorted({self._path_content_owner[i] for i in self._path_content.matching(path)})

@@ -98,7 +98,13 @@ _REGISTRY: tuple[_Entry, ...] = (
 )
 
 
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".template", ".tpl", ".in", ".example", ".sample")
+"""A manifest-looking template (Dockerfile.j2, requirements.txt.in) is not a manifest: it would not parse."""
+
+
 def _matches(entry: _Entry, path: str) -> bool:
+    if path.endswith(_TEMPLATE_SUFFIXES):
+        return False
     if "/" in entry.pattern:
         return path == entry.pattern or path.endswith("/" + entry.pattern) or fnmatch.fnmatchcase(
             path, "*/" + entry.pattern
