@@ -276,10 +276,32 @@ def _owner(path: str, components: set[str], cache: dict[str, str]) -> str:
 
 # -- the stage -----------------------------------------------------------------------------------------
 
+IGNORE_FILE = ".rustgoignore"
+"""Gitignore-style patterns, at the repository root, of paths the analysis leaves out entirely."""
+
+
+def _apply_ignore_file(
+    tree: Tree, listed: tuple[TreeFile, ...], diagnostics: list[Diagnostic]
+) -> tuple[TreeFile, ...]:
+    if not any(entry.path == IGNORE_FILE for entry in listed):
+        return listed
+    data = tree.read(IGNORE_FILE, 1 << 20)
+    if data is None:
+        diagnostics.append(Diagnostic(IGNORE_FILE, "could not be read; nothing was ignored", stage="inventory"))
+        return listed
+    try:
+        spec = GitIgnoreSpec.from_lines(data.decode("utf-8", errors="replace").splitlines())
+    except (ValueError, TypeError) as exc:
+        diagnostics.append(Diagnostic(IGNORE_FILE, f"invalid pattern ({exc}); nothing was ignored", stage="inventory"))
+        return listed
+    return tuple(entry for entry in listed if not spec.match_file(entry.path))
+
+
 def scan(tree: Tree, languages: LanguageTable, paths: PathRules) -> Inventory:
     """List the tree and give each file its language, role and component."""
     listed, listing_diagnostics = tree.list_files()
     diagnostics = list(listing_diagnostics)
+    listed = _apply_ignore_file(tree, listed, diagnostics)
     attribute_lines = _load_attributes(tree, listed, diagnostics)
     classified: list[tuple[TreeFile, str | None, Role]] = []
     for entry in listed:

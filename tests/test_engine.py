@@ -114,3 +114,16 @@ def test_read_cap_bounds_bytes(tmp_path: Path, knowledge: engine.Knowledge) -> N
     report = _run(tmp_path, knowledge, max_file_size=4096)
     assert report.stats.bytes_read <= 4096
     assert "unsafe-memory" not in _categories(report)
+
+
+def test_rustgoignore_leaves_paths_out(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+    _write(tmp_path, {
+        ".rustgoignore": "# generated clients\nlegacy/\n*.Dockerfile\n",
+        "legacy/server.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(8); free(p); }\n",
+        "ci.Dockerfile": "FROM golang:1.22\n",
+        "main.go": "package main\n\nfunc main() {}\n",
+    })
+    report = _run(tmp_path, knowledge)
+    assert not any(f.path.startswith("legacy/") or f.path == "ci.Dockerfile" for f in report.findings)
+    assert {"unsafe-memory", "container"}.isdisjoint(_categories(report))
+    assert "existing-go" in _categories(report)
