@@ -67,7 +67,7 @@ def fact_evidence(
     for group in _rule_groups(facts, rules, scale):
         specs = group.rule.evidence or criteria.categories[group.rule.category]
         by_mapping[(group.rule.category, specs)].append(group)
-    items = []
+    items: list[EvidenceItem] = []
     for (_, specs), groups in by_mapping.items():
         total = sum(g.strength for g in groups)
         category_strength = CATEGORY_CAP * (1.0 - math.exp(-total / CATEGORY_CAP))
@@ -98,7 +98,7 @@ def language_evidence(
 
     ``largest`` maps a language to its largest counted file, shown as the evidence location.
     """
-    items = []
+    items: list[EvidenceItem] = []
     for share in shares:
         specs = criteria.languages.get(share.language, ())
         for spec in specs:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 DELAY = 1.0
 """Seconds of work before the bar appears."""
@@ -26,7 +26,7 @@ class DelayedProgress:
         self._total = 0
         self._done = 0
         self._progress: Progress | None = None
-        self._task: int | None = None
+        self._task: TaskID | None = None
 
     def start(self, total: int) -> None:
         self._started = self._clock()
