@@ -171,7 +171,7 @@ def _walk(tree: Path) -> Iterator[Path]:
 
 
 def run_once(argv: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, str]:
-    """Run a command with its output in a file (ripgrep shortcuts output to /dev/null); return figures, stderr."""
+    """Run a command with its output in a file (a grep may quit early into /dev/null); return figures, stderr."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
@@ -234,7 +234,7 @@ def commit_snapshot(folder: Path) -> None:
 
 
 def measure_tools(tree: Path, args: argparse.Namespace, patterns: Sequence[str], scratch: Path) -> list[ToolResult]:
-    """Time the four tools on one tree, skipping any that is not installed."""
+    """Time analyze and the other tools on one tree, skipping any that is not installed."""
     jobs = ("--jobs", str(args.jobs)) if args.jobs is not None else ()
     analyze = Tool("analyze", (sys.executable, "-m", "analyzer", str(tree), "--format", "json", *jobs))
     results = [time_tool(analyze, args.runs, scratch, args.timeout)]
@@ -244,8 +244,11 @@ def measure_tools(tree: Path, args: argparse.Namespace, patterns: Sequence[str],
         write_patterns(kept, scratch / "patterns.txt")
         argv = (rg, *flags, "--no-messages", "-c", "-f", str(scratch / "patterns.txt"), str(tree))
         results.append(time_tool(Tool("ripgrep", argv, (0, 1), note), args.runs, scratch, args.timeout))
+        # RE2's \b, \w and \s are ASCII, ripgrep's are Unicode unless told: this row matches like the analyzer.
+        ascii_rg = Tool("rg --no-unicode", (*argv[:-1], "--no-unicode", str(tree)), (0, 1), "ASCII classes, as RE2")
+        results.append(time_tool(ascii_rg, args.runs, scratch, args.timeout))
     else:
-        results.append(_missing("ripgrep", "rg"))
+        results += [_missing("ripgrep", "rg"), _missing("rg --no-unicode", "rg")]
     if linguist:
         with linguist_repo(tree) as (repo, where):
             argv = (linguist, "--breakdown", "--json", str(repo))
