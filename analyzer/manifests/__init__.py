@@ -92,6 +92,13 @@ _REGISTRY: tuple[_Entry, ...] = (
     _Entry("compose*.yml", "containers:parse_compose"),
     _Entry("compose*.yaml", "containers:parse_compose"),
     # -- Swift/ObjC, Dart, Elixir/Erlang, Haskell, Scala/Kotlin, .NET extras (add lines below) --
+    _Entry("Package.swift", "swift:parse_package_swift"),
+    _Entry("Package@swift-*.swift", "swift:parse_package_swift"),
+    _Entry("Package.resolved", "swift:parse_package_resolved"),
+    _Entry("Podfile", "swift:parse_podfile"),
+    _Entry("Podfile.lock", "swift:parse_podfile_lock"),
+    _Entry("pubspec.yaml", "dart:parse_pubspec"),
+    _Entry("pubspec.lock", "dart:parse_pubspec_lock"),
     # -- JavaScript, Python, C/C++ extras and Zig (add lines below) --
     # -- infrastructure: Helm, Kustomize, Terraform, Pulumi, Serverless, Ansible, CI files (add lines below) --
     # -- embedded, game engines, blockchain, WASM (add lines below) --

@@ -1,0 +1,142 @@
+"""Dart and Flutter manifests: ``pubspec.yaml`` and ``pubspec.lock`` (ecosystem ``pub``).
+
+Both are YAML. They are composed into PyYAML nodes and never constructed: nodes keep their line, and
+aliases stay references, so an alias bomb costs nothing as long as only the levels a parser needs are
+walked. The node helpers here are also used by the other YAML manifests of this family (Podfile.lock,
+stack.yaml). An SDK dependency (``flutter: {sdk: flutter}``) is reported under the SDK's name, which is
+what rules look for; the lockfile says itself which packages are direct, dev or transitive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import yaml
+
+from analyzer.errors import ManifestError
+from analyzer.manifests import ParseContext
+from analyzer.model import Dependency, ManifestResult, Scope
+
+_PUB = "pub"
+# libyaml's composer when PyYAML was built with it: same nodes, several times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SECTIONS = (("dependencies", Scope.RUNTIME, True), ("dev_dependencies", Scope.DEV, True),
+             ("dependency_overrides", Scope.RUNTIME, False))
+_LOCK_KINDS = {"direct main": (Scope.RUNTIME, True), "direct dev": (Scope.DEV, True),
+               "direct overridden": (Scope.RUNTIME, True), "transitive": (Scope.RUNTIME, False)}
+
+
+def load_yaml_node(text: str, filename: str) -> yaml.Node | None:
+    """The root node of a one-document YAML text, composed but not constructed (None when empty)."""
+    try:
+        # The reader rejects control characters as soon as it is built, so this is inside the try too.
+        loader = _LOADER(text)
+    except yaml.YAMLError as exc:
+        raise ManifestError(f"invalid YAML in {filename}: {' '.join(str(exc).split())}") from exc
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise ManifestError(f"invalid YAML in {filename} at line {line}: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        raise ManifestError(f"invalid YAML in {filename}: {' '.join(str(exc).split())}") from exc
+    except RecursionError as exc:
+        raise ManifestError(f"{filename} is nested too deeply to read") from exc
+    finally:
+        loader.dispose()
+
+
+def yaml_scalar(node: object) -> str | None:
+    """The text of a scalar node (a ``null`` is ""), None for anything else."""
+    if isinstance(node, yaml.ScalarNode):
+        return "" if node.tag.endswith(":null") else str(node.value)
+    return None
+
+
+def yaml_pairs(node: yaml.Node | None, what: str) -> Iterator[tuple[str, int, yaml.Node]]:
+    """(key, 1-based key line, value node) of a mapping node; ``what`` names it in the error."""
+    if node is None:
+        return
+    if not isinstance(node, yaml.MappingNode):
+        raise ManifestError(f"line {node.start_mark.line + 1}: {what} must be a mapping")
+    for key, value in node.value:
+        text = yaml_scalar(key)
+        if text is not None:
+            yield text, key.start_mark.line + 1, value
+
+
+def _field(node: yaml.Node, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((v for k, v in node.value if yaml_scalar(k) == key), None)
+
+
+def _spec(name: str, value: yaml.Node) -> tuple[str, str]:
+    """(reported name, version) of one pubspec entry: a constraint, or where the package comes from."""
+    plain = yaml_scalar(value)
+    if plain is not None:
+        return name, plain
+    if not isinstance(value, yaml.MappingNode):
+        raise ManifestError(f"line {value.start_mark.line + 1}: dependency {name!r} must be a version or a mapping")
+    sdk = yaml_scalar(_field(value, "sdk"))
+    if sdk:
+        return (sdk if name == sdk else name), f"sdk:{sdk}"
+    version = yaml_scalar(_field(value, "version"))
+    if version:
+        return name, version
+    for source in ("git", "path", "hosted"):
+        node = _field(value, source)
+        if node is None:
+            continue
+        where = yaml_scalar(node)
+        if where is None:
+            where = yaml_scalar(_field(node, "url")) or ""
+        return name, f"{source}:{where}"
+    return name, ""
+
+
+def _workspace(root: yaml.Node) -> tuple[str, ...]:
+    members = _field(root, "workspace")
+    if members is None:
+        return ()
+    if not isinstance(members, yaml.SequenceNode):
+        raise ManifestError(f"line {members.start_mark.line + 1}: workspace must be a list of paths")
+    return tuple(text for text in (yaml_scalar(m) for m in members.value) if text)
+
+
+def parse_pubspec(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """dependencies, dev_dependencies and dependency_overrides of a pubspec.yaml, and its workspace."""
+    del ctx
+    root = load_yaml_node(text, "pubspec.yaml")
+    if root is None:
+        return ManifestResult()
+    if not isinstance(root, yaml.MappingNode):
+        raise ManifestError("pubspec.yaml must hold a mapping")
+    deps: list[Dependency] = []
+    for section, scope, direct in _SECTIONS:
+        body = _field(root, section)
+        if body is None or yaml_scalar(body) == "":
+            continue
+        for key, line, value in yaml_pairs(body, section):
+            name, version = _spec(key, value)
+            deps.append(Dependency(_PUB, name, version, scope, direct, path, line))
+    return ManifestResult(dependencies=tuple(deps), workspace_members=_workspace(root))
+
+
+def parse_pubspec_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Every package of a pubspec.lock, direct or transitive as the lock's ``dependency`` field says."""
+    del ctx
+    root = load_yaml_node(text, "pubspec.lock")
+    packages = _field(root, "packages") if root is not None else None
+    if packages is None:
+        raise ManifestError("pubspec.lock has no 'packages' mapping")
+    deps: list[Dependency] = []
+    for name, line, body in yaml_pairs(packages, "packages"):
+        kind = yaml_scalar(_field(body, "dependency")) or "transitive"
+        if kind not in _LOCK_KINDS:
+            raise ManifestError(f"line {line}: package {name!r} has unknown dependency kind {kind!r}")
+        scope, direct = _LOCK_KINDS[kind]
+        version = yaml_scalar(_field(body, "version")) or ""
+        deps.append(Dependency(_PUB, name, version, scope, direct, path, line))
+    return ManifestResult(dependencies=tuple(deps))
