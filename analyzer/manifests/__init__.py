@@ -99,6 +99,9 @@ _REGISTRY: tuple[_Entry, ...] = (
     _Entry("Podfile.lock", "swift:parse_podfile_lock"),
     _Entry("pubspec.yaml", "dart:parse_pubspec"),
     _Entry("pubspec.lock", "dart:parse_pubspec_lock"),
+    _Entry("mix.exs", "beam:parse_mix_exs"),
+    _Entry("mix.lock", "beam:parse_mix_lock"),
+    _Entry("rebar.config", "beam:parse_rebar_config"),
     # -- JavaScript, Python, C/C++ extras and Zig (add lines below) --
     # -- infrastructure: Helm, Kustomize, Terraform, Pulumi, Serverless, Ansible, CI files (add lines below) --
     # -- embedded, game engines, blockchain, WASM (add lines below) --
