@@ -90,6 +90,8 @@ class WorkTree:
         self._extra_patterns = tuple(extra_ignores)
         self._extra = GitIgnoreSpec.from_lines(list(extra_ignores))
         self._max_files = max_files
+        self._verified: frozenset[str] = frozenset()
+        """Listed regular files whose directories were checked to lie inside the root: read without realpath."""
 
     # The engine ships trees to worker processes; a compiled RE2 set cannot be pickled, so rebuild it.
     def __getstate__(self) -> dict[str, object]:
@@ -110,7 +112,9 @@ class WorkTree:
 
     def read(self, path: str, limit: int) -> bytes | None:
         """First ``limit`` bytes of a regular file under the root; None otherwise."""
-        real = self._resolve(path)
+        # A listed plain file needs no realpath: its directories were checked while listing and O_NOFOLLOW
+        # refuses a final component that became a symlink since. Any other path is resolved in full.
+        real = os.path.join(self._real, path) if path in self._verified else self._resolve(path)
         if real is None:
             return None
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -144,16 +148,18 @@ class WorkTree:
         if candidates is None:
             candidates = self._walk(diagnostics)
         files: list[TreeFile] = []
+        links: set[str] = set()
         for path in candidates:
             if len(files) >= self._max_files:
                 diagnostics.append(_diagnostic(
                     "", f"more than {self._max_files} files: listing stopped, the rest is not analyzed",
                     Severity.ERROR))
                 break
-            entry = self._entry(path, diagnostics)
+            entry = self._entry(path, diagnostics, links)
             if entry is not None:
                 files.append(entry)
         files.sort(key=lambda f: f.path)
+        self._verified = frozenset(f.path for f in files) - links
         return tuple(files), tuple(diagnostics)
 
     def _skipped(self, path: str) -> bool:
@@ -186,7 +192,7 @@ class WorkTree:
             cache[parent] = real == self._real or real.startswith(self._real + os.sep)
         return cache[parent]
 
-    def _entry(self, path: str, diagnostics: list[Diagnostic]) -> TreeFile | None:
+    def _entry(self, path: str, diagnostics: list[Diagnostic], links: set[str]) -> TreeFile | None:
         """A TreeFile for a listed path, or None (with a diagnostic when the reason matters)."""
         if not _valid_name(path):
             diagnostics.append(_diagnostic(path.encode("utf-8", "replace").decode(),
@@ -198,6 +204,7 @@ class WorkTree:
         except OSError:
             return None  # tracked by git but deleted from disk
         if stat.S_ISLNK(info.st_mode):
+            links.add(path)
             return self._link_entry(path, full, diagnostics)
         if not stat.S_ISREG(info.st_mode):
             return None  # FIFOs, sockets, devices, submodule directories

@@ -8,6 +8,7 @@ cannot read, and ``parse_manifest`` turns that into a diagnostic naming the file
 from __future__ import annotations
 
 import fnmatch
+import functools
 import importlib
 import posixpath
 from collections.abc import Callable
@@ -103,6 +104,27 @@ _REGISTRY: tuple[_Entry, ...] = (
     _Entry("mix.lock", "beam:parse_mix_lock"),
     _Entry("rebar.config", "beam:parse_rebar_config"),
     # -- JavaScript, Python, C/C++ extras and Zig (add lines below) --
+    _Entry("Pipfile.lock", "pylocks:parse_pipfile_lock"),
+    _Entry("pdm.lock", "pylocks:parse_pdm_lock"),
+    _Entry("pylock.toml", "pylocks:parse_pylock"),
+    _Entry("pylock.*.toml", "pylocks:parse_pylock"),
+    _Entry("environment.yml", "pylocks:parse_conda_environment"),
+    _Entry("environment.yaml", "pylocks:parse_conda_environment"),
+    _Entry("setup.py", "pylocks:parse_setup_py"),
+    _Entry("bun.lock", "jsextra:parse_bun_lock"),
+    _Entry("deno.json", "jsextra:parse_deno_json"),
+    _Entry("deno.jsonc", "jsextra:parse_deno_json"),
+    _Entry("deno.lock", "jsextra:parse_deno_lock"),
+    _Entry("pnpm-workspace.yaml", "jsextra:parse_pnpm_workspace"),
+    _Entry("conan.lock", "cppextra:parse_conan_lock"),
+    _Entry("meson.build", "cppextra:parse_meson"),
+    _Entry("MODULE.bazel", "cppextra:parse_bazel"),
+    _Entry("WORKSPACE", "cppextra:parse_bazel"),
+    _Entry("WORKSPACE.bazel", "cppextra:parse_bazel"),
+    _Entry("Makefile", "cppextra:parse_makefile"),
+    _Entry("GNUmakefile", "cppextra:parse_makefile"),
+    _Entry("*.mk", "cppextra:parse_makefile"),
+    _Entry("build.zig.zon", "zig:parse_build_zig_zon"),
     # -- infrastructure: Helm, Kustomize, Terraform, Pulumi, Serverless, Ansible, CI files (add lines below) --
     # -- embedded, game engines, blockchain, WASM (add lines below) --
 )
@@ -122,20 +144,49 @@ def _matches(entry: _Entry, path: str) -> bool:
     return fnmatch.fnmatchcase(posixpath.basename(path), entry.pattern)
 
 
+@functools.cache
+def _exact_names() -> dict[str, int]:
+    """Base name → index of the first registry entry that names it exactly (the common case, one dict look-up)."""
+    names: dict[str, int] = {}
+    for index, entry in enumerate(_REGISTRY):
+        if "/" not in entry.pattern and not any(ch in entry.pattern for ch in "*?["):
+            names.setdefault(entry.pattern, index)
+    return names
+
+
+@functools.cache
+def _glob_entries() -> tuple[tuple[int, _Entry], ...]:
+    return tuple((i, e) for i, e in enumerate(_REGISTRY) if "/" in e.pattern or any(ch in e.pattern for ch in "*?["))
+
+
+def _entry_for(path: str) -> _Entry | None:
+    """The first registry entry matching the path, in registry order."""
+    if path.endswith(_TEMPLATE_SUFFIXES):
+        return None
+    best = _exact_names().get(posixpath.basename(path))
+    for index, entry in _glob_entries():
+        if best is not None and index > best:
+            break
+        if _matches(entry, path):
+            best = index
+            break
+    return None if best is None else _REGISTRY[best]
+
+
 def parser_for(path: str) -> Parser | None:
     """The parser for a repo-relative path, or None when the file is not a known manifest."""
-    for entry in _REGISTRY:
-        if _matches(entry, path):
-            module_name, func_name = entry.target.split(":")
-            module = importlib.import_module(f"{__name__}.{module_name}")
-            parser: Parser = getattr(module, func_name)
-            return parser
-    return None
+    entry = _entry_for(path)
+    if entry is None:
+        return None
+    module_name, func_name = entry.target.split(":")
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    parser: Parser = getattr(module, func_name)
+    return parser
 
 
 def is_manifest(path: str) -> bool:
     """Whether a parser exists for this path."""
-    return any(_matches(entry, path) for entry in _REGISTRY)
+    return _entry_for(path) is not None
 
 
 def parse_manifest(path: str, text: str, ctx: ParseContext) -> ManifestResult:
