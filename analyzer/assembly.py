@@ -7,7 +7,7 @@ lean unless components split clearly between Go and Rust, which makes it ``both`
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from analyzer.evidence import fact_evidence, language_evidence, share_factor
 from analyzer.knowledge import Criteria
@@ -17,6 +17,7 @@ from analyzer.model import (
     Diagnostic,
     Fact,
     FactKind,
+    FileEntry,
     Finding,
     Inventory,
     LanguageShare,
@@ -37,15 +38,12 @@ MAX_FINDINGS_PER_RULE = 100
 TOOL_NAME = "rustgo-analyzer"
 
 
-def _shares(inventory: Inventory, languages: LanguageTable, component: str | None) -> tuple[
-    tuple[LanguageShare, ...], dict[str, str]
-]:
+def _shares(files: Iterable[FileEntry], languages: LanguageTable) -> tuple[tuple[LanguageShare, ...], dict[str, str]]:
+    """Share of counted source bytes per programming language, and each language's largest file."""
     sizes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     largest: dict[str, tuple[int, str]] = {}
-    for entry in inventory.files:
+    for entry in files:
         if entry.role is not Role.SOURCE or entry.language is None:
-            continue
-        if component is not None and entry.component != component:
             continue
         if languages.kind(entry.language) != "programming":
             continue
@@ -172,20 +170,20 @@ def build_report(
 ) -> Report:
     """The report of one analysis."""
     criteria = knowledge_criteria
-    shares, largest = _shares(inventory, languages, None)
+    shares, largest = _shares(inventory.files, languages)
     file_languages = {e.path: e.language for e in inventory.files if e.language is not None}
     repo = _score(facts, shares, largest, rules, criteria, ".", file_languages)
     by_component: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_component[fact.component].append(fact)
-    files_per_component: dict[str, int] = defaultdict(int)
+    files_by_component: dict[str, list[FileEntry]] = defaultdict(list)
     for entry in inventory.files:
-        files_per_component[entry.component] += 1
+        files_by_component[entry.component].append(entry)
     scored: list[tuple[str, UnitScore]] = []
     components = []
     t = criteria.thresholds
     for component in inventory.components:
-        c_shares, c_largest = _shares(inventory, languages, component.path)
+        c_shares, c_largest = _shares(files_by_component.get(component.path, ()), languages)
         c_facts = by_component.get(component.path, [])
         c_score = _score(c_facts, c_shares, c_largest, rules, criteria, component.path, file_languages)
         if c_shares:  # a component without code of its own (a lone manifest) cannot carry a side of a split
@@ -198,7 +196,7 @@ def build_report(
                 path=component.path, verdict=c_verdict, confidence=c_score.confidence, lean=round(c_score.lean, 6),
                 mass=round(c_score.mass, 6), manifests=component.manifests, ecosystems=component.ecosystems,
                 languages=c_shares, markers=tuple(sorted({f.category for f in c_facts if f.counted})),
-                files=files_per_component.get(component.path, 0), workspace=component.workspace,
+                files=len(files_by_component.get(component.path, ())), workspace=component.workspace,
             )
         )
     verdict = _verdict(repo, criteria, scored, facts)
