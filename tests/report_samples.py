@@ -4,13 +4,20 @@
 legacy core, six scored criteria, markers, findings (some excluded) and diagnostics. Criterion leans are
 computed from their evidence with the scoring model's prior so every number is consistent.
 ``undecided_report()`` is a documentation-only repository with no evidence at all.
+``findings_report()`` is a bare report around given findings and rule weights, for the annotation formats'
+ranking and caps; ``wasm_delta()`` and ``verdict_change_delta()`` are ``analyze diff`` results.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping, Sequence
+
 from analyzer.model import (
     ComponentVerdict,
+    CriterionChange,
     CriterionScore,
+    Delta,
     Diagnostic,
     EvidenceItem,
     Finding,
@@ -206,4 +213,64 @@ def undecided_report() -> Report:
         diagnostics=(),
         languages=(),
         stats=Stats(files=3, counted_files=0, bytes_read=9_120, seconds=0.012, rules=164),
+    )
+
+
+def findings_report(findings: Sequence[Finding], weights: Mapping[str, float],
+                    diagnostics: Sequence[Diagnostic] = ()) -> Report:
+    """``undecided_report()`` with these findings; each rule in ``weights`` gets one ecosystem evidence item."""
+    base = undecided_report()
+    items = tuple(
+        EvidenceItem("ecosystem", Lean.RUST, weight, rule, "wasm", rule.lower(), f"{rule} evidence", "a.rs", 1, ".")
+        for rule, weight in weights.items()
+    )
+    criteria = tuple(dataclasses.replace(c, evidence=items) if c.id == "ecosystem" else c for c in base.criteria)
+    return dataclasses.replace(base, findings=tuple(findings), criteria=criteria, diagnostics=tuple(diagnostics))
+
+
+WASM_MARKER = Marker("wasm", "wasm-bindgen", ("WASM001",), (Location(f"{CODEC}/web/Cargo.toml", 8),), 1)
+WASM_FINDING = Finding("WASM001", "wasm", "Binds Rust to JavaScript with wasm-bindgen, js-sys or web-sys.",
+                       f"{CODEC}/web/Cargo.toml", 8, "wasm-bindgen", CODEC, snippet="wasm-bindgen")
+
+
+def wasm_delta() -> Delta:
+    """The base is ``both_report()``; the head adds a wasm-bindgen crate and drops the Dockerfile."""
+    base = both_report()
+    dockerfile = next(f for f in base.findings if f.rule == "CTR001")
+    head = dataclasses.replace(
+        base,
+        target=Target("acme-platform", None),
+        verdict=dataclasses.replace(base.verdict, lean=0.1621),
+        markers=(*[m for m in base.markers if m.name != "dockerfile"], WASM_MARKER),
+        findings=(*[f for f in base.findings if f != dockerfile], WASM_FINDING),
+    )
+    before = {score.id: score.lean for score in base.criteria}
+    after = dict(before, ecosystem=before["ecosystem"] + 0.12, performance=before["performance"] + 0.03)
+    return Delta(
+        base=base,
+        head=head,
+        verdict_changed=False,
+        lean_change=0.12,
+        criteria=tuple(CriterionChange(cid, before[cid], after[cid]) for cid in before),
+        added_markers=(WASM_MARKER,),
+        removed_markers=tuple(m for m in base.markers if m.name == "dockerfile"),
+        added_findings=(WASM_FINDING,),
+        removed_findings=(dockerfile,),
+    )
+
+
+def verdict_change_delta() -> Delta:
+    """From the docs-only ``undecided_report()`` to ``both_report()``: the verdict changes, every marker is new."""
+    base, head = undecided_report(), both_report()
+    before = {score.id: score.lean for score in base.criteria}
+    return Delta(
+        base=base,
+        head=head,
+        verdict_changed=True,
+        lean_change=head.verdict.lean - base.verdict.lean,
+        criteria=tuple(CriterionChange(s.id, before[s.id], s.lean) for s in head.criteria),
+        added_markers=head.markers,
+        removed_markers=(),
+        added_findings=tuple(f for f in head.findings if f.excluded is None),
+        removed_findings=(),
     )

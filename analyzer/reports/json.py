@@ -2,7 +2,9 @@
 
 ``to_dict`` maps a Report onto plain JSON values, keeping the contract's field names (fields may be added
 in later schema versions, never renamed), enums as their values and floats rounded to three decimals so
-the output is stable across platforms; ``render`` serializes it. Neither reads anything but the Report.
+the output is stable across platforms; ``render`` serializes it. ``delta_to_dict`` and ``render_delta`` do the
+same for the Delta of ``analyze diff``: each side's target and verdict (not its whole report), the changes,
+and the one-sentence headline. None of them reads anything but its record.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from analyzer.model import (
     ComponentVerdict,
     CriterionScore,
+    Delta,
     Diagnostic,
     EvidenceItem,
     Finding,
@@ -21,6 +24,7 @@ from analyzer.model import (
     Report,
     Verdict,
 )
+from analyzer.reports import change
 
 JsonDict = dict[str, Any]
 
@@ -156,3 +160,36 @@ def render(report: Report) -> str:
     text = json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False)
     return text + "\n"
 
+
+
+def _side(report: Report) -> JsonDict:
+    return {"target": {"path": report.target.path, "revision": report.target.revision},
+            "verdict": _verdict(report.verdict)}
+
+
+def delta_to_dict(delta: Delta) -> JsonDict:
+    """The delta as JSON-ready values: both sides' verdicts, then what changed, headline first."""
+    return {
+        "schema_version": delta.head.schema_version,
+        "kind": "delta",
+        "tool": {"name": delta.head.tool_name, "version": delta.head.tool_version},
+        "summary": change.headline(delta),
+        "base": _side(delta.base),
+        "head": _side(delta.head),
+        "verdict_changed": delta.verdict_changed,
+        "lean_change": _num(delta.lean_change),
+        "criteria": [
+            {"id": c.id, "before": _num(c.before), "after": _num(c.after), "change": _num(c.change)}
+            for c in delta.criteria
+        ],
+        "added_markers": [_marker(marker) for marker in delta.added_markers],
+        "removed_markers": [_marker(marker) for marker in delta.removed_markers],
+        "added_findings": [_finding(finding) for finding in delta.added_findings],
+        "removed_findings": [_finding(finding) for finding in delta.removed_findings],
+    }
+
+
+def render_delta(delta: Delta) -> str:
+    """The delta document, indented, ending with a newline; NaN raises ValueError as in ``render``."""
+    text = json.dumps(delta_to_dict(delta), indent=2, ensure_ascii=False, allow_nan=False)
+    return text + "\n"

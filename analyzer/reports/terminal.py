@@ -88,7 +88,7 @@ def lean_bar(lean: float, *, half: int = 5) -> Text:
     )
 
 
-def _clean(value: str) -> str:
+def clean(value: str) -> str:
     """Escape control and bidi characters so repository text cannot move the cursor or recolour the screen."""
     if value.isprintable() and not _BIDI.intersection(value):
         return value
@@ -101,7 +101,7 @@ def _escaped(ch: str) -> str:
 
 
 def _place(path: str, line: int) -> str:
-    shown = _clean(path) if path else "(repository)"
+    shown = clean(path) if path else "(repository)"
     return f"{shown}:{line}" if line > 0 else shown
 
 
@@ -154,26 +154,26 @@ def _verdict_panel(report: Report, verbose: bool) -> Panel:
             (_LANGUAGE_NAMES[verdict.language].upper(), _LANGUAGE_STYLES.get(verdict.language, "bold")),
             f"   confidence {_percent(verdict.confidence)}   lean {_signed(verdict.lean)}",
         ),
-        Text(_clean(verdict.summary)),
+        Text(clean(verdict.summary)),
     ]
     if verdict.runner_up is not None:
         lines.append(Text(f"Runner-up: {_LANGUAGE_NAMES[verdict.runner_up]}"))
     if verdict.split:
         lines.append(Text("Split:"))
         lines.append(_indented(
-            (_clean(path), Text.assemble("→ ", (_LANGUAGE_NAMES[lang], _LANGUAGE_STYLES.get(lang, ""))))
+            (clean(path), Text.assemble("→ ", (_LANGUAGE_NAMES[lang], _LANGUAGE_STYLES.get(lang, ""))))
             for path, lang in verdict.split
         ))
     if verdict.interop:
-        lines.append(Text(f"Interop: {_INTEROP_NAMES.get(verdict.interop, _clean(verdict.interop))}"))
+        lines.append(Text(f"Interop: {_INTEROP_NAMES.get(verdict.interop, clean(verdict.interop))}"))
     reasons = verdict.reasons if verbose else verdict.reasons[:TOP_REASONS]
     if reasons:
         lines.append(Text("Why:"))
-        lines.append(_indented(("•", _clean(reason)) for reason in reasons))
-    title = f"{_clean(report.tool_name)} {_clean(report.tool_version)}"
-    target = _clean(report.target.path)
+        lines.append(_indented(("•", clean(reason)) for reason in reasons))
+    title = f"{clean(report.tool_name)} {clean(report.tool_version)}"
+    target = clean(report.target.path)
     if report.target.revision:
-        target += f" @ {_clean(report.target.revision)[:12]}"
+        target += f" @ {clean(report.target.revision)[:12]}"
     return Panel(Group(*lines), title=title, title_align="left", subtitle=target, subtitle_align="left",
                  box=box.ROUNDED, padding=(0, 1))
 
@@ -186,7 +186,7 @@ def _criteria_table(report: Report) -> RenderableType:
     table.add_column("", justify="right", no_wrap=True)
     table.add_column("Evidence", justify="right")
     for score in report.criteria:
-        table.add_row(_clean(score.name), f"{score.weight:.2f}", lean_bar(score.lean), _signed(score.lean),
+        table.add_row(clean(score.name), f"{score.weight:.2f}", lean_bar(score.lean), _signed(score.lean),
                       str(len(score.evidence)))
     return Group(_heading("Criteria", "-1 = clearly Go, +1 = clearly Rust"), table)
 
@@ -214,7 +214,7 @@ def _evidence_block(report: Report, verbose: bool) -> RenderableType:
     grid.add_column(no_wrap=True)
     for item, _weight in shown:
         toward = Text("→ Rust", _RUST_STYLE) if item.leans is Lean.RUST else Text("→ Go", _GO_STYLE)
-        grid.add_row(_place(item.path, item.line), Text(_clean(item.rule), "bold"), _clean(item.message), toward)
+        grid.add_row(_place(item.path, item.line), Text(clean(item.rule), "bold"), clean(item.message), toward)
     return Group(_heading("Evidence", detail), grid)
 
 
@@ -238,10 +238,10 @@ def _markers_block(markers: tuple[Marker, ...], verbose: bool) -> RenderableType
     grid.add_column(overflow="fold", ratio=1)
     for category, total, items in groups:
         shown = items if verbose else items[:MARKERS_PER_CATEGORY]
-        names = " · ".join(f"{_clean(m.name)} {m.count}" for m in shown)
+        names = " · ".join(f"{clean(m.name)} {m.count}" for m in shown)
         if len(shown) < len(items):
             names += f" · +{len(items) - len(shown)} more"
-        grid.add_row(Text(_clean(category), "bold"), str(total), names)
+        grid.add_row(Text(clean(category), "bold"), str(total), names)
     facts = sum(total for _, total, _ in groups)
     return Group(_heading("Markers", f"{facts} facts in {len(groups)} categories"), grid)
 
@@ -255,11 +255,11 @@ def _components_table(report: Report) -> RenderableType:
     table.add_column("Files", justify="right")
     table.add_column("Top markers", overflow="fold", ratio=1)
     for component in report.components:
-        markers = ", ".join(_clean(m) for m in component.markers[:COMPONENT_MARKERS])
+        markers = ", ".join(clean(m) for m in component.markers[:COMPONENT_MARKERS])
         if len(component.markers) > COMPONENT_MARKERS:
             markers += f" +{len(component.markers) - COMPONENT_MARKERS}"
         verdict = Text(_LANGUAGE_NAMES[component.verdict], _LANGUAGE_STYLES.get(component.verdict, ""))
-        table.add_row(_clean(component.path), verdict, _percent(component.confidence), _signed(component.lean),
+        table.add_row(clean(component.path), verdict, _percent(component.confidence), _signed(component.lean),
                       str(component.files), markers)
     return Group(_heading("Components"), table)
 
@@ -273,8 +273,8 @@ def _excluded_line(report: Report) -> Text | None:
     text = f"{total} {'fact' if total == 1 else 'facts'} excluded"
     if reasons:
         ranked = sorted(reasons.items(), key=lambda pair: (-pair[1], pair[0]))
-        text += ": " + ", ".join(f"{_clean(reason)} {count}" for reason, count in ranked)
-    names = sorted({_clean(marker.name) for marker in report.excluded})
+        text += ": " + ", ".join(f"{clean(reason)} {count}" for reason, count in ranked)
+    names = sorted({clean(marker.name) for marker in report.excluded})
     if names:
         text += f" ({', '.join(names)})"
     return Text(text, "dim")
@@ -283,7 +283,7 @@ def _excluded_line(report: Report) -> Text | None:
 def _diagnostics_block(diagnostics: tuple[Diagnostic, ...], verbose: bool) -> RenderableType:
     shown = diagnostics if verbose else diagnostics[:MAX_DIAGNOSTICS]
     lines = [
-        Text.assemble((_place(d.path, 0), _SEVERITY_STYLES.get(d.severity, "")), f": {_clean(d.message)}")
+        Text.assemble((_place(d.path, 0), _SEVERITY_STYLES.get(d.severity, "")), f": {clean(d.message)}")
         for d in shown
     ]
     if len(shown) < len(diagnostics):
@@ -300,7 +300,7 @@ def _footer(report: Report, verbose: bool) -> Text:
     ]
     if verbose:  # timing varies run to run; kept out of the default output so it can be compared exactly
         parts.append(f"{stats.seconds:.2f} s")
-    languages = " · ".join(f"{_clean(s.language)} {_percent(s.share)}" for s in report.languages[:5])
+    languages = " · ".join(f"{clean(s.language)} {_percent(s.share)}" for s in report.languages[:5])
     footer = Text(" · ".join(parts), "dim")
     if languages:
         footer = Text.assemble(("Languages: ", "dim"), languages, "\n", footer)

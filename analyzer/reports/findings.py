@@ -1,0 +1,76 @@
+"""How much each finding weighs, how serious it looks, and a line-free identity for it: shared by SARIF, GitHub, GitLab.
+
+A finding carries no weight of its own; its rule does, through the evidence items of the report (one item per
+rule and criterion, weighted by the criterion's weight). Annotation formats use that weight to put the findings
+that moved the verdict first and to grade them ("warning" for a weighty rule, "note" otherwise), and they
+identify a finding by rule, path and snippet rather than line, so code that moves does not look new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from analyzer.model import Finding, Lean, Report
+
+WEIGHTY = 0.5
+"""Weight at which a rule's findings count as weighty: warnings in SARIF and GitHub, "minor" in GitLab."""
+
+
+def rule_weights(report: Report) -> dict[str, float]:
+    """Per rule id, the summed weight of its evidence across criteria, each item times its criterion's weight."""
+    weights: dict[str, float] = defaultdict(float)
+    for score in report.criteria:
+        for item in score.evidence:
+            weights[item.rule] += item.weight * score.weight
+    return dict(weights)
+
+
+def rule_leanings(report: Report) -> dict[str, tuple[Lean, tuple[str, ...]]]:
+    """Per rule id, the side its evidence pushes hardest and the criteria it informs (in report order)."""
+    signed: dict[str, float] = defaultdict(float)
+    criteria: dict[str, list[str]] = defaultdict(list)
+    for score in report.criteria:
+        for item in score.evidence:
+            signed[item.rule] += item.leans.sign * item.weight * score.weight
+            if score.id not in criteria[item.rule]:
+                criteria[item.rule].append(score.id)
+    return {rule: (Lean.RUST if value >= 0 else Lean.GO, tuple(criteria[rule])) for rule, value in signed.items()}
+
+
+def counted(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings that count toward the verdict and have a file to point at (annotations need one)."""
+    return [f for f in findings if f.excluded is None and f.path]
+
+
+def ranked(findings: Sequence[Finding], weights: Mapping[str, float]) -> list[Finding]:
+    """Weightiest rule first; ties by path, line and rule so the order never depends on input order."""
+    return sorted(findings, key=lambda f: (-round(weights.get(f.rule, 0.0), 9), f.path, f.line, f.rule))
+
+
+def is_weighty(finding: Finding, weights: Mapping[str, float]) -> bool:
+    """Whether the finding's rule weighs at least ``WEIGHTY`` in this report."""
+    return weights.get(finding.rule, 0.0) >= WEIGHTY
+
+
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """A stable, line-free hash per finding (sha256 hex), in the order given.
+
+    The hash covers rule, path and the snippet with its whitespace collapsed (re-indenting does not re-fire).
+    Identical snippets in one file are told apart by their ordinal in line order, so two ``free(p);`` lines
+    stay two findings without the line number entering the hash.
+    """
+    order = sorted(range(len(findings)), key=lambda i: (findings[i].line, i))
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    ordinal = [0] * len(findings)
+    for index in order:
+        finding = findings[index]
+        key = (finding.rule, finding.path, " ".join(finding.snippet.split()))
+        seen[key] += 1
+        ordinal[index] = seen[key]
+    result = []
+    for finding, nth in zip(findings, ordinal, strict=True):
+        text = "\0".join((finding.rule, finding.path, " ".join(finding.snippet.split()), str(nth)))
+        result.append(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+    return result
