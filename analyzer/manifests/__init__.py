@@ -103,6 +103,8 @@ _REGISTRY: tuple[_Entry, ...] = (
     _Entry("mix.exs", "beam:parse_mix_exs"),
     _Entry("mix.lock", "beam:parse_mix_lock"),
     _Entry("rebar.config", "beam:parse_rebar_config"),
+    _Entry("*.cabal", "haskell:parse_cabal"),
+    _Entry("stack.yaml", "haskell:parse_stack_yaml"),
     # -- JavaScript, Python, C/C++ extras and Zig (add lines below) --
     _Entry("Pipfile.lock", "pylocks:parse_pipfile_lock"),
     _Entry("pdm.lock", "pylocks:parse_pdm_lock"),
