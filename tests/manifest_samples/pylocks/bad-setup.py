@@ -1,0 +1,4 @@
+from distutils.core import setup
+
+print "building"
+setup(name="old", install_requires=["six"])
