@@ -105,6 +105,12 @@ _REGISTRY: tuple[_Entry, ...] = (
     _Entry("rebar.config", "beam:parse_rebar_config"),
     _Entry("*.cabal", "haskell:parse_cabal"),
     _Entry("stack.yaml", "haskell:parse_stack_yaml"),
+    _Entry("build.sbt", "scala:parse_sbt"),
+    _Entry("plugins.sbt", "scala:parse_sbt"),
+    _Entry("gradle/*.versions.toml", "gradlefiles:parse_version_catalog"),
+    _Entry("gradle.lockfile", "gradlefiles:parse_gradle_lockfile"),
+    _Entry("buildscript-gradle.lockfile", "gradlefiles:parse_gradle_lockfile"),
+    _Entry("settings-gradle.lockfile", "gradlefiles:parse_gradle_lockfile"),
     # -- JavaScript, Python, C/C++ extras and Zig (add lines below) --
     _Entry("Pipfile.lock", "pylocks:parse_pipfile_lock"),
     _Entry("pdm.lock", "pylocks:parse_pdm_lock"),

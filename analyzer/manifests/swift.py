@@ -40,10 +40,11 @@ def _line_at(newlines: list[int], offset: int) -> int:
     return bisect.bisect_left(newlines, offset) + 1
 
 
-def _blank_swift_comments(text: str) -> str:
-    """Swift text with ``//`` and (nested) ``/* */`` comments turned into spaces; strings are kept.
+def blank_slash_comments(text: str) -> str:
+    """Text with ``//`` and (nested) ``/* */`` comments turned into spaces; strings are kept.
 
-    Newlines survive, so offsets and lines in the result are those of the input.
+    Newlines survive, so offsets and lines in the result are those of the input. Swift and Scala share
+    this comment and string syntax, so the sbt reader uses it too.
     """
     out = list(text)
     i, n, depth, quote = 0, len(text), 0, ""
@@ -90,7 +91,7 @@ def _blank_swift_comments(text: str) -> str:
     return "".join(out)
 
 
-def _bracket_pairs(code: str) -> dict[int, int]:
+def bracket_pairs(code: str) -> dict[int, int]:
     """Offset of each opening bracket -> offset of its closing one; raises on a mismatch.
 
     String contents are skipped (``code`` is already free of comments).
@@ -145,11 +146,11 @@ def _requirement(body: str) -> str:
 def parse_package_swift(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Remote packages of a SwiftPM manifest: ``.package(url:)`` and ``.package(id:)``; local paths skipped."""
     del ctx
-    code = _blank_swift_comments(text)
+    code = blank_slash_comments(text)
     if not re.search(r"\bPackage\s*\(", code):
         raise ManifestError("no Package(...) declaration: not a SwiftPM manifest")
     newlines = _lines_of(code)
-    pairs = _bracket_pairs(code)
+    pairs = bracket_pairs(code)
     deps: list[Dependency] = []
     diags: list[Diagnostic] = []
     for match in _PACKAGE_CALL.finditer(code):
