@@ -8,8 +8,13 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import ManifestError
-from analyzer.manifests import Parser, parse_manifest
-from analyzer.manifests.dotnet import parse_packages_config, parse_project
+from analyzer.manifests import Parser, parse_manifest, parser_for
+from analyzer.manifests.dotnet import (
+    parse_directory_packages_props,
+    parse_packages_config,
+    parse_packages_lock_json,
+    parse_project,
+)
 from analyzer.model import Scope
 from manifest_helpers import FakeContext
 
@@ -109,3 +114,68 @@ def test_registry_dispatches_fsproj() -> None:
            "</ItemGroup></Project>"
     result = parse_manifest("lib/Lib.fsproj", text, FakeContext())
     assert [(d.name, d.version) for d in result.dependencies] == [("sdk:Microsoft.NET.Sdk", ""), ("FSharp.Core", "8.0.100")]
+
+
+# --- Directory.Packages.props and packages.lock.json ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parser", "sample", "expected"),
+    [
+        pytest.param(parse_directory_packages_props, "Directory.Packages.props", [
+            ("Grpc.AspNetCore", "2.59.0", Scope.RUNTIME, True, 6),
+            ("Serilog.AspNetCore", "8.0.0", Scope.RUNTIME, True, 7),
+            ("xunit", "2.6.2", Scope.RUNTIME, True, 9),
+            ("StyleCop.Analyzers", "1.1.118", Scope.DEV, True, 12),
+        ], id="central-versions-comment-global-reference"),
+        pytest.param(parse_directory_packages_props, "edge-Directory.Packages.props", [
+            ("Microsoft.Extensions.Hosting", "8.0.0", Scope.RUNTIME, True, 4),
+            ("System.Text.Json", "8.0.1", Scope.RUNTIME, True, 7),
+        ], id="central-versions-namespace-child-version-update"),
+        pytest.param(parse_packages_lock_json, "packages.lock.json", [
+            ("Grpc.AspNetCore", "2.59.0", Scope.RUNTIME, True, 5),
+            ("Grpc.Core.Api", "2.59.0", Scope.RUNTIME, False, 14),
+        ], id="lock-direct-transitive-project-skipped"),
+        pytest.param(parse_packages_lock_json, "edge-packages.lock.json", [
+            ("System.Memory", "4.5.5", Scope.RUNTIME, True, 5),
+            ("Serilog", "3.1.1", Scope.RUNTIME, False, 6),
+        ], id="lock-several-frameworks-direct-wins-central-transitive"),
+    ],
+)
+def test_central_and_lock_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
+    assert _rows(parser, f"src/{sample}", (SAMPLES / sample).read_text()) == expected
+
+
+@pytest.mark.parametrize(
+    ("parser", "text", "message"),
+    [
+        pytest.param(parse_directory_packages_props, (SAMPLES / "bad-Directory.Packages.props").read_text(),
+                     "line 3: <PackageVersion> without an Include", id="props-sample-no-include"),
+        pytest.param(parse_packages_lock_json, (SAMPLES / "bad-packages.lock.json").read_text(),
+                     "net8.0 / Grpc.AspNetCore has no type", id="lock-sample-no-type"),
+        pytest.param(parse_directory_packages_props, _ENTITY_BOMB, "unsafe XML", id="props-entity-bomb"),
+        pytest.param(parse_directory_packages_props, "<packages/>", "not <Project>", id="props-wrong-root"),
+        pytest.param(parse_packages_lock_json, "{", "invalid JSON", id="lock-bad-json"),
+        pytest.param(parse_packages_lock_json, '{"version": 1}', "no 'dependencies'", id="lock-no-dependencies"),
+        pytest.param(parse_packages_lock_json, '{"dependencies": {"net8.0": []}}', "must be an object",
+                     id="lock-framework-not-object"),
+        pytest.param(parse_packages_lock_json, "[" * 100000 + "]" * 100000, "nested too deeply|invalid JSON",
+                     id="lock-deep-nesting"),
+    ],
+)
+def test_central_and_lock_malformed(parser: Parser, text: str, message: str) -> None:
+    with pytest.raises(ManifestError, match=message):
+        parser("Directory.Packages.props", text, FakeContext())
+
+
+@pytest.mark.parametrize(
+    ("path", "function"),
+    [
+        pytest.param("Directory.Packages.props", "parse_directory_packages_props", id="props"),
+        pytest.param("src/Api/packages.lock.json", "parse_packages_lock_json", id="lock"),
+    ],
+)
+def test_registry_dispatches_central_files(path: str, function: str) -> None:
+    parser = parser_for(path)
+    assert parser is not None
+    assert parser.__name__ == function

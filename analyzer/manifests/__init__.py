@@ -111,6 +111,8 @@ _REGISTRY: tuple[_Entry, ...] = (
     _Entry("gradle.lockfile", "gradlefiles:parse_gradle_lockfile"),
     _Entry("buildscript-gradle.lockfile", "gradlefiles:parse_gradle_lockfile"),
     _Entry("settings-gradle.lockfile", "gradlefiles:parse_gradle_lockfile"),
+    _Entry("Directory.Packages.props", "dotnet:parse_directory_packages_props"),
+    _Entry("packages.lock.json", "dotnet:parse_packages_lock_json"),
     # -- JavaScript, Python, C/C++ extras and Zig (add lines below) --
     _Entry("Pipfile.lock", "pylocks:parse_pipfile_lock"),
     _Entry("pdm.lock", "pylocks:parse_pdm_lock"),

@@ -1,14 +1,17 @@
-""".NET manifests: SDK-style project files (*.csproj, *.fsproj, *.vbproj) and ``packages.config``.
+""".NET manifests: project files (*.csproj, *.fsproj, *.vbproj), ``packages.config``, central package
+management's ``Directory.Packages.props`` and NuGet's ``packages.lock.json``.
 
-Both are XML read through defusedxml with DTDs refused, so entity bombs and external entities become a
+The XML files are read through defusedxml with DTDs refused, so entity bombs and external entities become a
 ``ManifestError``. Tags are compared without their namespace (old project files carry the MSBuild 2003
 namespace). ElementTree has no line numbers: the n-th ``<PackageReference`` opening tag of the
 comment-free text is the n-th PackageReference element, which gives each dependency its line.
+The lockfile is JSON; its entries are located by their ``"Name": {`` line.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -113,3 +116,74 @@ def parse_packages_config(path: str, text: str, ctx: ParseContext) -> ManifestRe
         deps.append(Dependency("nuget", name, elem.attrib.get("version", "").strip(),
                                Scope.DEV if dev else Scope.RUNTIME, True, path, line))
     return ManifestResult(dependencies=tuple(deps))
+
+
+# --- central package management and lockfiles ---------------------------------------------------
+
+
+def parse_directory_packages_props(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Central versions of ``Directory.Packages.props``: PackageVersion (runtime) and GlobalPackageReference.
+
+    A GlobalPackageReference is added to every project of the tree; NuGet meant it for analyzers and
+    build tooling, so it counts as dev scope.
+    """
+    del ctx
+    root = _load_xml(text)
+    if _local(root.tag) != "Project":
+        raise ManifestError(f"root element is <{_local(root.tag)}>, not <Project>")
+    deps: list[Dependency] = []
+    for tag, scope in (("PackageVersion", Scope.RUNTIME), ("GlobalPackageReference", Scope.DEV)):
+        items = [e for e in root.iter() if _local(e.tag) == tag]
+        lines = _tag_lines(text, tag)
+        if len(lines) != len(items):
+            lines = [0] * len(items)
+        for elem, line in zip(items, lines, strict=True):
+            name = _value(elem, "Include") or _value(elem, "Update")
+            if not name:
+                raise ManifestError(f"line {line}: <{tag}> without an Include attribute")
+            deps.append(Dependency("nuget", name, _value(elem, "Version"), scope, True, path, line))
+    deps.sort(key=lambda d: d.line)
+    return ManifestResult(dependencies=tuple(deps))
+
+
+def _lock_lines(text: str) -> dict[str, list[int]]:
+    """Every ``"key": {`` of a packages.lock.json -> the lines it appears on, in order."""
+    found: dict[str, list[int]] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        match = re.match(r'\s*"([^"\\]+)"\s*:\s*\{', raw)
+        if match:
+            found.setdefault(match.group(1), []).append(number)
+    return found
+
+
+def parse_packages_lock_json(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Packages of a NuGet ``packages.lock.json``, once each across target frameworks; projects skipped.
+
+    ``Direct`` entries are declared by the project; ``Transitive`` and ``CentralTransitive`` are not.
+    """
+    del ctx
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"invalid JSON in packages.lock.json: {exc}") from exc
+    except RecursionError as exc:
+        raise ManifestError("packages.lock.json is nested too deeply to read") from exc
+    frameworks = doc.get("dependencies") if isinstance(doc, dict) else None
+    if not isinstance(frameworks, dict):
+        raise ManifestError("packages.lock.json has no 'dependencies' object of target frameworks")
+    lines = _lock_lines(text)
+    deps: dict[str, Dependency] = {}
+    for framework, packages in frameworks.items():
+        if not isinstance(packages, dict):
+            raise ManifestError(f"packages.lock.json: dependencies of {framework!r} must be an object")
+        for name, entry in packages.items():
+            kind = entry.get("type") if isinstance(entry, dict) else None
+            if not isinstance(kind, str):
+                raise ManifestError(f"packages.lock.json: {framework} / {name} has no type")
+            seen = deps.get(name.lower())
+            if kind == "Project" or (seen is not None and (seen.direct or kind != "Direct")):
+                continue  # a project of the same repository, or a package already seen for another framework
+            line = seen.line if seen is not None else (lines.get(name) or [0])[0]
+            deps[name.lower()] = Dependency("nuget", name, str(entry.get("resolved", "")), Scope.RUNTIME,
+                                            kind == "Direct", path, line)
+    return ManifestResult(dependencies=tuple(deps.values()))

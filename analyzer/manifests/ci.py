@@ -1,0 +1,245 @@
+"""CI definitions: GitHub Actions workflows and actions, GitLab CI and Jenkinsfiles (read, never run).
+
+What a pipeline pulls in is recorded with build scope: actions (ecosystem ``github-actions``, name
+``owner/repo``, the ref as version), job and service containers (``docker``), GitLab includes
+(``gitlab-ci``), and in a Jenkinsfile the agent images and the tools that start its ``sh`` steps
+(``ci-tool``: terraform, helm, kubectl, ...). A repository's own root ``action.yml`` names how the action
+runs (``runs:node20``, ``runs:docker``, ``runs:composite``): it is what the repository *is*, not what its
+CI uses. Nearly every repository has CI, so these records are neutral facts; only rules on specific
+actions and tools turn them into markers. Expressions (``${{ matrix.image }}``, ``$IMAGE``) name nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+import yaml
+
+from analyzer.errors import ManifestError
+from analyzer.manifests import ParseContext
+from analyzer.manifests.helm import (
+    image_reference,
+    load_yaml,
+    yaml_get,
+    yaml_items,
+    yaml_line,
+    yaml_list,
+    yaml_pairs,
+    yaml_text,
+)
+from analyzer.model import Dependency, ManifestResult, Scope
+
+_USES = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)/([A-Za-z0-9_.-]+)(?:/[^@]*)?@([^\s@]+)$")
+_GITLAB_RESERVED = frozenset({"default", "include", "stages", "variables", "workflow", "spec", "before_script",
+                              "after_script", "cache", "services", "image"})
+_CI_TOOLS = frozenset({"terraform", "tofu", "helm", "kubectl", "ansible-playbook", "docker", "goreleaser", "cargo",
+                       "go"})
+_SH_STEP = re.compile(r"""\bsh\s*\(?\s*(?:(?:label|returnStdout|returnStatus)\s*:\s*[^,]{0,200},\s*)*"""
+                      r"""(?:script\s*:\s*)?('''|\"\"\"|'|")""")
+_AGENT_IMAGE = re.compile(r"""\bdocker\s*\{[^{}]{0,500}?\bimage\s+['"]([^'"\n]{1,200})['"]|"""
+                          r"""\bdocker\s+['"]([^'"\n]{1,200})['"]|\bdocker\.image\(\s*['"]([^'"\n]{1,200})['"]""")
+_SHELL_PREFIX = re.compile(r"^(?:(?:sudo|exec|time|env)\s+|[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*")
+
+
+def _image(reference: str | None, path: str, line: int) -> list[Dependency]:
+    found = image_reference(reference) if reference and "$" not in reference else None
+    return [Dependency("docker", found[0], found[1], Scope.BUILD, True, path, line)] if found else []
+
+
+def _container(node: yaml.Node | None, path: str) -> list[Dependency]:
+    """The image of a ``container:``/``image:``/service value: a string or a mapping with image or name."""
+    if node is None:
+        return []
+    if isinstance(node, yaml.ScalarNode):
+        return _image(yaml_text(node), path, yaml_line(node))
+    value = yaml_get(node, "image") or yaml_get(node, "name")
+    return _image(yaml_text(value), path, yaml_line(value)) if value is not None else []
+
+
+def _uses(node: yaml.Node | None, path: str) -> list[Dependency]:
+    """``uses: owner/repo[/path]@ref`` as ``owner/repo``; ``docker://image`` as an image; local paths skipped."""
+    written = yaml_text(node)
+    if node is None or not written:
+        return []
+    if written.startswith("docker://"):
+        return _image(written[len("docker://"):], path, yaml_line(node))
+    match = _USES.match(written.strip())
+    if match is None:
+        return []
+    return [Dependency("github-actions", f"{match.group(1)}/{match.group(2)}", match.group(3), Scope.BUILD, True,
+                       path, yaml_line(node))]
+
+
+def _first_of_each(deps: list[Dependency]) -> tuple[Dependency, ...]:
+    """One dependency per (ecosystem, name), the first in the file: the tenth checkout says nothing new."""
+    first: dict[tuple[str, str], Dependency] = {}
+    for dep in sorted(deps, key=lambda d: d.line):
+        first.setdefault((dep.ecosystem, dep.name), dep)
+    return tuple(first.values())
+
+
+def _steps(job: yaml.Node, path: str) -> list[Dependency]:
+    deps = _uses(yaml_get(job, "uses"), path)  # a reusable workflow called as a whole job
+    deps += _container(yaml_get(job, "container"), path)
+    for _, _, service in yaml_pairs(yaml_get(job, "services")):
+        deps += _container(service, path)
+    for step in yaml_list(job, "steps"):
+        deps += _uses(yaml_get(step, "uses"), path)
+    return deps
+
+
+def parse_github_workflow(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Actions, reusable workflows, job containers and service images of a GitHub Actions workflow."""
+    root = load_yaml(text)
+    if root is None:
+        return ManifestResult()
+    if not isinstance(root, yaml.MappingNode):
+        raise ManifestError("top level is not a mapping: not a GitHub Actions workflow")
+    jobs = yaml_get(root, "jobs")
+    if jobs is not None and not isinstance(jobs, yaml.MappingNode):
+        raise ManifestError(f"line {yaml_line(jobs)}: 'jobs' is not a mapping of job ids")
+    deps: list[Dependency] = []
+    for job_id, _, job in yaml_pairs(jobs):
+        if not isinstance(job, yaml.MappingNode):
+            raise ManifestError(f"line {yaml_line(job)}: job {job_id!r} is not a mapping")
+        deps += _steps(job, path)
+    return ManifestResult(dependencies=_first_of_each(deps))
+
+
+def parse_github_action(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """How an action runs (root ``action.yml`` only), and what a composite or Docker action uses."""
+    root = load_yaml(text)
+    runs = yaml_get(root, "runs") if isinstance(root, yaml.MappingNode) else None
+    if runs is None:
+        return ManifestResult()  # an action.yml of some other tool
+    if not isinstance(runs, yaml.MappingNode):
+        raise ManifestError(f"line {yaml_line(runs)}: 'runs' is not a mapping")
+    using = yaml_get(runs, "using")
+    deps: list[Dependency] = []
+    if "/" not in path and using is not None and yaml_text(using):
+        deps.append(Dependency("github-actions", f"runs:{yaml_text(using)}", "", Scope.BUILD, True, path,
+                               yaml_line(using)))
+    image = yaml_get(runs, "image")
+    if image is not None and (yaml_text(image) or "").startswith("docker://"):
+        deps += _uses(image, path)
+    for step in yaml_list(runs, "steps"):
+        deps += _uses(yaml_get(step, "uses"), path)
+    return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
+
+
+# --- GitLab CI ---------------------------------------------------------------------------------------------
+
+
+def _include(entry: yaml.Node, path: str) -> Iterator[Dependency]:
+    """One ``include:`` entry: a project file, a remote URL, a template or a component (local files skipped)."""
+    written = yaml_text(entry)
+    line = yaml_line(entry)
+    if written is not None:
+        if written.startswith(("http://", "https://")):
+            yield Dependency("gitlab-ci", written, "", Scope.BUILD, True, path, line)
+        return
+    project, ref = yaml_text(yaml_get(entry, "project")), yaml_text(yaml_get(entry, "ref")) or ""
+    remote, template = yaml_text(yaml_get(entry, "remote")), yaml_text(yaml_get(entry, "template"))
+    component = yaml_text(yaml_get(entry, "component"))
+    if project:
+        yield Dependency("gitlab-ci", project, ref, Scope.BUILD, True, path, line)
+    elif remote:
+        yield Dependency("gitlab-ci", remote, "", Scope.BUILD, True, path, line)
+    elif template:
+        yield Dependency("gitlab-ci", f"template:{template}", "", Scope.BUILD, True, path, line)
+    elif component:
+        name, _, version = component.partition("@")
+        yield Dependency("gitlab-ci", name, version, Scope.BUILD, True, path, line)
+
+
+def _gitlab_images(unit: yaml.Node | None, path: str) -> list[Dependency]:
+    deps = _container(yaml_get(unit, "image"), path)
+    for service in yaml_list(unit, "services"):
+        deps += _container(service, path)
+    return deps
+
+
+def parse_gitlab_ci(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Images and services (global, default and per job) and includes of a ``.gitlab-ci.yml``."""
+    root = load_yaml(text)
+    if root is None:
+        return ManifestResult()
+    if not isinstance(root, yaml.MappingNode):
+        raise ManifestError("top level is not a mapping: not a GitLab CI file")
+    deps = _gitlab_images(root, path) + _gitlab_images(yaml_get(root, "default"), path)
+    include = yaml_get(root, "include")
+    for entry in yaml_items(include) if isinstance(include, yaml.SequenceNode) else [include] if include else []:
+        deps += _include(entry, path)
+    for name, _, job in yaml_pairs(root):
+        if name not in _GITLAB_RESERVED and isinstance(job, yaml.MappingNode):
+            deps += _gitlab_images(job, path)
+    return ManifestResult(dependencies=_first_of_each(deps))
+
+
+# --- Jenkinsfile -------------------------------------------------------------------------------------------
+
+
+def _blank_comments(text: str) -> str:
+    """The Groovy text with comments replaced by spaces (newlines kept, so line numbers stay right)."""
+    out: list[str] = []
+    index, quote, opened = 0, "", 0
+    while index < len(text):
+        if quote and len(quote) == 1 and text[index] == "\n":
+            break  # a one-quote Groovy string ends on its line
+        if quote:
+            if text.startswith(quote, index):
+                out.append(quote)
+                index += len(quote)
+                quote = ""
+                continue
+            step = 2 if text[index] == "\\" else 1
+            out.append(text[index:index + step])
+            index += step
+        elif text.startswith(("'''", '"""'), index) or text[index] in "'\"":
+            quote = text[index:index + 3] if text.startswith(("'''", '"""'), index) else text[index]
+            opened = index
+            out.append(quote)
+            index += len(quote)
+        elif text.startswith(("//", "/*"), index):
+            end = text.find("\n", index) if text[index + 1] == "/" else text.find("*/", index + 2)
+            if end < 0 and text[index + 1] == "*":
+                raise ManifestError(f"line {text.count(chr(10), 0, index) + 1}: comment '/*' is never closed")
+            end = len(text) if end < 0 else end + (2 if text[index + 1] == "*" else 0)
+            out.append(re.sub(r"[^\n]", " ", text[index:end]))
+            index = end
+        else:
+            out.append(text[index])
+            index += 1
+    if quote:
+        line = text.count("\n", 0, opened) + 1
+        raise ManifestError(f"line {line}: string opened with {quote} is never closed")
+    return "".join(out)
+
+
+def _first_tool(script: str) -> str | None:
+    """The tool a shell script starts with, when it is one of ``_CI_TOOLS``."""
+    first = next((line.strip() for line in script.splitlines() if line.strip()), "")
+    first = _SHELL_PREFIX.sub("", first[:300])
+    word = first.split(maxsplit=1)[0].rsplit("/", 1)[-1] if first else ""
+    return word if word in _CI_TOOLS else None
+
+
+def parse_jenkinsfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Agent images and the CI tools that start ``sh`` steps of a declarative or scripted Jenkinsfile."""
+    code = _blank_comments(text)
+    newlines = [index for index, char in enumerate(code) if char == "\n"]
+    found: dict[tuple[str, str], Dependency] = {}
+    for match in _AGENT_IMAGE.finditer(code):
+        line = bisect.bisect_left(newlines, match.start(match.lastindex or 0)) + 1
+        for dep in _image(match.group(1) or match.group(2) or match.group(3), path, line):
+            found.setdefault((dep.ecosystem, dep.name), dep)
+    for match in _SH_STEP.finditer(code):
+        quote = match.group(1)
+        end = code.find(quote, match.end())
+        tool = _first_tool(code[match.end():end if end >= 0 else len(code)])
+        if tool is not None:
+            line = bisect.bisect_left(newlines, match.start()) + 1
+            found.setdefault(("ci-tool", tool), Dependency("ci-tool", tool, "", Scope.BUILD, True, path, line))
+    return ManifestResult(dependencies=tuple(sorted(found.values(), key=lambda d: d.line)))

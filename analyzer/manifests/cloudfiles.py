@@ -1,0 +1,198 @@
+"""Cloud deployment descriptors: Pulumi projects, Serverless Framework services and Ansible content.
+
+``Pulumi.yaml`` gives the project's runtime (ecosystem ``pulumi``, ``runtime:nodejs``) and name
+(``project:<name>``); ``serverless.yml`` its provider and runtimes (ecosystem ``serverless``,
+``provider:aws``, ``runtime:python3.12``) and its plugins (npm packages, build scope). Ansible is read in
+three shapes: playbooks and role task files give the modules their tasks call (ecosystem ``ansible``, one
+dependency per module and file, at most ``_MAX_MODULES``); a role's ``meta/main.yml`` and a
+``requirements.yml`` give Galaxy roles and collections (ecosystem ``ansible-galaxy``). The registry only
+sends files whose path looks like Ansible's; even so a file of another shape (a ``site.yml`` that is a
+mapping, a ``requirements.yml`` without ``roles``/``collections``) gives nothing rather than an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import yaml
+
+from analyzer.errors import ManifestError
+from analyzer.manifests import ParseContext
+from analyzer.manifests.helm import load_yaml, yaml_get, yaml_line, yaml_list, yaml_pairs, yaml_text
+from analyzer.model import Dependency, ManifestResult, Scope
+
+_MAX_MODULES = 500
+_MAX_TASK_DEPTH = 16
+_PULUMI_RUNTIMES = frozenset({"nodejs", "python", "go", "dotnet", "java", "yaml"})
+_MODULE_NAME = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){0,2}$")
+# Task keywords of Ansible: every other key of a task names the module it runs.
+_TASK_KEYWORDS = frozenset({
+    "name", "when", "register", "loop", "loop_control", "notify", "listen", "tags", "vars", "become",
+    "become_user", "become_method", "become_flags", "become_exe", "ignore_errors", "ignore_unreachable",
+    "changed_when", "failed_when", "delegate_to", "delegate_facts", "run_once", "environment", "args",
+    "no_log", "retries", "until", "delay", "check_mode", "diff", "async", "poll", "any_errors_fatal",
+    "collections", "connection", "debugger", "module_defaults", "throttle", "timeout", "remote_user", "port",
+    "local_action", "action", "block", "rescue", "always",
+})
+
+
+def _mapping_root(text: str, what: str) -> yaml.Node:
+    root = load_yaml(text)
+    if not isinstance(root, yaml.MappingNode):
+        raise ManifestError(f"top level is not a mapping: not a {what}")
+    return root
+
+
+# --- Pulumi and Serverless --------------------------------------------------------------------------------
+
+
+def parse_pulumi(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """The runtime (``runtime: go`` or ``runtime: {name: go}``) and the name of a Pulumi project."""
+    root = _mapping_root(text, "Pulumi project file")
+    deps = []
+    runtime = yaml_get(root, "runtime")
+    written = yaml_text(runtime) or yaml_text(yaml_get(runtime, "name"))
+    if runtime is None or not written:
+        raise ManifestError("no 'runtime': a Pulumi project must name its language runtime")
+    if written not in _PULUMI_RUNTIMES:
+        raise ManifestError(f"line {yaml_line(runtime)}: unknown Pulumi runtime {written!r}")
+    deps.append(Dependency("pulumi", f"runtime:{written}", "", Scope.BUILD, True, path, yaml_line(runtime)))
+    name = yaml_get(root, "name")
+    if name is not None and yaml_text(name):
+        deps.append(Dependency("pulumi", f"project:{yaml_text(name)}", "", Scope.BUILD, True, path, yaml_line(name)))
+    return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
+
+
+def _serverless_runtimes(root: yaml.Node, provider: yaml.Node) -> Iterator[tuple[str, int]]:
+    runtime = yaml_get(provider, "runtime")
+    if yaml_text(runtime) and runtime is not None:
+        yield str(yaml_text(runtime)), yaml_line(runtime)
+    for _, _, function in yaml_pairs(yaml_get(root, "functions")):
+        runtime = yaml_get(function, "runtime")
+        if yaml_text(runtime) and runtime is not None:
+            yield str(yaml_text(runtime)), yaml_line(runtime)
+
+
+def parse_serverless(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Provider, runtimes (the provider's and each function's) and plugins of a Serverless Framework service."""
+    root = _mapping_root(text, "Serverless Framework service")
+    provider = yaml_get(root, "provider")
+    if provider is None:
+        raise ManifestError("no 'provider': a Serverless Framework service must name its cloud provider")
+    cloud = yaml_text(provider) or yaml_text(yaml_get(provider, "name"))
+    found: dict[str, Dependency] = {}
+    # ``${file(...)}`` and other variables are resolved at deploy time: nothing to name here.
+    if cloud and "${" not in cloud:
+        found[cloud] = Dependency("serverless", f"provider:{cloud}", "", Scope.RUNTIME, True, path, yaml_line(provider))
+    for runtime, line in _serverless_runtimes(root, provider):
+        if "${" not in runtime:
+            found.setdefault(runtime, Dependency("serverless", f"runtime:{runtime}", "", Scope.RUNTIME, True, path,
+                                                 line))
+    plugins = yaml_get(root, "plugins")
+    listed = yaml_list(plugins, "modules") if isinstance(plugins, yaml.MappingNode) else yaml_list(root, "plugins")
+    deps = list(found.values())
+    for plugin in listed:
+        name = yaml_text(plugin)
+        if name and "${" not in name:
+            deps.append(Dependency("npm", name, "", Scope.BUILD, True, path, yaml_line(plugin)))
+    return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
+
+
+# --- Ansible ------------------------------------------------------------------------------------------------
+
+
+def _task_module(task: yaml.Node) -> tuple[str, int] | None:
+    """(module, line) a task runs: its one non-keyword key, or the first word of ``action``/``local_action``."""
+    for key, key_node, value in yaml_pairs(task):
+        if key in ("action", "local_action"):
+            written = yaml_text(value) or yaml_text(yaml_get(value, "module")) or ""
+            word = written.split(maxsplit=1)[0] if written.strip() else ""
+            return (word, yaml_line(value)) if _MODULE_NAME.match(word) else None
+        if key not in _TASK_KEYWORDS and not key.startswith("with_") and _MODULE_NAME.match(key):
+            return key, yaml_line(key_node)
+    return None
+
+
+def _task_modules(tasks: list[yaml.Node]) -> Iterator[tuple[str, int]]:
+    """Modules of a task list, descending into ``block``/``rescue``/``always`` to a bounded depth."""
+    pending = [(task, 0) for task in reversed(tasks)]
+    while pending:
+        task, depth = pending.pop()
+        if not isinstance(task, yaml.MappingNode):
+            raise ManifestError(f"line {yaml_line(task)}: a task is not a mapping")
+        nested = [yaml_list(task, key) for key in ("block", "rescue", "always")]
+        if any(nested):
+            if depth >= _MAX_TASK_DEPTH:
+                raise ManifestError(f"line {yaml_line(task)}: blocks nested deeper than {_MAX_TASK_DEPTH}")
+            pending.extend((inner, depth + 1) for section in reversed(nested) for inner in reversed(section))
+            continue
+        found = _task_module(task)
+        if found is not None:
+            yield found
+
+
+def _play_tasks(entry: yaml.Node) -> list[yaml.Node]:
+    """Tasks of one playbook entry: a play's task sections, or the entry itself in a task file."""
+    if yaml_get(entry, "hosts") is None:
+        return [entry]
+    sections = ("pre_tasks", "tasks", "post_tasks", "handlers")
+    return [task for key in sections for task in yaml_list(entry, key)]
+
+
+def parse_ansible_tasks(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Modules called by a playbook (a list of plays) or a role's task file (a list of tasks)."""
+    root = load_yaml(text)
+    if not isinstance(root, yaml.SequenceNode):
+        return ManifestResult()  # named like a playbook, but not a list of plays or tasks
+    found: dict[str, Dependency] = {}
+    tasks = [task for entry in root.value for task in _play_tasks(entry)]
+    for module, line in _task_modules(tasks):
+        if len(found) >= _MAX_MODULES:
+            break
+        found.setdefault(module, Dependency("ansible", module, "", Scope.RUNTIME, True, path, line))
+    return ManifestResult(dependencies=tuple(found.values()))
+
+
+def _galaxy_entry(entry: yaml.Node, keys: tuple[str, ...]) -> tuple[str, str] | None:
+    """(name, version) of a requirement written as a string or as a mapping with one of ``keys``."""
+    written = yaml_text(entry)
+    if written is None:
+        written = next((yaml_text(yaml_get(entry, key)) for key in keys if yaml_text(yaml_get(entry, key))), None)
+    if not written:
+        if isinstance(entry, yaml.MappingNode):
+            raise ManifestError(f"line {yaml_line(entry)}: a requirement without a {' or '.join(keys)}")
+        return None
+    name, _, inline = written.partition(",")  # the old ``src,version`` shorthand
+    return name.strip(), yaml_text(yaml_get(entry, "version")) or inline.strip()
+
+
+def _galaxy(entries: list[yaml.Node], keys: tuple[str, ...], path: str) -> list[Dependency]:
+    deps = []
+    for entry in entries:
+        found = _galaxy_entry(entry, keys)
+        if found is not None:
+            deps.append(Dependency("ansible-galaxy", found[0], found[1], Scope.RUNTIME, True, path, yaml_line(entry)))
+    return deps
+
+
+def parse_galaxy_requirements(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Roles and collections of an Ansible ``requirements.yml``; nothing for a file without those keys."""
+    root = load_yaml(text)
+    if not isinstance(root, yaml.MappingNode) or not ({"roles", "collections"} & {k for k, _, _ in yaml_pairs(root)}):
+        return ManifestResult()
+    deps = _galaxy(yaml_list(root, "roles"), ("name", "src", "role"), path)
+    deps += _galaxy(yaml_list(root, "collections"), ("name", "source"), path)
+    return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
+
+
+def parse_role_meta(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """The roles a role depends on (``dependencies``) and the collections it declares (``collections``)."""
+    root = load_yaml(text)
+    if root is None:
+        return ManifestResult()
+    if not isinstance(root, yaml.MappingNode):
+        raise ManifestError("top level is not a mapping: not an Ansible role's meta/main.yml")
+    deps = _galaxy(yaml_list(root, "dependencies"), ("role", "name", "src"), path)
+    deps += _galaxy(yaml_list(root, "collections"), ("name",), path)
+    return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
