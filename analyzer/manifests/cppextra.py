@@ -250,6 +250,12 @@ _BARE_FLAG = re.compile(r"^-mcpu=cortex-[mr]\d+|^-mmcu=\w+")
 _LIB = re.compile(r"^-l([A-Za-z0-9_+][A-Za-z0-9_+.\-]*)$")
 _LIB_VARIABLE = re.compile(r"LIB|FLAGS|LDADD|LINK")
 _MAX_CONTROL_SHARE = 0.05
+_WORTH_READING = re.compile(r"-l|-pthread|-s\s*[A-Z]|em(?:cc|\+\+)|-m(?:cpu|mcu)=|pkg-config|-none|-elf|-unknown-elf|avr-")
+
+
+def _opens_define(raw: str) -> bool:
+    words = raw.split()[:3]
+    return "define" in words and words[0] in ("define", "override", "export", "private")
 
 
 def _make_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -259,21 +265,21 @@ def _make_lines(text: str) -> Iterator[tuple[int, str]]:
     for number, raw in enumerate(text.splitlines(), start=1):
         if not pending:
             first = number
-            words = raw.split()
             if in_define:
-                in_define = words[:1] != ["endef"]
+                in_define = raw.split()[:1] != ["endef"]
                 continue
-            if "define" in words[:3] and words[0] in ("define", "override", "export", "private"):
+            if "define" in raw and _opens_define(raw):
                 in_define = True  # a multi-line variable: its body is text, often a recipe
                 continue
         if raw.endswith("\\"):
             pending.append(raw[:-1])
             continue
         pending.append(raw)
-        joined = _COMMENT.sub("", " ".join(part.strip() for part in pending)).strip()
+        joined = " ".join(pending) if len(pending) > 1 else raw
         pending = []
-        if joined:
-            yield first, joined
+        # Most lines of a Makefile say nothing this reader wants: one search lets them go early.
+        if _WORTH_READING.search(joined):
+            yield first, _COMMENT.sub("", joined).strip()
 
 
 def _make_signals(name: str, value: str) -> Iterator[tuple[str, str]]:
@@ -310,6 +316,8 @@ def parse_makefile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     if "\0" in sample or controls > len(sample) * _MAX_CONTROL_SHARE:
         raise ManifestError("binary data, not a Makefile")
     found: dict[tuple[str, str], int] = {}
+    if _WORTH_READING.search(text) is None:
+        return ManifestResult()
     for number, line in _make_lines(text):
         assign = _ASSIGN.match(line)
         if assign is None:

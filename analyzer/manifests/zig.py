@@ -119,7 +119,7 @@ class _Reader:
 
     def braces(self, depth: int) -> list[_Field] | list[object]:
         """A struct literal ``.{ .a = x, ... }`` (a list of fields) or a tuple ``.{ x, y }``."""
-        self.take("{")
+        opening = self.take("{")
         fields: list[_Field] = []
         items: list[object] = []
         while not self.at("}"):
@@ -133,8 +133,10 @@ class _Reader:
                 self.pos += 1
             elif not self.at("}"):
                 tok = self.peek()
-                where = f"line {tok.line}" if tok else "ends"
-                raise ManifestError(f"build.zig.zon {where}: expected ',' or '}}'")
+                if tok is None:
+                    raise ManifestError(f"build.zig.zon ends before the '}}' of the literal opened at line "
+                                        f"{opening.line}")
+                raise ManifestError(f"build.zig.zon line {tok.line}: expected ',' or '}}'")
         self.take("}")
         if fields and items:
             raise ManifestError("build.zig.zon mixes named fields and bare values in one literal")
