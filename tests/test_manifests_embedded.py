@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.manifests import Parser, parse_manifest
 from analyzer.manifests import embedded as emb
 from analyzer.model import Scope, Severity
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "embedded"
 B, R = Scope.BUILD, Scope.RUNTIME

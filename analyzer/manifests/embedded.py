@@ -144,7 +144,8 @@ def _c_code(text: str, filename: str) -> str:
         if text.startswith("/*", i):
             end = text.find("*/", i + 2)
             if end < 0:
-                raise ManifestError(f"unterminated comment opened at line {text.count(chr(10), 0, i) + 1} of {filename}")
+                line = text.count("\n", 0, i) + 1
+                raise ManifestError(f"unterminated comment opened at line {line} of {filename}")
             end += 2
         elif text.startswith("//", i):
             end = text.find("\n", i)
@@ -230,7 +231,7 @@ def parse_library_properties(path: str, text: str, ctx: ParseContext) -> Manifes
 def parse_stm32_ioc(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """STM32CubeMX *.ioc: the MCU family (``Mcu.Family``) and part (``Mcu.UserName``) as targets."""
     props = _properties(text, "STM32CubeMX project")
-    deps = []
+    deps: list[Dependency] = []
     for key in ("Mcu.Family", "Mcu.UserName"):
         value, line = props.get(key, ("", 0))
         if value and not any(d.name == value for d in deps):
