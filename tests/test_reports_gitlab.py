@@ -1,0 +1,98 @@
+"""GitLab Code Quality: valid JSON of the documented shape, severities, and stable line-free fingerprints."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from report_samples import both_report, findings_report, undecided_report
+
+from analyzer import reports
+from analyzer.model import Finding
+from analyzer.reports import gitlab
+
+
+def _finding(rule: str, path: str, line: int, snippet: str = "s", excluded: str | None = None) -> Finding:
+    return Finding(rule, "wasm", f"{rule} says so.", path, line, "m", ".", snippet, excluded)
+
+
+def _issues(findings: list[Finding], weights: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    document: list[dict[str, Any]] = json.loads(gitlab.render(findings_report(findings, weights or {})))
+    return document
+
+
+def test_shape_of_every_issue() -> None:
+    issues = json.loads(gitlab.render(both_report()))
+    assert len(issues) == 11
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert issue["severity"] in {"info", "minor"}
+        assert set(issue["location"]) == {"path", "lines"}
+        assert issue["location"]["lines"]["begin"] >= 1
+        assert issue["description"].startswith(issue["check_name"] + ": ")
+    assert len({issue["fingerprint"] for issue in issues}) == 11
+
+
+def test_first_issue_exactly() -> None:
+    issue = _issues([_finding("WASM001", "web/Cargo.toml", 8, "wasm-bindgen")], {"WASM001": 1.0})[0]
+    assert issue == {
+        "description": "WASM001: WASM001 says so.",
+        "check_name": "WASM001",
+        "fingerprint": issue["fingerprint"],
+        "severity": "minor",
+        "location": {"path": "web/Cargo.toml", "lines": {"begin": 8}},
+    }
+    assert len(issue["fingerprint"]) == 64
+
+
+@pytest.mark.parametrize(
+    ("weight", "severity"),
+    [pytest.param(None, "info", id="no-evidence"), pytest.param(0.2, "info", id="light"),
+     pytest.param(0.5, "minor", id="threshold")],
+)
+def test_severity(weight: float | None, severity: str) -> None:
+    weights = {} if weight is None else {"R001": weight}
+    assert _issues([_finding("R001", "a.rs", 1)], weights)[0]["severity"] == severity
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "same"),
+    [
+        pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R001", "a.rs", 90, "x = 1"), True, id="moved"),
+        pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R001", "a.rs", 3, "  x  =  1 "), True,
+                     id="reindented"),
+        pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R002", "a.rs", 3, "x = 1"), False, id="rule"),
+        pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R001", "b.rs", 3, "x = 1"), False, id="path"),
+        pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R001", "a.rs", 3, "x = 2"), False, id="snippet"),
+    ],
+)
+def test_fingerprint_stability(before: Finding, after: Finding, same: bool) -> None:
+    first = _issues([before])[0]["fingerprint"]
+    second = _issues([after])[0]["fingerprint"]
+    assert (first == second) is same
+
+
+def test_duplicate_snippets_get_distinct_fingerprints() -> None:
+    issues = _issues([_finding("R001", "a.c", 5, "free(p);"), _finding("R001", "a.c", 9, "free(p);")])
+    assert issues[0]["fingerprint"] != issues[1]["fingerprint"]
+
+
+@pytest.mark.parametrize(
+    ("finding", "kept"),
+    [
+        pytest.param(_finding("R001", "vendor/a.c", 1, excluded="vendored"), False, id="excluded"),
+        pytest.param(_finding("R001", "", 0), False, id="no-path"),
+        pytest.param(_finding("R001", "Cargo.toml", 0), True, id="line-zero"),
+    ],
+)
+def test_what_is_kept(finding: Finding, kept: bool) -> None:
+    issues = _issues([finding])
+    assert len(issues) == int(kept)
+    if kept:
+        assert issues[0]["location"]["lines"] == {"begin": 1}
+
+
+def test_empty_report_is_an_empty_list() -> None:
+    assert gitlab.render(undecided_report()) == "[]\n"
+    assert reports.render(undecided_report(), "gitlab") == "[]\n"
