@@ -183,7 +183,8 @@ def test_brackets_in_strings_and_comments_do_not_count_as_nesting() -> None:
 )
 def test_registry_routes_helm_files(path: str, parser: str) -> None:
     found = parser_for(path)
-    assert found is not None and found.__name__ == parser
+    assert found is not None
+    assert found.__name__ == parser
 
 
 def test_registry_turns_broken_chart_into_diagnostic() -> None:

@@ -221,8 +221,11 @@ class _Reader:
             self.take()
             if token.punct("{", "[", "("):
                 stack.append(token)
-            elif token.punct(")", "]", "}") and (not stack or _OPENERS[stack.pop().text] != token.text):
-                raise ManifestError(f"line {token.line}: unexpected {token.text!r}")
+            elif token.punct(")", "]", "}") and (not stack or _OPENERS[stack[-1].text] != token.text):
+                opened = f" ({stack[-1].text!r} of line {stack[-1].line} is still open)" if stack else ""
+                raise ManifestError(f"line {token.line}: unexpected {token.text!r}{opened}")
+            elif token.punct(")", "]", "}"):
+                stack.pop()
             out.append(token)
 
 

@@ -1,0 +1,3 @@
+provider "registry.terraform.io/hashicorp/aws" {
+  version = "5.31.0
+}
