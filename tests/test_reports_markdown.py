@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -24,12 +25,17 @@ def _many(count: int, path_length: int = 40) -> Report:
     return findings_report(findings, {"MEM001": 1.0})
 
 
+def _many_delta(count: int) -> Delta:
+    return dataclasses.replace(wasm_delta(), added_findings=_many(count).findings)
+
+
 DOCUMENTS = [
     pytest.param(lambda: markdown.render(both_report()), id="both"),
     pytest.param(lambda: markdown.render(undecided_report()), id="undecided"),
     pytest.param(lambda: markdown.render(_many(3000)), id="truncated"),
     pytest.param(lambda: markdown.render_delta(wasm_delta()), id="delta"),
     pytest.param(lambda: markdown.render_delta(verdict_change_delta()), id="delta-verdict"),
+    pytest.param(lambda: markdown.render_delta(_many_delta(3000)), id="delta-truncated"),
 ]
 
 
@@ -214,3 +220,12 @@ def test_render_delta_dispatch(build: Callable[[], Delta], fmt: str) -> None:
 def test_render_delta_rejects_other_formats() -> None:
     with pytest.raises(ValueError, match="format 'sarif' cannot render a diff"):
         reports.render_delta(wasm_delta(), "sarif")
+
+
+def test_delta_truncation_is_said_plainly() -> None:
+    text = markdown.render_delta(_many_delta(3000))
+    assert len(text) <= gfm.MAX_CHARS
+    match = re.search(r"… truncated: (\d+) more findings \(see the JSON or SARIF report\)", text)
+    assert match is not None
+    shown = len([line for line in text.splitlines() if line.startswith("| + | `src/")])
+    assert shown + int(match[1]) == 3001  # the wasm delta's own removed finding counts too

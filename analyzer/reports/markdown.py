@@ -40,17 +40,18 @@ def _revision(target: Target) -> str:
 def render(report: Report, *, verbose: bool = False, marker: bool = True, cap: int = gfm.MAX_CHARS) -> str:
     """The report as GFM under ``cap`` characters; ``marker`` puts the sticky-comment marker on the first line."""
     rows = [f for f in report.findings if f.excluded is None]
+    # Only the findings section depends on how many rows fit; the rest is rendered once.
+    head = [gfm.MARKER] if marker else []
+    head += [_headline(report), _criteria(report), _evidence(report, verbose), _markers(report.markers)]
+    if len(report.components) > 1:
+        head.append(_components(report))
+    tail = [_diagnostics(report, verbose)] if report.diagnostics else []
+    tail.append(_footer(report))
+
+    cells = [_finding_row(finding) for finding in rows]
 
     def build(shown: int) -> list[str]:
-        sections = [gfm.MARKER] if marker else []
-        sections += [_headline(report), _criteria(report), _evidence(report, verbose), _markers(report.markers)]
-        if len(report.components) > 1:
-            sections.append(_components(report))
-        sections.append(_findings(report, rows, shown))
-        if report.diagnostics:
-            sections.append(_diagnostics(report, verbose))
-        sections.append(_footer(report))
-        return sections
+        return [*head, _findings(report, cells, shown), *tail]
 
     return gfm.fit(build, len(rows), cap)
 
@@ -165,8 +166,8 @@ def _excluded_note(report: Report) -> str:
     return f"{total} {'finding' if total == 1 else 'findings'} excluded (not counted): {listed}."
 
 
-def _findings(report: Report, rows: list[Finding], shown: int) -> str:
-    body = gfm.table(["Place", "Rule", "Message", "Snippet"], "llll", [_finding_row(f) for f in rows[:shown]])
+def _findings(report: Report, rows: list[list[str]], shown: int) -> str:
+    body = gfm.table(["Place", "Rule", "Message", "Snippet"], "llll", rows[:shown])
     if not rows:
         body = "No counted findings."
     if shown < len(rows):
@@ -194,13 +195,14 @@ def _footer(report: Report) -> str:
 
 def render_delta(delta: Delta, *, verbose: bool = False, cap: int = gfm.MAX_CHARS) -> str:
     """What a change does to the analysis, as a sticky pull-request comment under ``cap`` characters."""
-    rows = [*((f, "+") for f in delta.added_findings), *((f, "-") for f in delta.removed_findings)]
+    pairs = [*((f, "+") for f in delta.added_findings), *((f, "-") for f in delta.removed_findings)]
+    rows = [_finding_row(finding, sign) for finding, sign in pairs]
+
+    head = [gfm.MARKER, _delta_headline(delta), _delta_criteria(delta), _delta_markers(delta)]
+    footer = _footer(delta.head)
 
     def build(shown: int) -> list[str]:
-        sections = [gfm.MARKER, _delta_headline(delta), _delta_criteria(delta), _delta_markers(delta)]
-        sections.append(_delta_findings(delta, rows, shown))
-        sections.append(_footer(delta.head))
-        return sections
+        return [*head, _delta_findings(delta, rows, shown), footer]
 
     del verbose  # every changed row is already shown; nothing more to add
     return gfm.fit(build, len(rows), cap)
@@ -245,13 +247,12 @@ def _delta_markers(delta: Delta) -> str:
     return "#### Markers\n\n" + gfm.table(["", "Category", "Marker", "Facts", "Where"], "lllrl", rows)
 
 
-def _delta_findings(delta: Delta, rows: list[tuple[Finding, str]], shown: int) -> str:
+def _delta_findings(delta: Delta, rows: list[list[str]], shown: int) -> str:
     added, removed = len(delta.added_findings), len(delta.removed_findings)
     summary = f"Findings: {added} added, {removed} removed"
     if not rows:
         return gfm.details(summary, "No finding added or removed.")
-    body = gfm.table(["", "Place", "Rule", "Message", "Snippet"], "lllll",
-                     [_finding_row(finding, sign) for finding, sign in rows[:shown]])
+    body = gfm.table(["", "Place", "Rule", "Message", "Snippet"], "lllll", rows[:shown])
     if shown < len(rows):
         body += "\n\n" + gfm.truncated(len(rows) - shown, "findings")
     return gfm.details(summary, body)
