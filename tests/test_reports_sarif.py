@@ -101,16 +101,18 @@ def test_rule_help_comes_from_registry(registry: RuleSet) -> None:
     assert rules["MEM001"]["defaultConfiguration"] == {"level": "note"}
 
 
-def test_unknown_rule_gets_minimal_descriptor(registry: RuleSet) -> None:
-    run = _doc(both_report(), registry)["runs"][0]
+def test_unknown_rule_gets_minimal_descriptor() -> None:
+    findings = [Finding("NEW901", "grpc", "Exposes gRPC services.", "api/go.mod", 6, "grpc-go", "."),
+                _finding("WASM900", "a.rs", 3)]
+    run = _doc(findings_report(findings, {}), RuleSet((_rule("WASM900"),)))["runs"][0]
     rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
-    assert "RPC003" not in {rule.id for rule in registry.rules}
-    assert rules["RPC003"] == {
-        "id": "RPC003",
-        "shortDescription": {"text": "Exposes gRPC services with grpc-go."},
+    assert rules["NEW901"] == {
+        "id": "NEW901",
+        "shortDescription": {"text": "Exposes gRPC services."},
         "defaultConfiguration": {"level": "note"},
         "properties": {"category": "grpc", "tags": ["rustgo", "grpc"]},
     }
+    assert rules["WASM900"]["name"] == "rule-wasm900"
 
 
 def test_help_lists_examples() -> None:
