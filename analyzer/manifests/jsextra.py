@@ -202,7 +202,7 @@ def parse_bun_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             raise ManifestError(f"line {lines.get(('packages', key), 0)}: bun.lock entry {key!r} is not "
                                 "an array starting with 'name@version'")
         name, version = _split_at_version(entry[0])
-        if version.startswith(_LOCAL):
+        if not name or version.startswith(_LOCAL):
             continue  # the workspace's own packages
         scope = declared.get(name)
         # A key with a slash past the scope is a nested copy ("parent/child"); only hoisted ones are declared.
