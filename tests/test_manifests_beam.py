@@ -128,3 +128,8 @@ def test_registry_dispatch(path: str) -> None:
 def test_registry_turns_errors_into_diagnostics() -> None:
     result = parse_manifest("rebar.config", "{deps, [\n", FakeContext())
     assert "could not parse rebar.config" in result.diagnostics[0].message
+
+
+def test_tuple_text_inside_a_string_is_not_a_dependency() -> None:
+    text = 'defmodule A do\n  defp deps do\n    [{:a, "1", note: "{:b, 2}"}]\n  end\nend\n'
+    assert [(d.name, d.line) for d in parse_mix_exs("mix.exs", text, FakeContext()).dependencies] == [("a", 3)]

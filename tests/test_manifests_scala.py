@@ -84,3 +84,9 @@ def test_registry_dispatch(path: str) -> None:
 def test_registry_turns_errors_into_diagnostics() -> None:
     result = parse_manifest("build.sbt", "libraryDependencies ++= Seq(\n", FakeContext())
     assert "could not parse build.sbt: line 1" in result.diagnostics[0].message
+
+
+def test_plugin_call_inside_a_string_changes_no_scope() -> None:
+    text = 'val s = "addSbtPlugin("\nlibraryDependencies += "a" % "b" % "1"\n'
+    assert [(d.name, d.scope, d.line) for d in parse_sbt("build.sbt", text, FakeContext()).dependencies] == [
+        ("a:b", RT, 2)]

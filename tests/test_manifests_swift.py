@@ -158,3 +158,9 @@ def test_registry_turns_errors_into_diagnostics() -> None:
     result = parse_manifest("ios/Podfile", "target 'A' do\n", FakeContext())
     assert result.dependencies == ()
     assert "could not parse Podfile: line 1: block opened here" in result.diagnostics[0].message
+
+
+def test_package_call_inside_a_string_is_ignored() -> None:
+    text = 'let p = Package(name: ".package(", dependencies: [\n  .package(url: "x/y.git", from: "1.0.0")])\n'
+    assert [(d.name, d.line) for d in parse_package_swift("Package.swift", text, FakeContext()).dependencies] == [
+        ("y", 2)]

@@ -129,8 +129,8 @@ def parse_mix_exs(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         end = following.start() if following else len(code)
         covered = -1
         for match in _DEP_TUPLE.finditer(code, found.end(), end):
-            if match.start() < covered:
-                continue  # a tuple inside the previous dependency's options
+            if match.start() < covered or match.start() not in pairs:
+                continue  # a tuple inside the previous dependency's options, or text inside a string
             covered = pairs[match.start()]
             body = code[match.end():covered]
             options = {m.group(1): m.group(2) for m in _MIX_OPTION.finditer(body)}

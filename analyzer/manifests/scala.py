@@ -41,7 +41,7 @@ def _config_scope(tail: str) -> Scope:
 
 
 def _plugin_spans(code: str, pairs: dict[int, int]) -> list[tuple[int, int]]:
-    return [(m.start(), pairs[m.end() - 1]) for m in _PLUGIN_CALL.finditer(code)]
+    return [(m.start(), pairs[m.end() - 1]) for m in _PLUGIN_CALL.finditer(code) if m.end() - 1 in pairs]
 
 
 def parse_sbt(path: str, text: str, ctx: ParseContext) -> ManifestResult:

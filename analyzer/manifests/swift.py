@@ -155,6 +155,8 @@ def parse_package_swift(path: str, text: str, ctx: ParseContext) -> ManifestResu
     diags: list[Diagnostic] = []
     for match in _PACKAGE_CALL.finditer(code):
         line = _line_at(newlines, match.start())
+        if match.end() - 1 not in pairs:
+            continue  # ".package(" inside a string literal
         body = code[match.end():pairs[match.end() - 1]]
         args = {m.group(1): m.group(2) for m in _ARG.finditer(body)}
         if "url" in args:
