@@ -298,3 +298,61 @@ def read_link_target(reader: BlobReader, sha: str) -> str | None:
     if data is None or b"\0" in data or len(data) >= _LINK_TARGET_LIMIT:
         return None
     return os.fsdecode(data)
+
+
+# -- batch sources: bare repositories, HEAD commits, shallow clones ----------------------------------
+
+
+class GitCloneError(Exception):
+    """A remote repository could not be cloned or fetched (bad URL, network, refused protocol)."""
+
+
+def is_bare(path: Path) -> bool:
+    """True when ``path`` itself is a bare repository (not a work tree, not a folder inside one)."""
+    try:
+        import git
+
+        repo = git.Repo(str(path))
+    except ImportError:
+        return False
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, OSError, ValueError):
+        return False
+    try:
+        return bool(repo.bare)
+    finally:
+        repo.close()
+
+
+def head_commit(path: Path) -> str | None:
+    """Full hex name of the commit HEAD points to in the repository holding ``path``; None when it has none.
+
+    None covers a folder outside any repository, an empty repository and a corrupt one alike.
+    """
+    try:
+        return locate_revision(path, "HEAD").commit
+    except (GitRevisionError, ImportError):
+        return None
+
+
+def clone_shallow(url: str, dest: Path) -> None:
+    """Bare clone of the newest commit of ``url``'s default branch into ``dest``; refetch when it exists.
+
+    Only the remote's default branch is fetched, at depth 1, without tags; ``ext::`` transports, which run
+    programs, are refused. A re-fetch replaces the branch HEAD points to, so HEAD is the newest commit.
+    """
+    if url.startswith("-"):
+        raise GitCloneError(f"{url}: not a repository URL")
+    guard = ("-c", "protocol.ext.allow=never")
+    try:
+        if (dest / "HEAD").is_file():
+            branch = _run(dest, "symbolic-ref", "HEAD").decode("utf-8", "replace").strip()
+            _run(dest, *guard, "fetch", "--depth=1", "--no-tags", "--quiet", "origin", f"+HEAD:{branch}")
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            _run(dest.parent, *guard, "clone", "--bare", "--depth=1", "--single-branch", "--no-tags", "--quiet",
+                 "--", url, str(dest))
+    except (GitListingError, OSError) as exc:
+        cause = exc.__cause__
+        stderr = str(getattr(cause, "stderr", "") or "")
+        fatal = [line.strip(" '") for line in stderr.splitlines() if "fatal:" in line]
+        raise GitCloneError(f"{url}: cannot clone: {fatal[0].split('fatal:', 1)[1].strip() if fatal else exc}") from exc
