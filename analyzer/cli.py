@@ -169,10 +169,17 @@ def _analyze(run: _Run, path: Path, rev: str | None) -> Report:
 
     observer = None if run.quiet else DelayedProgress(Console(stderr=True))
     options = Options(run.config.max_file_size, run.config.jobs)
+    if rev is None and _is_bare_repository(path):
+        rev = "HEAD"  # a bare repository has no work tree: its files are git's own, not the project's
     if rev is None:
         return analyze(WorkTree(path, extra_ignores=run.config.exclude), run.knowledge, options, observer)
     with RevisionTree(path, rev, extra_ignores=run.config.exclude) as tree:
         return analyze(tree, run.knowledge, options, observer, revision=tree.revision)
+
+
+def _is_bare_repository(path: Path) -> bool:
+    """Whether ``path`` has a bare repository's layout (HEAD, objects/, refs/ at its top)."""
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
 
 
 def _known_findings(run: _Run, report: Report, write_to: Path | None) -> Baseline | None:
@@ -206,7 +213,8 @@ def _exit_code(run: _Run, failures: list[str]) -> None:
 
 @main_group.command("check")
 @click.argument("path", type=click.Path(path_type=Path), default=Path())
-@click.option("--rev", help="Analyze this git revision (from git objects, no checkout; bare repositories too).")
+@click.option("--rev", help="Analyze this git revision, read from git objects without a checkout "
+                            "(default: the work tree; HEAD in a bare repository).")
 @click.option("--expect", type=click.Choice(EXPECTATIONS), help="Exit 1 when the verdict differs.")
 @_shared_options
 def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path | None, **options: Any) -> None:
@@ -234,7 +242,7 @@ def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path 
                                     "show the head report (after --baseline), as code scanning compares runs itself.")
 @click.argument("path", type=click.Path(path_type=Path), default=Path())
 @click.option("--base", required=True, help="The revision to compare against (e.g. origin/main, HEAD~1).")
-@click.option("--head", help="The revision to compare (default: the work tree at PATH).")
+@click.option("--head", help="The revision to compare (default: the work tree at PATH; HEAD in a bare repository).")
 @_shared_options
 def diff_command(path: Path, base: str, head: str | None, write_baseline: Path | None, **options: Any) -> None:
     """Analyze two revisions of the repository at PATH and report what changed between them."""
