@@ -101,10 +101,17 @@ def _alias_bomb(levels: int) -> str:
     return "\n".join(lines) + "\nname: bomb\n"
 
 
+def _merge_bomb(levels: int) -> str:
+    lines = ["m0: &m0 {a: 0, b: 1}"]
+    lines += [f"m{n}: &m{n} {{<<: [*m{n - 1}, *m{n - 1}], x{n}: 1}}" for n in range(1, levels)]
+    return "\n".join(lines) + "\nname: bomb\n"
+
+
 @pytest.mark.parametrize(
     ("parser", "text", "message"),
     [
-        pytest.param(parse_chart_yaml, _alias_bomb(10), "aliases expand to more than", id="alias-bomb"),
+        pytest.param(parse_chart_yaml, _alias_bomb(10), "more than 200000 nodes", id="alias-bomb"),
+        pytest.param(parse_chart_yaml, _merge_bomb(40), "more than 200000 nodes", id="merge-key-bomb"),
         pytest.param(parse_chart_yaml, "name: &n\n  x: *n\n", "line 1: YAML anchor is used inside its own value",
                      id="self-referencing-anchor"),
         pytest.param(parse_chart_yaml, "name: " + "[" * 100_000, "line 1: YAML flow collections nested deeper",
@@ -138,6 +145,13 @@ def test_malformed_input_raises_quickly(parser: Parser, text: str, message: str)
 def test_values_without_chart_are_quiet(text: str) -> None:
     result = parse_values_yaml("site/values.yaml", text, FakeContext())
     assert (result.dependencies, result.diagnostics) == ((), ())
+
+
+def test_values_images_are_capped_in_a_large_plain_document() -> None:
+    text = "apps:\n" + "".join(f"  app{n}:\n    image: registry.local/app{n}:1\n" for n in range(5000))
+    rows = _rows(parse_values_yaml, "values.yaml", text)
+    assert len(rows) == 500
+    assert rows[0] == ("docker", "registry.local/app0", "1", R, True, 3)
 
 
 def test_values_without_chart_still_name_images() -> None:

@@ -24,7 +24,7 @@ from analyzer.model import Dependency, ManifestResult, Scope
 
 # libyaml's composer when PyYAML was built with it: same nodes, much faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MAX_EXPANDED = 50_000
+_MAX_EXPANDED = 200_000
 _MAX_FLOW_DEPTH = 64
 _MAX_MERGE_DEPTH = 16
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -34,7 +34,7 @@ _FLOW_TOKENS = re.compile(r"""(?:^|(?<=[\s\[{,:]))(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]
 # registry[:port]/path[:tag][@digest]; lower case except the tag, as the distribution spec says.
 _IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/-]*(?::\d+/[a-z0-9._/-]+)?(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$")
 _DOCKER_HUB = ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/", "index.docker.io/")
-_MAX_WALK = 20_000
+_MAX_WALK = 100_000
 _MAX_IMAGES = 500
 
 
@@ -77,7 +77,8 @@ def _check_graph(root: yaml.Node) -> None:
             open_nodes.discard(id(node))
             sizes[id(node)] = 1 + sum(sizes[id(kid)] for kid in _kids(node))
             if sizes[id(node)] > _MAX_EXPANDED:
-                raise ManifestError(f"YAML aliases expand to more than {_MAX_EXPANDED} nodes (alias bomb?)")
+                raise ManifestError(f"YAML document has more than {_MAX_EXPANDED} nodes with its aliases expanded"
+                                    " (an alias bomb?)")
         elif id(node) in open_nodes:
             raise ManifestError(f"line {node.start_mark.line + 1}: YAML anchor is used inside its own value")
         elif id(node) not in sizes:
