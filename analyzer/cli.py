@@ -20,6 +20,7 @@ from rich.console import Console
 
 from analyzer import __version__
 from analyzer.baseline import Baseline, apply_baseline, load_baseline, write_baseline
+from analyzer.contents import ContentCache
 from analyzer.config import EXPECTATIONS, Config, default_environ, resolve
 from analyzer.diff import compute_delta, gate_failures
 from analyzer.errors import AnalyzerError, ConfigError, TargetError
@@ -160,7 +161,7 @@ def _prepare(path: Path, options: dict[str, Any], extra: Mapping[str, Any]) -> _
     return _Run(config, knowledge, options["quiet"], options["verbose"], options["no_color"])
 
 
-def _analyze(run: _Run, path: Path, rev: str | None) -> Report:
+def _analyze(run: _Run, path: Path, rev: str | None, cache: ContentCache | None = None) -> Report:
     """One analysis of the work tree at ``path``, or of revision ``rev`` of the repository holding it."""
     from analyzer.engine import Options, analyze
     from analyzer.progress import DelayedProgress
@@ -172,9 +173,9 @@ def _analyze(run: _Run, path: Path, rev: str | None) -> Report:
     if rev is None and _is_bare_repository(path):
         rev = "HEAD"  # a bare repository has no work tree: its files are git's own, not the project's
     if rev is None:
-        return analyze(WorkTree(path, extra_ignores=run.config.exclude), run.knowledge, options, observer)
+        return analyze(WorkTree(path, extra_ignores=run.config.exclude), run.knowledge, options, observer, cache=cache)
     with RevisionTree(path, rev, extra_ignores=run.config.exclude) as tree:
-        return analyze(tree, run.knowledge, options, observer, revision=tree.revision)
+        return analyze(tree, run.knowledge, options, observer, revision=tree.revision, cache=cache)
 
 
 def _is_bare_repository(path: Path) -> bool:
@@ -247,8 +248,9 @@ def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path 
 def diff_command(path: Path, base: str, head: str | None, write_baseline: Path | None, **options: Any) -> None:
     """Analyze two revisions of the repository at PATH and report what changed between them."""
     run = _prepare(path, options, {})
-    before = _analyze(run, path, base)
-    after = _analyze(run, path, head)
+    cache = ContentCache()  # the head side re-matches only the files whose bytes differ from the base
+    before = _analyze(run, path, base, cache)
+    after = _analyze(run, path, head, cache)
     baseline = _known_findings(run, after, write_baseline)
     if baseline is not None:
         before, after = apply_baseline(before, baseline), apply_baseline(after, baseline)

@@ -7,30 +7,24 @@ when there is enough to read to make that worth it.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from analyzer import __version__
 from analyzer.assembly import build_report
+from analyzer.contents import ContentCache, Job, content_facts
 from analyzer.facts import dependency_facts, path_facts
 from analyzer.inventory import PathRules, load_path_rules, scan
 from analyzer.knowledge import Criteria, load_criteria
 from analyzer.languages import LanguageTable, load_languages
 from analyzer.manifests import is_manifest, parse_manifest
 from analyzer.matching import Matcher
-from analyzer.model import Component, Diagnostic, Fact, FactKind, FileEntry, Inventory, ManifestResult, Report, Role
+from analyzer.model import Component, Diagnostic, FileEntry, Inventory, ManifestResult, Report
 from analyzer.rules import RuleSet, load_rules
 from analyzer.tree import Tree
 from analyzer.workspaces import link_workspaces
-
-PARALLEL_BYTES = 16 << 20
-"""Below this many bytes to match, worker processes cost more than they save."""
-BATCH_BYTES = 4 << 20
-"""Bytes of files handed to a worker at a time."""
 
 
 @dataclass(frozen=True)
@@ -110,99 +104,6 @@ def _read_manifests(
     return results, texts, diagnostics
 
 
-# -- content matching, sequential or in worker processes ---------------------------------------------
-
-_WORKER: tuple[Tree, Matcher, int, float] | None = None
-
-
-def _init_worker(tree: Tree, rules: RuleSet, limit: int, test_weight: float) -> None:
-    global _WORKER  # noqa: PLW0603 - per-process state of a worker pool, built once per worker
-    _WORKER = (tree, Matcher(rules), limit, test_weight)
-
-
-def _match_files(
-    tree: Tree, matcher: Matcher, limit: int, test_weight: float, batch: Sequence[FileEntry],
-    cache: Mapping[str, str] | None = None,
-) -> tuple[list[Fact], int]:
-    """Content facts of a batch of files; ``cache`` holds texts already read (manifests), read only once."""
-    facts: list[Fact] = []
-    read = 0
-    for entry in batch:
-        text = cache.get(entry.path) if cache else None
-        if text is None:
-            data = tree.read(entry.path, limit)
-            if data is None or b"\0" in data[:8192]:
-                continue
-            read += len(data)
-            text = data.decode("utf-8", errors="replace")
-        multiplier = test_weight if entry.role is Role.TEST else 1.0
-        facts.extend(
-            Fact(
-                rule=hit.rule.id,
-                category=hit.rule.category,
-                marker=hit.rule.marker,
-                kind=FactKind.CONTENT,
-                path=entry.path,
-                line=hit.line,
-                snippet=hit.snippet,
-                component=entry.component,
-                weight=multiplier,
-            )
-            for hit in matcher.match_content(entry.path, entry.language, text)
-        )
-    return facts, read
-
-
-def _worker_match(batch: Sequence[FileEntry]) -> tuple[list[Fact], int]:
-    assert _WORKER is not None
-    return _match_files(*_WORKER, batch)
-
-
-def _batches(entries: Sequence[FileEntry], size: int) -> list[list[FileEntry]]:
-    batches: list[list[FileEntry]] = [[]]
-    total = 0
-    for entry in entries:
-        if total >= size and batches[-1]:
-            batches.append([])
-            total = 0
-        batches[-1].append(entry)
-        total += entry.size
-    return [b for b in batches if b]
-
-
-def _content_facts(
-    tree: Tree, knowledge: Knowledge, matcher: Matcher, inventory: Inventory, options: Options,
-    observer: Observer | None, cache: Mapping[str, str],
-) -> tuple[list[Fact], int]:
-    wanted = [e for e in inventory.files if e.role.counts and matcher.wants_content(e.path, e.language)]
-    cached = [e for e in wanted if e.path in cache]
-    wanted = [e for e in wanted if e.path not in cache]
-    total_bytes = sum(min(e.size, options.max_file_size) for e in wanted)
-    jobs = options.jobs or os.cpu_count() or 1
-    if observer is not None:
-        observer.start(len(wanted) + len(cached))
-    test_weight = knowledge.criteria.multipliers.get("test-file", 1.0)
-    facts, read = _match_files(tree, matcher, options.max_file_size, test_weight, cached, cache)
-    batches = _batches(wanted, BATCH_BYTES)
-    if jobs > 1 and total_bytes >= PARALLEL_BYTES and len(batches) > 1:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(tree, knowledge.rules, options.max_file_size, test_weight)) as pool:
-            for (batch_facts, batch_read), batch in zip(pool.map(_worker_match, batches), batches, strict=True):
-                facts += batch_facts
-                read += batch_read
-                if observer is not None:
-                    observer.advance(len(batch))
-    else:
-        for batch in batches:
-            batch_facts, batch_read = _match_files(tree, matcher, options.max_file_size, test_weight, batch)
-            facts += batch_facts
-            read += batch_read
-            if observer is not None:
-                observer.advance(len(batch))
-    if observer is not None:
-        observer.finish()
-    return facts, read
-
-
 def analyze(
     tree: Tree,
     knowledge: Knowledge,
@@ -210,8 +111,9 @@ def analyze(
     observer: Observer | None = None,
     revision: str | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    cache: ContentCache | None = None,
 ) -> Report:
-    """Analyze one tree and return its report."""
+    """Analyze one tree and return its report; ``cache`` carries content hits between analyses of one run."""
     started = clock()
     inventory = scan(tree, knowledge.languages, knowledge.paths)
     manifests, manifest_texts, diagnostics = _read_manifests(tree, inventory, options.max_file_size)
@@ -220,7 +122,14 @@ def analyze(
     matcher = Matcher(knowledge.rules)
     facts = dependency_facts(manifests, matcher, knowledge.criteria, inventory)
     facts += path_facts(inventory, matcher, knowledge.criteria)
-    content, read = _content_facts(tree, knowledge, matcher, inventory, options, observer, manifest_texts)
+    test_weight = knowledge.criteria.multipliers.get("test-file", 1.0)
+    job = Job(tree, knowledge.rules, options.max_file_size, test_weight, dict(cache.hits) if cache else {})
+    if observer is not None:
+        observer.start(sum(1 for e in inventory.files if e.role.counts and matcher.wants_content(e.path, e.language)))
+    content, read = content_facts(job, matcher, inventory, manifest_texts, options.jobs,
+                                  observer.advance if observer is not None else None, cache)
+    if observer is not None:
+        observer.finish()
     facts += content
     diagnostics = [*inventory.diagnostics, *diagnostics]
     for _, result in manifests:

@@ -164,6 +164,11 @@ class Matcher:
             for language, entries in self._by_language.items()
         }
         self._negatives: dict[str, re.Pattern[str]] = {}
+        self._by_id = {rule.id: rule for rule in ruleset.rules}
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id."""
+        return self._by_id[rule_id]
 
     def match_dependency(self, dependency: Dependency) -> list[Rule]:
         """Rules whose dependency names match this dependency."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from git import Actor, Repo
 
-from analyzer import engine
+from analyzer import contents, engine
 from analyzer.engine import Options, analyze, load_knowledge
 from analyzer.model import Report
 from analyzer.reports.json import to_dict
@@ -100,8 +100,8 @@ def test_deterministic_and_parallel_equal(tmp_path: Path, knowledge: engine.Know
     fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     root = fixtures / "cpp-game-engine"
     first = to_dict(_run(root, knowledge, jobs=1))
-    monkeypatch.setattr(engine, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(engine, "BATCH_BYTES", 1)
+    monkeypatch.setattr(contents, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(contents, "BATCH_BYTES", 1)
     second = to_dict(_run(root, knowledge, jobs=2))
     for data in (first, second):
         data["stats"]["seconds"] = 0
@@ -127,3 +127,20 @@ def test_rustgoignore_leaves_paths_out(tmp_path: Path, knowledge: engine.Knowled
     assert not any(f.path.startswith("legacy/") or f.path == "ci.Dockerfile" for f in report.findings)
     assert {"unsafe-memory", "container"}.isdisjoint(_categories(report))
     assert "existing-go" in _categories(report)
+
+
+def test_content_cache_rematches_only_changed_files(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+    _write(tmp_path, {
+        "a.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n",
+        "b.c": "#include <pthread.h>\nvoid g(void) { pthread_t t; pthread_create(&t, 0, 0, 0); }\n",
+    })
+    cache = contents.ContentCache()
+    first = analyze(WorkTree(tmp_path), knowledge, Options(jobs=1), cache=cache)
+    assert cache.reused == 0 and cache.hits
+    (tmp_path / "b.c").write_text("int g(void) { return 0; }\n", encoding="utf-8")
+    second = analyze(WorkTree(tmp_path), knowledge, Options(jobs=1), cache=cache)
+    assert cache.reused == 1  # a.c unchanged: its hits were reused, b.c was matched again
+    assert {f.path for f in first.findings if f.path.endswith(".c")} == {"a.c", "b.c"}
+    assert {f.path for f in second.findings if f.path.endswith(".c")} == {"a.c"}
+    uncached = analyze(WorkTree(tmp_path), knowledge, Options(jobs=1))
+    assert uncached.findings == second.findings
