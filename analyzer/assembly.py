@@ -114,7 +114,10 @@ def _reasons(score: UnitScore, sign: int, limit: int = 4) -> tuple[str, ...]:
             if item.leans.sign == sign:
                 by_marker[(item.category, item.marker)] += item.weight * criterion.weight
     ranked = sorted(by_marker.items(), key=lambda kv: (-kv[1], kv[0]))
-    return tuple(f"{category}: {marker}" if category != "language" else f"code in {marker}" for (category, marker), _ in ranked[:limit])
+    return tuple(
+        f"{category}: {marker}" if category != "language" else f"code in {marker}"
+        for (category, marker), _ in ranked[:limit]
+    )
 
 
 def _interop(facts: Sequence[Fact]) -> str:
@@ -126,13 +129,16 @@ def _interop(facts: Sequence[Fact]) -> str:
     return "rest"
 
 
-def _verdict(score: UnitScore, criteria: Criteria, components: Sequence[tuple[str, UnitScore]], facts: Sequence[Fact]) -> Verdict:
+def _verdict(
+    score: UnitScore, criteria: Criteria, components: Sequence[tuple[str, UnitScore]], facts: Sequence[Fact]
+) -> Verdict:
     t = criteria.thresholds
     split = find_split(components, t) if len(components) > 1 else None
     lean = round(score.lean, 6)
     leaning = VerdictLanguage.RUST if lean > 0 else VerdictLanguage.GO
     if split is not None:
-        pairs = tuple(sorted([(p, VerdictLanguage.RUST) for p in split.rust] + [(p, VerdictLanguage.GO) for p in split.go]))
+        sides = [(p, VerdictLanguage.RUST) for p in split.rust] + [(p, VerdictLanguage.GO) for p in split.go]
+        pairs = tuple(sorted(sides))
         interop = _interop(facts)
 
         def named(paths: Sequence[str]) -> str:

@@ -20,8 +20,8 @@ from rich.console import Console
 
 from analyzer import __version__
 from analyzer.baseline import Baseline, apply_baseline, load_baseline, write_baseline
-from analyzer.contents import ContentCache
 from analyzer.config import EXPECTATIONS, Config, default_environ, resolve
+from analyzer.contents import ContentCache
 from analyzer.diff import compute_delta, gate_failures
 from analyzer.errors import AnalyzerError, ConfigError, TargetError
 from analyzer.model import Delta, Report

@@ -77,7 +77,8 @@ def match_batch(
         hits = job.known.get(key)
         if hits is None:
             decoded = text if text is not None else data.decode("utf-8", errors="replace")
-            hits = tuple((h.rule.id, h.line, h.snippet) for h in matcher.match_content(entry.path, entry.language, decoded))
+            found = matcher.match_content(entry.path, entry.language, decoded)
+            hits = tuple((h.rule.id, h.line, h.snippet) for h in found)
             fresh[key] = hits
         else:
             reused += 1
@@ -93,7 +94,7 @@ _WORKER: tuple[Job, Matcher] | None = None
 
 
 def _init_worker(job: Job) -> None:
-    global _WORKER  # noqa: PLW0603 - per-process state of a worker pool, built once per worker
+    global _WORKER
     _WORKER = (job, Matcher(job.rules))
 
 

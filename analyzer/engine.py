@@ -97,7 +97,8 @@ def _read_manifests(
             continue
         text = ctx.read_text(entry.path)
         if text is None:
-            diagnostics.append(Diagnostic(entry.path, "manifest could not be read or is binary; skipped", stage="manifests"))
+            message = "manifest could not be read or is binary; skipped"
+            diagnostics.append(Diagnostic(entry.path, message, stage="manifests"))
             continue
         texts[entry.path] = text
         results.append((entry, parse_manifest(entry.path, text, ctx)))

@@ -130,7 +130,7 @@ def _compile_check(pattern: str, where: str) -> None:
     if compiled.search(""):
         raise RuleError(f"{where}: pattern {pattern!r} matches the empty string")
     try:
-        import re2  # noqa: PLC0415 - optional fast engine
+        import re2
     except ImportError:
         return
     try:

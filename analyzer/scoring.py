@@ -6,7 +6,7 @@ Overall, with criterion weights W_c:
     lean = Σ_c W_c·Σ s_i·w_i / (Σ_c W_c·Σ w_i + prior)
 ``prior`` keeps a lean small when little was seen. The verdict is rust or go when |lean| passes the clear
 threshold and enough evidence was seen, ``both`` when components with enough evidence lean clearly in
-opposite directions, and ``undecided`` otherwise. Confidence = agreement × coverage, where agreement is
+opposite directions, and ``undecided`` otherwise. Confidence = agreement * coverage, where agreement is
 |Σ W·s·w| / Σ W·w and coverage = 1 - exp(-mass / 2). Everything is deterministic.
 """
 

@@ -95,8 +95,8 @@ class Tool:
 
 def content_patterns() -> list[str]:
     """Every distinct content pattern of the shipped rule set, in rule order."""
-    from analyzer.knowledge import load_criteria  # noqa: PLC0415 - rules load only when asked for
-    from analyzer.rules import load_rules  # noqa: PLC0415
+    from analyzer.knowledge import load_criteria
+    from analyzer.rules import load_rules
 
     ruleset = load_rules(load_criteria())
     return list(dict.fromkeys(p.pattern for rule in ruleset.rules for p in rule.content))
@@ -140,7 +140,7 @@ def rg_patterns(rg: str, patterns: Sequence[str], scratch: Path) -> tuple[list[s
 
 def list_tree(tree: Path) -> Listing:
     """The tree's regular files as git lists them, or by a walk that skips .git when it is no work tree."""
-    import git  # noqa: PLC0415 - GitPython is slow to import and only needed here
+    import git
 
     names: list[str] | None = None
     try:
@@ -205,7 +205,7 @@ def time_tool(tool: Tool, runs: int, cwd: Path, timeout: float) -> ToolResult:
 @contextmanager
 def linguist_repo(tree: Path) -> Iterator[tuple[Path, str]]:
     """A git repository linguist can read: the tree itself if it is a work-tree root, else a committed copy."""
-    import git  # noqa: PLC0415
+    import git
 
     try:
         repo = git.Repo(tree)
@@ -223,7 +223,7 @@ def linguist_repo(tree: Path) -> Iterator[tuple[Path, str]]:
 
 def commit_snapshot(folder: Path) -> None:
     """``git init`` the folder and commit everything its .gitignore keeps, under a fixed identity."""
-    import git  # noqa: PLC0415
+    import git
 
     repo = git.Repo.init(folder)
     who = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@invalid",
@@ -310,7 +310,7 @@ def _scan(texts: Sequence[tuple[str, int]], scan: Callable[[str], object], runs:
 
 def micro(texts: Sequence[tuple[str, int]], patterns: Sequence[str], runs: int, budget: float) -> list[EngineResult]:
     """MB/s of a Python ``re`` alternation, the Python ``re`` loop fallback and the RE2 Set, per file."""
-    from analyzer import matching  # noqa: PLC0415
+    from analyzer import matching
 
     alternation = re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE)
     multi = matching._MultiRegex(patterns, multiline=True)

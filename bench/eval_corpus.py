@@ -22,7 +22,8 @@ from analyzer.tree import WorkTree
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--labels", type=Path, default=Path(__file__).resolve().parents[2] / "shared/eval/dev_repos.toml")
+    labels = Path(__file__).resolve().parents[2] / "shared/eval/dev_repos.toml"
+    parser.add_argument("--labels", type=Path, default=labels)
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--only", help="substring of repo names to run")
     args = parser.parse_args(argv)

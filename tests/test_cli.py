@@ -71,7 +71,8 @@ def test_output_file_and_plain_terminal(tmp_path: Path, capsys: pytest.CaptureFi
 def test_quiet_prints_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(RUST), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("rust (") and out.count("\n") == 1
+    assert out.startswith("rust (")
+    assert out.count("\n") == 1
 
 
 def test_select_limits_rules(capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,10 +114,13 @@ def test_pyproject_tool_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_rules_listing_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--format", "json", "--category", "wasm"]) == 0
     rules = json.loads(capsys.readouterr().out)
-    assert rules and all(r["category"] == "wasm" for r in rules)
+    assert rules
+    assert all(r["category"] == "wasm" for r in rules)
     assert main(["rules", rules[0]["id"]]) == 0
     text = capsys.readouterr().out
-    assert rules[0]["id"] in text and "Why it matters" in text and "Examples that match" in text
+    assert rules[0]["id"] in text
+    assert "Why it matters" in text
+    assert "Examples that match" in text
 
 
 def test_module_entry_point_as_subprocess(tmp_path: Path) -> None:

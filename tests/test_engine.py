@@ -136,7 +136,8 @@ def test_content_cache_rematches_only_changed_files(tmp_path: Path, knowledge: e
     })
     cache = contents.ContentCache()
     first = analyze(WorkTree(tmp_path), knowledge, Options(jobs=1), cache=cache)
-    assert cache.reused == 0 and cache.hits
+    assert cache.reused == 0
+    assert cache.hits
     (tmp_path / "b.c").write_text("int g(void) { return 0; }\n", encoding="utf-8")
     second = analyze(WorkTree(tmp_path), knowledge, Options(jobs=1), cache=cache)
     assert cache.reused == 1  # a.c unchanged: its hits were reused, b.c was matched again

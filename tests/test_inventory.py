@@ -290,7 +290,7 @@ def test_path_rules_pickle(rules: PathRules) -> None:
     ],
 )
 def test_malformed_path_rules_raise(text: str) -> None:
-    with pytest.raises(RuleError, match="paths.toml"):
+    with pytest.raises(RuleError, match=r"paths\.toml"):
         parse_path_rules(text)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest, parser_for
 from analyzer.manifests.beam import parse_mix_exs, parse_mix_lock, parse_rebar_config
 from analyzer.model import Scope
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "beam"
 RT, DEV, TEST, BUILD = Scope.RUNTIME, Scope.DEV, Scope.TEST, Scope.BUILD

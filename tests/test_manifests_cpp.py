@@ -6,12 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest
 from analyzer.manifests.cpp import parse_cmake, parse_conanfile, parse_platformio, parse_vcpkg
 from analyzer.model import Scope
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "cpp"
 

@@ -6,12 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest, parser_for
 from analyzer.manifests.cppextra import parse_bazel, parse_conan_lock, parse_makefile, parse_meson
 from analyzer.model import Scope
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "cppextra"
 R, D, B = Scope.RUNTIME, Scope.DEV, Scope.BUILD

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest, parser_for
@@ -16,7 +17,6 @@ from analyzer.manifests.dotnet import (
     parse_project,
 )
 from analyzer.model import Scope
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "dotnet"
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parser_for
@@ -18,7 +19,6 @@ from analyzer.manifests.jsextra import (
     strip_jsonc,
 )
 from analyzer.model import Scope
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "jsextra"
 R, D = Scope.RUNTIME, Scope.DEV

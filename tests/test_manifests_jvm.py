@@ -6,12 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest
 from analyzer.manifests.jvm import parse_gradle, parse_pom
 from analyzer.model import Scope, Severity
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "jvm"
 

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest, parser_for
@@ -17,7 +18,6 @@ from analyzer.manifests.pylocks import (
     parse_setup_py,
 )
 from analyzer.model import Scope
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "pylocks"
 R, D, T, B = Scope.RUNTIME, Scope.DEV, Scope.TEST, Scope.BUILD

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import parse_manifest, parser_for
 from analyzer.manifests.scala import parse_sbt
 from analyzer.model import Scope
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "scala"
 RT, TEST, BUILD = Scope.RUNTIME, Scope.TEST, Scope.BUILD

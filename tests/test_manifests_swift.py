@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest, parser_for
@@ -16,7 +17,6 @@ from analyzer.manifests.swift import (
     repo_identity,
 )
 from analyzer.model import Scope, Severity
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "swift"
 RT, DEV, TEST = Scope.RUNTIME, Scope.DEV, Scope.TEST

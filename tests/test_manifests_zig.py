@@ -6,12 +6,12 @@ import time
 from pathlib import Path
 
 import pytest
+from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import parse_manifest, parser_for
 from analyzer.manifests.zig import parse_build_zig_zon
 from analyzer.model import Scope
-from manifest_helpers import FakeContext
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "zig"
 

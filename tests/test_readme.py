@@ -17,8 +17,10 @@ def test_readme_starts_with_two_setup_commands() -> None:
     head = text.split("\n## ", 1)[0]
     blocks = _code_blocks(head)
     assert len(blocks) == 2
-    assert "pip install" in blocks[0] and "analyze fixtures/" in blocks[0]
-    assert "'.[test]'" in blocks[1] and "pytest" in blocks[1]
+    assert "pip install" in blocks[0]
+    assert "analyze fixtures/" in blocks[0]
+    assert "'.[test]'" in blocks[1]
+    assert "pytest" in blocks[1]
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -85,7 +85,8 @@ def test_undecided_has_null_runner_up_and_no_evidence() -> None:
     assert document["verdict"]["runner_up"] is None
     assert document["target"]["revision"] is None
     assert all(c["evidence"] == [] and c["lean"] == 0.0 for c in document["criteria"])
-    assert document["markers"] == [] and document["findings"] == []
+    assert document["markers"] == []
+    assert document["findings"] == []
 
 
 @pytest.mark.parametrize(

@@ -79,8 +79,11 @@ def test_undecided_report_says_so_plainly() -> None:
     assert "Too little evidence to decide" in text
     assert "No evidence found" in text
     assert "No markers found." in text
-    assert "Runner-up" not in text and "Split:" not in text and "Components" not in text
-    assert "excluded" not in text and "Diagnostics" not in text
+    assert "Runner-up" not in text
+    assert "Split:" not in text
+    assert "Components" not in text
+    assert "excluded" not in text
+    assert "Diagnostics" not in text
 
 
 @pytest.mark.parametrize("build", SAMPLES)
@@ -185,7 +188,9 @@ def test_repository_text_is_inert() -> None:
     criteria = (*report.criteria[:-1], dataclasses.replace(report.criteria[-1], evidence=(evidence,)))
     report = dataclasses.replace(report, criteria=criteria, findings=(*report.findings, hostile))
     text = terminal.render(report, width=120)
-    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "\x1b" not in text
+    assert "\x07" not in text
+    assert "\u202e" not in text
     assert "evil\\x1b]0;pwned\\x07\\u202e.py:3" in text
     assert "[bold red]not markup[/] \\x1b[2J cleared" in text
     assert "13 facts excluded: fixture 7, vendored 6" in text

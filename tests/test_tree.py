@@ -191,7 +191,8 @@ def test_history_summary(tmp_path: Path) -> None:
     assert summary is not None
     assert (summary.commits, summary.authors, summary.truncated) == (3, 2, False)
     assert dict(summary.authors_by_language) == {"go": 1, "rust": 1, "other": 1}
-    assert summary.first_commit is not None and summary.last_commit is not None
+    assert summary.first_commit is not None
+    assert summary.last_commit is not None
     assert summary.first_commit <= summary.last_commit
     limited = gitinfo.history_summary(tmp_path, max_commits=2)
     assert limited is not None

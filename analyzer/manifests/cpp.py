@@ -214,8 +214,9 @@ def _target_signals(commands: list[_Command], path: str) -> Iterator[Dependency]
             found.setdefault("emscripten", cmd.line)
         if _WASM_FLAG.search(" ".join(values)):
             found.setdefault("emscripten", cmd.line)
-        if cmd.name == "set" and ((first == "CMAKE_SYSTEM_NAME" and rest.strip() == "Generic")
-                                  or (first == "CMAKE_SYSTEM_PROCESSOR" and rest.lower().startswith(("arm", "cortex")))):
+        generic = first == "CMAKE_SYSTEM_NAME" and rest.strip() == "Generic"
+        arm = first == "CMAKE_SYSTEM_PROCESSOR" and rest.lower().startswith(("arm", "cortex"))
+        if cmd.name == "set" and (generic or arm):
             found.setdefault("bare-metal", cmd.line)
     for name, line in sorted(found.items(), key=lambda item: item[1]):
         yield Dependency("target", name, "", Scope.BUILD, True, path, line)

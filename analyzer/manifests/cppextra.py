@@ -250,7 +250,9 @@ _BARE_FLAG = re.compile(r"^-mcpu=cortex-[mr]\d+|^-mmcu=\w+")
 _LIB = re.compile(r"^-l([A-Za-z0-9_+][A-Za-z0-9_+.\-]*)$")
 _LIB_VARIABLE = re.compile(r"LIB|FLAGS|LDADD|LINK")
 _MAX_CONTROL_SHARE = 0.05
-_WORTH_READING = re.compile(r"-l|-pthread|-s\s*[A-Z]|em(?:cc|\+\+)|-m(?:cpu|mcu)=|pkg-config|-none|-elf|-unknown-elf|avr-")
+_WORTH_READING = re.compile(
+    r"-l|-pthread|-s\s*[A-Z]|em(?:cc|\+\+)|-m(?:cpu|mcu)=|pkg-config|-none|-elf|-unknown-elf|avr-"
+)
 
 
 def _opens_define(raw: str) -> bool:
@@ -285,7 +287,7 @@ def _make_lines(text: str) -> Iterator[tuple[int, str]]:
 def _make_signals(name: str, value: str) -> Iterator[tuple[str, str]]:
     """(ecosystem, name) pairs an assignment reveals: build targets, linked libraries, pkg-config modules."""
     words = value.split()
-    if words and words[0].rsplit("/", 1)[-1] in _EMCC or _EMCC_FLAG.search(value):
+    if (words and words[0].rsplit("/", 1)[-1] in _EMCC) or _EMCC_FLAG.search(value):
         yield "target", "emscripten"
     for word in words:
         if "$" in word:

@@ -10,6 +10,7 @@ unless the lockfile itself says a workspace declares them, as ``bun.lock`` does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -95,10 +96,8 @@ def key_lines(text: str, depth: int) -> dict[tuple[str, ...], int]:
         elif token.startswith('"'):
             last = token[1:-1]
             if "\\" in last:
-                try:
+                with contextlib.suppress(json.JSONDecodeError):
                     last = json.loads(token)
-                except json.JSONDecodeError:
-                    pass
         elif token == ":":
             pending = last
             if len(stack) <= depth:

@@ -185,7 +185,9 @@ _GRADLE_SCOPES = {
     "kapt": Scope.BUILD, "ksp": Scope.BUILD, "classpath": Scope.BUILD,
     "developmentOnly": Scope.DEV, "debugImplementation": Scope.DEV,
 }
-_VARIANT_SUFFIX = re.compile(r"^([a-z][A-Za-z0-9]{0,60}?)(Implementation|Api|CompileOnly|RuntimeOnly|AnnotationProcessor)$")
+_VARIANT_SUFFIX = re.compile(
+    r"^([a-z][A-Za-z0-9]{0,60}?)(Implementation|Api|CompileOnly|RuntimeOnly|AnnotationProcessor)$"
+)
 _DECLARATION = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]{0,80})\s*(?:\(\s*|\s+)(.*)$")
 _WRAPPER = re.compile(r"^(?:platform|enforcedPlatform|testFixtures)\s*\(\s*")
 _QUOTED = re.compile(r"""^["']([^"'\s]+)["']""")

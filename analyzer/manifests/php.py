@@ -15,8 +15,10 @@ from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
 from analyzer.model import Dependency, ManifestResult, Scope
 
-_PLATFORM = re.compile(r"^(?:php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|composer|composer-(?:plugin|runtime)-api|(?:ext|lib)-.+)$",
-                       re.IGNORECASE)
+_PLATFORM = re.compile(
+    r"^(?:php(?:-64bit|-ipv6|-zts|-debug)?|hhvm|composer|composer-(?:plugin|runtime)-api|(?:ext|lib)-.+)$",
+    re.IGNORECASE,
+)
 
 # One compiled pattern each, compared by value: compiling a pattern per package costs more than parsing.
 _KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')

@@ -165,7 +165,8 @@ def _crate_type_deps(doc: dict[str, Any], path: str, index: _Index) -> Iterator[
     types = lib.get("crate-type", lib.get("crate_type", [])) if isinstance(lib, dict) else []
     for kind in _FFI_CRATE_TYPES:
         if isinstance(types, list) and kind in types:
-            yield Dependency("target", kind, "", Scope.RUNTIME, True, path, index.header(("lib",)) or index.key((), "lib"))
+            line = index.header(("lib",)) or index.key((), "lib")
+            yield Dependency("target", kind, "", Scope.RUNTIME, True, path, line)
     metadata = doc.get("package", {}).get("metadata", {}) if isinstance(doc.get("package"), dict) else {}
     if isinstance(metadata, dict) and "wasm-pack" in metadata:
         where = ("package", "metadata", "wasm-pack")

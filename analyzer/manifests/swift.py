@@ -290,7 +290,7 @@ def _podfile_lines(text: str) -> Iterator[tuple[int, str, Scope]]:
         target = _TARGET.match(code)
         if target:
             stack.append((number, bool(_TEST_TARGET.search(target.group(2)))))
-        elif _DO_BLOCK.search(code) or _KEYWORD_BLOCK.match(code) and not re.search(r"\bend\s*$", code):
+        elif _DO_BLOCK.search(code) or (_KEYWORD_BLOCK.match(code) and not re.search(r"\bend\s*$", code)):
             stack.append((number, False))
     if stack:
         raise ManifestError(f"line {stack[-1][0]}: block opened here is never closed with 'end'")
