@@ -43,7 +43,7 @@ class Settings:
 
     def fingerprint(self) -> str:
         """Digest of these settings and of the shipped knowledge files: a new rule means a new key."""
-        import heuristics  # noqa: PLC0415 - read only when a batch starts
+        import heuristics
 
         digest = hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode("utf-8"))
         for name in ("criteria.toml", "languages.toml", "paths.toml"):
@@ -54,7 +54,7 @@ class Settings:
 
     def knowledge(self) -> Knowledge:
         """The rules, criteria and languages these settings select (loaded once per worker)."""
-        from analyzer.engine import load_knowledge  # noqa: PLC0415
+        from analyzer.engine import load_knowledge
 
         return load_knowledge(dict(self.weights), self.select, self.ignore)
 
@@ -93,10 +93,10 @@ class Outcome:
 
 
 def _analyze(location: Path, commit: str | None, settings: Settings, knowledge: Knowledge) -> dict[str, Any]:
-    from analyzer.engine import Options, analyze  # noqa: PLC0415 - workers import the engine, not the CLI
-    from analyzer.reports.json import to_dict  # noqa: PLC0415
-    from analyzer.revtree import RevisionTree  # noqa: PLC0415
-    from analyzer.tree import WorkTree  # noqa: PLC0415
+    from analyzer.engine import Options, analyze
+    from analyzer.reports.json import to_dict
+    from analyzer.revtree import RevisionTree
+    from analyzer.tree import WorkTree
 
     # One repository per worker: the engine's own process pool would only compete with the batch's.
     options = Options(max_file_size=settings.max_file_size, jobs=1)
@@ -108,7 +108,7 @@ def _analyze(location: Path, commit: str | None, settings: Settings, knowledge: 
 
 def run_task(task: Task, knowledge: Knowledge | None = None) -> Outcome:
     """Analyze one repository; every failure, expected or not, comes back as a failed Outcome."""
-    from analyzer import gitinfo  # noqa: PLC0415
+    from analyzer import gitinfo
 
     started = time.monotonic()
     spec, commit = task.source.spec, task.commit
@@ -129,7 +129,7 @@ def run_task(task: Task, knowledge: Knowledge | None = None) -> Outcome:
         report = _analyze(location, commit, task.settings, knowledge)
     except AnalyzerError as exc:
         return Outcome(spec, Status.FAILED, commit, error=str(exc), seconds=time.monotonic() - started)
-    except Exception as exc:  # noqa: BLE001 - one broken repository must not end the batch
+    except Exception as exc:
         error = f"internal error: {type(exc).__name__}: {exc}"
         return Outcome(spec, Status.FAILED, commit, error=error, seconds=time.monotonic() - started)
     return Outcome(spec, Status.OK, commit, report, seconds=time.monotonic() - started)
@@ -139,10 +139,11 @@ def run_task(task: Task, knowledge: Knowledge | None = None) -> Outcome:
 
 
 def run_isolated(task: Task, timeout: float) -> Outcome:
-    """``run_task`` in a fresh ``python -m analyzer.batch`` process group, killed whole after ``timeout``."""
+    """``run_task`` in a fresh Python process group, killed whole after ``timeout``."""
     started = time.monotonic()
-    child = subprocess.Popen(  # noqa: S603 - our own module, our own interpreter
-        [sys.executable, "-m", "analyzer.batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from analyzer.batch import child_main; child_main()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL, start_new_session=True,
     )
     try:
@@ -153,15 +154,16 @@ def run_isolated(task: Task, timeout: float) -> Outcome:
         return Outcome(task.source.spec, Status.FAILED, task.commit, error=f"timed out after {timeout:g} s",
                        seconds=time.monotonic() - started)
     if child.returncode != 0 or not out:
-        return Outcome(task.source.spec, Status.FAILED, task.commit,
-                       error=f"worker process died (exit code {child.returncode})", seconds=time.monotonic() - started)
-    outcome = pickle.loads(out)  # noqa: S301 - written by the child we just started
+        error = f"worker process died (exit code {child.returncode})"
+        return Outcome(task.source.spec, Status.FAILED, task.commit, error=error, seconds=time.monotonic() - started)
+    outcome = pickle.loads(out)
     assert isinstance(outcome, Outcome)
     return outcome
 
 
-def _child_main() -> None:
-    task = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - sent by run_isolated
+def child_main() -> None:
+    """The child's side of ``run_isolated``: a pickled Task on stdin, its pickled Outcome on stdout."""
+    task = pickle.loads(sys.stdin.buffer.read())
     sys.stdout.buffer.write(pickle.dumps(run_task(task)))
 
 
@@ -208,10 +210,10 @@ Runner = Callable[[Sequence[Task], BatchOptions], Iterator[Outcome]]
 
 def _runner(options: BatchOptions) -> Runner:
     if options.scheduler is not None or "dask_client" in options.hooks:
-        from analyzer.workers import run_dask  # noqa: PLC0415
+        from analyzer.workers import run_dask
 
         return run_dask
-    from analyzer.workers import run_local  # noqa: PLC0415
+    from analyzer.workers import run_local
 
     return run_local
 
@@ -233,7 +235,7 @@ def _plan(
             key = RunKey(source.spec, "", tool, config)
             emit(Row(Status.FAILED, store.save(key, report=None, error=found.error, seconds=0.0)))
         else:
-            known = frozenset()
+            known: frozenset[str] = frozenset()
             if source.kind is SourceKind.URL and not options.force:
                 known = store.revisions(source.spec, tool, config, failed_too=not options.retry_failed)
             tasks.append(Task(source, settings, found.commit, known))
@@ -273,6 +275,3 @@ def with_history(row: Row, store: Store) -> Row:
     history = tuple(store.history(row.run.key.source))
     return Row(row.status, row.run, history if len(history) > 1 else ())
 
-
-if __name__ == "__main__":
-    _child_main()

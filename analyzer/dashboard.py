@@ -3,9 +3,10 @@
 The batch document (``portfolio.document``) is embedded as JSON in a ``<script type="application/json">``
 element, with ``<``, ``>``, ``&`` and the JavaScript line separators escaped so that no repository name can
 close the element or start markup. The page's script builds everything from that data with ``textContent``
-and DOM calls, never ``innerHTML``: a sortable table (click a header), a scatter plot of repositories by lean
-(x) and size (y, files, log scale) as inline SVG, and bars for the distribution of verdicts and of marker
-categories. It logs ``rustgo-dashboard-ready`` on the console once drawn, which the browser test waits for.
+and DOM calls, never ``innerHTML``: a sortable table (click a header, or open the page at ``#sort=lean:desc``),
+a scatter plot of repositories by lean (x) and size (y, files, log scale) as inline SVG, and bars for the
+distribution of verdicts and of marker categories. It logs ``rustgo-dashboard-ready`` on the console once
+drawn, which the browser test waits for.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ padding:.5rem .9rem}.card b{display:block;font-size:1.3rem}
 svg{background:#fff;border:1px solid #ddd;border-radius:6px}svg text{font:11px system-ui,sans-serif;fill:#333}
 table{border-collapse:collapse;background:#fff;width:100%;margin-top:.5rem}
 th,td{border-bottom:1px solid #e4e4e4;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{cursor:pointer;user-select:none;background:#f0f0f0;white-space:nowrap}th[aria-sort=ascending]::after{content:" \\25B2"}
+th{cursor:pointer;user-select:none;background:#f0f0f0;white-space:nowrap}
+th[aria-sort=ascending]::after{content:" \\25B2"}
 th[aria-sort=descending]::after{content:" \\25BC"}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .failed{color:#c62828}.reused{color:#1565c0}.ok{color:#2e7d32}.err{color:#c62828;font-size:12px}
 .v-rust{color:#b7410e;font-weight:600}.v-go{color:#007d9c;font-weight:600}.v-both{color:#7b5ea7;font-weight:600}
@@ -55,7 +57,8 @@ _SCRIPT = r"""
   function cards() {
     var box = document.getElementById("summary"), s = data.summary;
     [["repositories", s.repos], ["analyzed", s.ok], ["reused", s.reused], ["failed", s.failed]].forEach(function (c) {
-      var card = el("div", {"class": "card"}); card.appendChild(el("b", {}, c[1])); card.appendChild(el("span", {}, c[0]));
+      var card = el("div", {"class": "card"});
+      card.appendChild(el("b", {}, c[1])); card.appendChild(el("span", {}, c[0]));
       box.appendChild(card);
     });
   }
@@ -68,7 +71,8 @@ _SCRIPT = r"""
     names.forEach(function (n, i) {
       var y = 26 + i * row, len = Math.max(2, (w - 200) * counts[n] / max);
       svg.appendChild(sv("text", {x: 8, y: y + 14}, n));
-      var bar = sv("rect", {"class": "bar", x: 160, y: y + 3, width: len, height: row - 8, fill: COLORS[n] || "#5c7cfa"});
+      var bar = sv("rect", {"class": "bar", x: 160, y: y + 3, width: len, height: row - 8,
+        fill: COLORS[n] || "#5c7cfa"});
       bar.appendChild(sv("title", {}, n + ": " + counts[n])); svg.appendChild(bar);
       svg.appendChild(sv("text", {x: 166 + len, y: y + 14}, counts[n]));
     });
@@ -80,7 +84,8 @@ _SCRIPT = r"""
     var top10 = 1;
     pts.forEach(function (r) { top10 = Math.max(top10, Math.ceil(Math.log10(Math.max(r.files || 1, 1)) + 0.001)); });
     var svg = sv("svg", {width: w, height: h, role: "img", "aria-label": "repositories by lean and size"});
-    svg.appendChild(sv("text", {x: left, y: 16, "font-weight": "bold"}, "Lean (Go \u2190 \u2192 Rust) by size (files, log scale)"));
+    svg.appendChild(sv("text", {x: left, y: 16, "font-weight": "bold"},
+      "Lean (Go \u2190 \u2192 Rust) by size (files, log scale)"));
     for (var p = 0; p <= top10; p++) {
       var gy = top + ph - ph * p / top10;
       svg.appendChild(sv("line", {x1: left, x2: left + pw, y1: gy, y2: gy, stroke: "#eee"}));
@@ -96,9 +101,11 @@ _SCRIPT = r"""
     pts.forEach(function (r) {
       var x = left + pw * (Math.max(-1, Math.min(1, r.lean)) + 1) / 2;
       var y = top + ph - ph * Math.log10(Math.max(r.files || 1, 1)) / top10;
-      var dot = sv("circle", {"class": "point", cx: x.toFixed(1), cy: y.toFixed(1), r: 5, fill: COLORS[r.verdict] || "#555",
+      var dot = sv("circle", {"class": "point", cx: x.toFixed(1), cy: y.toFixed(1), r: 5,
+        fill: COLORS[r.verdict] || "#555",
         "fill-opacity": 0.8, stroke: "#fff"});
-      dot.appendChild(sv("title", {}, r.source + " \u2014 " + r.verdict + ", lean " + r.lean + ", " + r.files + " files"));
+      var label = r.source + " \u2014 " + r.verdict + ", lean " + r.lean + ", " + r.files + " files";
+      dot.appendChild(sv("title", {}, label));
       svg.appendChild(dot);
     });
     document.getElementById("scatter").appendChild(svg);
@@ -125,7 +132,8 @@ _SCRIPT = r"""
       list.forEach(function (r) {
         var tr = el("tr", {"class": "repo"});
         COLUMNS.forEach(function (c) {
-          var cls = c[1] === "num" ? "num" : (c[0] === "status" ? r.status : (c[0] === "verdict" ? "v-" + r.verdict : ""));
+          var cls = c[1] === "num" ? "num" : (c[0] === "status" ? r.status : "");
+          if (c[0] === "verdict") { cls = "v-" + r.verdict; }
           if (c[0] === "error") { cls = "err"; }
           tr.appendChild(el("td", {"class": cls}, cell(r, c)));
         });
@@ -147,8 +155,15 @@ _SCRIPT = r"""
       fill(rows);
     }
     fill(data.repos);
+    // #sort=lean or #sort=lean:desc opens the page sorted, so a sorted view can be linked (and tested)
+    var wanted = /^#sort=([a-z_]+)(:desc)?$/.exec(window.location.hash);
+    COLUMNS.forEach(function (c, i) {
+      if (wanted && wanted[1] === c[0]) { sortBy(i); if (wanted[2]) { sortBy(i); } }
+    });
   }
-  cards(); bars("verdicts", data.summary.verdicts, "Verdicts"); bars("markers", data.summary.markers, "Marker categories");
+  cards();
+  bars("verdicts", data.summary.verdicts, "Verdicts");
+  bars("markers", data.summary.markers, "Marker categories");
   scatter(); table();
   document.body.setAttribute("data-ready", "1");
   console.info("rustgo-dashboard-ready");

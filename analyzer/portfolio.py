@@ -58,6 +58,10 @@ def row_dict(row: Row) -> dict[str, Any]:
     }
 
 
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
+
+
 def summarize(rows: Sequence[Row]) -> dict[str, Any]:
     """Counts by status, by verdict and by marker category (over repositories analyzed successfully)."""
     statuses = Counter(row.status.value for row in rows)
@@ -69,7 +73,7 @@ def summarize(rows: Sequence[Row]) -> dict[str, Any]:
         "reused": statuses.get("reused", 0),
         "errors": sum(1 for row in rows if row.run.status == "failed"),
         "verdicts": dict(sorted(Counter(run.verdict or "undecided" for run in good).items())),
-        "markers": dict(sorted(Counter(m for run in good for m in run.markers).items(), key=lambda kv: (-kv[1], kv[0]))),
+        "markers": dict(sorted(Counter(m for run in good for m in run.markers).items(), key=_by_count)),
     }
 
 
@@ -135,7 +139,8 @@ def render_table(rows: Sequence[Row], *, color: bool = False, width: int = 120) 
         trend = _trend(row)
         table.add_row(
             Text(plain(run.key.source)), Text(row.status.value, style=_STATUS_STYLE.get(row.status.value, "")),
-            Text(verdict, style=_VERDICT_STYLE.get(verdict, "red")), _number(run.confidence), _number(run.lean, 2, True),
+            Text(verdict, style=_VERDICT_STYLE.get(verdict, "red")), _number(run.confidence),
+            _number(run.lean, 2, True),
             "" if run.files is None else str(run.files),
             Text(detail + (f"\ntrend: {trend}" if trend else "")),
         )
@@ -158,7 +163,7 @@ def render(rows: Sequence[Row], fmt: str, *, color: bool = False, title: str = "
     if fmt == "csv":
         return render_csv(rows)
     if fmt == "html":
-        from analyzer.dashboard import render_html  # noqa: PLC0415
+        from analyzer.dashboard import render_html
 
         return render_html(document(rows), title)
     if fmt == "terminal":

@@ -87,8 +87,10 @@ def _start(ctx: SpawnContext, settings: Settings) -> _Slot:
 
 
 def _kill(slot: _Slot) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(slot.process.pid, signal.SIGKILL)
+    pid = slot.process.pid
+    if pid is not None:  # never 0: killpg(0) would be the batch's own group
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
     slot.process.kill()  # in case it had not made its own group yet
     slot.process.join(5)
     slot.conn.close()
@@ -108,7 +110,7 @@ def _failed(task: Task, error: str, deadline: float, timeout: float) -> Outcome:
     return Outcome(task.source.spec, Status.FAILED, task.commit, error=error, seconds=seconds)
 
 
-def _collect(slot: _Slot, ready: list[object], timeout: float) -> tuple[Outcome | None, bool]:
+def _collect(slot: _Slot, ready: Sequence[object], timeout: float) -> tuple[Outcome | None, bool]:
     """The outcome a busy slot has, if any, and whether its worker must be replaced."""
     task = slot.task
     assert task is not None
@@ -143,7 +145,7 @@ def _dispatch(slots: list[_Slot], pending: deque[Task], timeout: float) -> None:
             slot.deadline = time.monotonic() + timeout
 
 
-def _started(slot: _Slot, ready: list[object]) -> bool | None:
+def _started(slot: _Slot, ready: Sequence[object]) -> bool | None:
     """For a worker still starting: True once it is ready, False if it died, None while it is loading."""
     if slot.conn in ready:
         try:
@@ -190,17 +192,17 @@ def run_local(tasks: Sequence[Task], options: BatchOptions) -> Iterator[Outcome]
 
 def run_dask(tasks: Sequence[Task], options: BatchOptions) -> Iterator[Outcome]:
     """Submit every task to the Dask scheduler at ``options.scheduler``; outcomes in the order they finish."""
-    from distributed import Client, as_completed  # noqa: PLC0415 - optional extra "batch"
+    from distributed import Client, as_completed
 
-    client = options.hooks.get("dask_client") or Client(options.scheduler, set_as_default=False)
+    client = options.hooks.get("dask_client") or Client(options.scheduler)  # type: ignore[no-untyped-call]
     try:
         futures = [client.submit(run_isolated, task, options.timeout, pure=False) for task in tasks]
         by_key = {future.key: task for future, task in zip(futures, tasks, strict=True)}
-        for future in as_completed(futures):
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
             task = by_key[future.key]
             try:
                 outcome = future.result()
-            except Exception as exc:  # noqa: BLE001 - a lost worker or a crash is that repository's failure
+            except Exception as exc:
                 outcome = Outcome(task.source.spec, Status.FAILED, task.commit, error=f"dask task failed: {exc}")
             yield outcome
     finally:

@@ -192,8 +192,8 @@ def test_killed_batch_resumes_and_a_third_run_reuses_everything(
     assert _gone(workers), "a worker outlived the killed batch"
 
     runner = CliRunner()
-    second = runner.invoke(batch_command, _batch_argv(portfolio, store, "--format", "json:second.json",
-                                                       "--format", "csv:portfolio.csv", "--format", "html:portfolio.html"))
+    exports = ("--format", "json:second.json", "--format", "csv:portfolio.csv", "--format", "html:portfolio.html")
+    second = runner.invoke(batch_command, _batch_argv(portfolio, store, *exports))
     assert second.exit_code == 0, second.output
     rows = __import__("json").loads((tmp_path / "second.json").read_text())["repos"]
     assert [r["source"] for r in rows] == portfolio
@@ -258,3 +258,23 @@ def test_help_lists_the_options() -> None:
     result = CliRunner().invoke(batch_command, ["run", "--help"])
     for option in ("--from-file", "--discover", "--jobs", "--timeout", "--store", "--force", "--scheduler", "--format"):
         assert option in result.output
+
+
+def test_progress_bar_shows_counts_on_a_terminal_only(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from analyzer.batchcli import _Progress
+
+    repo = make_repo(tmp_path, "go-cli-tool")
+    sources = collect([str(repo), str(tmp_path / "missing")], tmp_path / "cache")
+    for terminal in (True, False):
+        out = io.StringIO()
+        with Store(tmp_path / f"s{terminal}.sqlite") as store, \
+                _Progress(Console(file=out, force_terminal=terminal, width=100)) as progress:
+            run_batch(sources, Settings(), store, BatchOptions(jobs=1, timeout=120), progress)
+        if terminal:
+            assert "ok 1 · reused 0 · failed 1" in out.getvalue()
+        else:
+            assert out.getvalue() == ""

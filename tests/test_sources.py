@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from analyzer import gitinfo
 from analyzer.errors import TargetError
-from analyzer.sources import Source, SourceKind, cache_location, classify, collect, discover, is_url, materialize, \
-    probe, read_list
+from analyzer.sources import (
+    Source,
+    SourceKind,
+    cache_location,
+    classify,
+    collect,
+    discover,
+    is_url,
+    materialize,
+    probe,
+    read_list,
+)
 from tests.batch_repos import commit_all, make_bare, make_corrupt, make_repo
 
 
@@ -71,7 +80,7 @@ def test_discover_lists_repositories_only(tmp_path: Path) -> None:
     make_corrupt(root, "c-broken")
     (root / "notes").mkdir()
     (root / "README.md").write_text("not a repo\n")
-    os.symlink(tmp_path / "rust-cli-tool", root / "d-link")
+    (root / "d-link").symlink_to(tmp_path / "rust-cli-tool")
     found = [Path(p).name for p in discover(root)]
     assert found == ["a-core.git", "b-service", "c-broken"]
 
