@@ -94,7 +94,7 @@ def _outputs(formats: Sequence[str], output: str | None) -> list[tuple[str, str 
 
 
 def _emit(rows: Sequence[Any], formats: Sequence[str], output: str | None, no_color: bool) -> None:
-    from analyzer.portfolio import render  # noqa: PLC0415
+    from analyzer.portfolio import render
 
     for fmt, path in _outputs(formats, output):
         color = path is None and fmt == "terminal" and not no_color and not os.environ.get("NO_COLOR") \
@@ -164,9 +164,9 @@ def run_command(sources: tuple[str, ...], from_files: tuple[Path, ...], discover
                 ignore: str | None, exclude: str | None, weights: str | None, max_file_size: int,
                 no_color: bool) -> None:
     """Analyze every source (paths, bare repositories, git URLs) and store each result as it finishes."""
-    from analyzer.batch import BatchOptions, Settings, run_batch  # noqa: PLC0415 - keeps --help fast
-    from analyzer.sources import collect  # noqa: PLC0415
-    from analyzer.store import Store  # noqa: PLC0415
+    from analyzer.batch import BatchOptions, Settings, run_batch
+    from analyzer.sources import collect
+    from analyzer.store import Store
 
     _outputs(formats, output)  # a bad --format fails before any work
     found = collect(sources, cache_dir or _cache_dir(), from_files, discover_dirs)
@@ -189,8 +189,8 @@ def run_command(sources: tuple[str, ...], from_files: tuple[Path, ...], discover
 @click.option("--no-color", is_flag=True, help="Plain output.")
 def report_command(store_path: Path, formats: tuple[str, ...], output: str | None, no_color: bool) -> None:
     """Render the newest stored result of every repository in the store, without scanning."""
-    from analyzer.batch import Row, Status, with_history  # noqa: PLC0415
-    from analyzer.store import Store, StoreError  # noqa: PLC0415
+    from analyzer.batch import Row, Status, with_history
+    from analyzer.store import Store, StoreError
 
     _outputs(formats, output)
     if not store_path.is_file():
@@ -213,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnalyzerError as exc:
         click.echo(f"error: {exc}", err=True)
         return 2
-    except Exception:  # noqa: BLE001 - an unexpected error is exit code 3 with its traceback
+    except Exception:
         click.echo("internal error (please report it with the traceback below):", err=True)
         click.echo(traceback.format_exc(), err=True)
         return 3
