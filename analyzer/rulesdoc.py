@@ -144,3 +144,28 @@ def counts_table() -> str:
     totals = [sum(r[i] for r in rows.values()) for i in range(4)]
     lines.append("| **all** | " + " | ".join(f"**{n}**" for n in totals) + " |")
     return "\n".join(lines) + "\n"
+
+
+def rules_markdown() -> str:
+    """docs/rules.md: every rule with its category, what it matches and how it leans, generated from the registry."""
+    criteria, rules = _load()
+    lines = [
+        "# Rules",
+        "",
+        "Generated from `heuristics/rules/*.toml` by `python tests/golden.py`; do not edit by hand.",
+        "`analyze rules ID` explains one rule with its rationale and examples.",
+        "",
+    ]
+    for category in sorted({r.category for r in rules.rules}):
+        chosen = [r for r in rules.rules if r.category == category]
+        lines += [f"## {category} ({len(chosen)})", "", "| id | name | status | matches | leans | summary |",
+                  "|---|---|---|---|---|---|"]
+        for rule in chosen:
+            kinds = [k for k, present in (("dependencies", rule.dependencies), ("paths", rule.paths),
+                                          ("source", rule.content)) if present]
+            leans = ", ".join(f"{s.criterion} → {s.leans.value}" for s in _evidence(rule, criteria))
+            summary = rule.summary.replace("|", "\\|")
+            cells = [rule.id, rule.name, rule.status.value, ", ".join(kinds), leans, summary]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)

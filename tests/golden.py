@@ -1,6 +1,6 @@
 """Golden reports of the fixtures: how they are produced, and the one command that rewrites them.
 
-    python tests/golden.py            # rewrite tests/golden/*.json and the README rule counts
+    python tests/golden.py            # rewrite tests/golden/*.json, the README rule counts and docs/rules.md
 
 The JSON report is normalized before comparison: the target path becomes the fixture's name and the run
 time is zeroed, so a golden changes only when what the analyzer says changes.
@@ -53,9 +53,17 @@ def readme_with_counts(text: str) -> str:
     return head + START + counts_table() + END + tail
 
 
+RULES_DOC = ROOT / "docs" / "rules.md"
+
+
 def main() -> int:
+    from analyzer.rulesdoc import rules_markdown
+
     README.write_text(readme_with_counts(README.read_text(encoding="utf-8")), encoding="utf-8")
     print("wrote the rule counts in README.md")
+    RULES_DOC.parent.mkdir(exist_ok=True)
+    RULES_DOC.write_text(rules_markdown(), encoding="utf-8")
+    print("wrote docs/rules.md")
     GOLDEN.mkdir(exist_ok=True)
     for name in fixture_names():
         (GOLDEN / f"{name}.json").write_text(dump(normalized_report(name)), encoding="utf-8")

@@ -43,3 +43,12 @@ def test_rule_counts_are_current() -> None:
 
     text = README.read_text(encoding="utf-8")
     assert readme_with_counts(text) == text, "stale rule counts: run `python tests/golden.py`"
+
+
+def test_rules_doc_is_current() -> None:
+    from golden import RULES_DOC
+
+    from analyzer.rulesdoc import rules_markdown
+
+    assert RULES_DOC.is_file(), "no docs/rules.md: run `python tests/golden.py`"
+    assert RULES_DOC.read_text(encoding="utf-8") == rules_markdown(), "stale docs/rules.md: run `python tests/golden.py`"
