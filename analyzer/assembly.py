@@ -15,6 +15,7 @@ from analyzer.languages import LanguageTable
 from analyzer.model import (
     ComponentVerdict,
     Diagnostic,
+    Effort,
     Fact,
     FactKind,
     FileEntry,
@@ -172,7 +173,7 @@ def _verdict(
 def build_report(
     *, tree_root: str, revision: str | None, version: str, inventory: Inventory, facts: Sequence[Fact],
     diagnostics: Sequence[Diagnostic], knowledge_criteria: Criteria, rules: Mapping[str, Rule],
-    languages: LanguageTable, bytes_read: int, seconds: float,
+    languages: LanguageTable, bytes_read: int, seconds: float, effort: Effort | None = None,
 ) -> Report:
     """The report of one analysis."""
     criteria = knowledge_criteria
@@ -212,5 +213,5 @@ def build_report(
         criteria=repo.criteria, markers=_markers(facts, counted=True), components=tuple(components),
         findings=_findings(facts, rules), diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.message))),
         languages=shares, stats=Stats(len(inventory.files), counted_files, bytes_read, round(seconds, 3), len(rules)),
-        excluded=_markers(facts, counted=False),
+        excluded=_markers(facts, counted=False), effort=effort,
     )

@@ -117,6 +117,8 @@ def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
                      help="Save this run's findings (its JSON report) as a baseline to FILE."),
         click.option("--jobs", "-j", type=int, help="Worker processes for content matching (0 = one per core)."),
+        click.option("--effort", is_flag=True, default=None,
+                     help="Add porting-effort figures: lines per language, Python complexity and hot spots (radon)."),
         click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line (terminal format)."),
         click.option("--verbose", "-v", is_flag=True, help="Show all evidence and diagnostics."),
         click.option("--no-color", is_flag=True, help="Plain output (also when NO_COLOR is set or output is piped)."),
@@ -149,7 +151,7 @@ def _prepare(path: Path, options: dict[str, Any], extra: Mapping[str, Any]) -> _
         "format": list(options["formats"]) or None, "output": options["output"], "select": options["select"],
         "ignore": options["ignore"], "exclude": options["exclude"], "weights": options["weights"],
         "fail_on": list(options["fail_on"]) or None, "exit_zero": options["exit_zero"],
-        "baseline": options["baseline"], "jobs": options["jobs"], **extra,
+        "baseline": options["baseline"], "jobs": options["jobs"], "effort": options["effort"], **extra,
     }
     config = resolve(path, options["config_file"], default_environ(), cli_values)
     knowledge = load_knowledge(dict(config.weights), config.select, config.ignore)
@@ -169,7 +171,7 @@ def _analyze(run: _Run, path: Path, rev: str | None, cache: ContentCache | None 
     from analyzer.tree import WorkTree
 
     observer = None if run.quiet else DelayedProgress(Console(stderr=True))
-    options = Options(run.config.max_file_size, run.config.jobs)
+    options = Options(run.config.max_file_size, run.config.jobs, run.config.effort)
     if rev is None and _is_bare_repository(path):
         rev = "HEAD"  # a bare repository has no work tree: its files are git's own, not the project's
     if rev is None:

@@ -49,6 +49,8 @@ class Config:
     """Extra gitignore-style patterns of paths to leave out."""
     max_file_size: int = 1 << 20
     jobs: int = 0
+    effort: bool = False
+    """Measure size and complexity for the porting-effort figures (``--effort``)."""
     expect: str | None = None
     fail_on: tuple[Gate, ...] = ()
     """Policies that make the run exit 1 (``--fail-on``)."""
@@ -60,9 +62,10 @@ class Config:
     """Where file settings came from (for --verbose)."""
 
 
-_FILE_KEYS = {"select", "ignore", "weights", "format", "exclude", "max-file-size", "jobs", "expect", "fail-on"}
+_FILE_KEYS = {"select", "ignore", "weights", "format", "exclude", "max-file-size", "jobs", "expect", "fail-on",
+              "effort"}
 _ENV_KEYS = ("select", "ignore", "weights", "format", "output", "exclude", "max_file_size", "jobs", "expect",
-             "fail_on", "exit_zero", "baseline")
+             "fail_on", "exit_zero", "baseline", "effort")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
@@ -148,7 +151,7 @@ def _apply(config: Config, values: Mapping[str, Any], where: str, paths_allowed:
             changes["formats"] = _outputs(value, where, paths_allowed)
         elif name == "fail_on":
             changes[name] = _gates(value, where)
-        elif name == "exit_zero":
+        elif name in ("exit_zero", "effort"):
             changes[name] = _bool(value, key, where)
         elif name == "expect":
             if value not in EXPECTATIONS:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from analyzer.effort import FileMetrics, measure
 from analyzer.matching import Matcher
 from analyzer.model import Fact, FactKind, FileEntry, Inventory, Role
 from analyzer.rules import RuleSet
@@ -48,46 +49,68 @@ class Job:
     limit: int
     test_weight: float
     known: Mapping[Key, Hits]
+    effort: frozenset[str] = frozenset()
+    """Programming languages whose source files are also measured for the effort figures (the same read)."""
+
+
+@dataclass
+class Outcome:
+    """What matching a set of files gave."""
+
+    facts: list[Fact] = field(default_factory=list)
+    read: int = 0
+    fresh: dict[Key, Hits] = field(default_factory=dict)
+    reused: int = 0
+    metrics: list[FileMetrics] = field(default_factory=list)
+
+    def add(self, other: Outcome) -> None:
+        self.facts += other.facts
+        self.read += other.read
+        self.fresh.update(other.fresh)
+        self.reused += other.reused
+        self.metrics += other.metrics
 
 
 def _key(entry: FileEntry, data: bytes) -> Key:
     return entry.path, entry.language, hashlib.blake2b(data, digest_size=16).digest()
 
 
-def match_batch(
-    job: Job, matcher: Matcher, batch: Sequence[FileEntry], texts: Mapping[str, str]
-) -> tuple[list[Fact], int, dict[Key, Hits], int]:
-    """Facts of a batch, bytes read, newly computed hits, and how many files reused known hits.
+def match_batch(job: Job, matcher: Matcher, batch: Sequence[FileEntry], texts: Mapping[str, str]) -> Outcome:
+    """Facts of a batch, with bytes read, newly computed hits, reuse count and effort metrics.
 
     ``texts`` holds files already read (manifests), so that no file is read twice.
     """
-    facts: list[Fact] = []
-    read = reused = 0
-    fresh: dict[Key, Hits] = {}
+    out = Outcome()
     for entry in batch:
         text = texts.get(entry.path)
         if text is None:
             data = job.tree.read(entry.path, job.limit)
             if data is None or b"\0" in data[:8192]:
                 continue
-            read += len(data)
+            out.read += len(data)
         else:
             data = text.encode("utf-8")
+        decoded = text
+        if entry.role is Role.SOURCE and entry.language in job.effort:
+            decoded = data.decode("utf-8", errors="replace") if decoded is None else decoded
+            out.metrics.append(measure(entry.path, entry.language, decoded))
+        if not matcher.wants_content(entry.path, entry.language):
+            continue  # read only for the effort figures
         key = _key(entry, data)
         hits = job.known.get(key)
         if hits is None:
-            decoded = text if text is not None else data.decode("utf-8", errors="replace")
+            decoded = data.decode("utf-8", errors="replace") if decoded is None else decoded
             found = matcher.match_content(entry.path, entry.language, decoded)
             hits = tuple((h.rule.id, h.line, h.snippet) for h in found)
-            fresh[key] = hits
+            out.fresh[key] = hits
         else:
-            reused += 1
+            out.reused += 1
         weight = job.test_weight if entry.role is Role.TEST else 1.0
         for rule_id, line, snippet in hits:
             rule = matcher.rule(rule_id)
-            facts.append(Fact(rule_id, rule.category, rule.marker, FactKind.CONTENT, entry.path, line, snippet,
-                              entry.component, weight))
-    return facts, read, fresh, reused
+            out.facts.append(Fact(rule_id, rule.category, rule.marker, FactKind.CONTENT, entry.path, line, snippet,
+                                  entry.component, weight))
+    return out
 
 
 _WORKER: tuple[Job, Matcher] | None = None
@@ -98,7 +121,7 @@ def _init_worker(job: Job) -> None:
     _WORKER = (job, Matcher(job.rules))
 
 
-def _worker_batch(batch: Sequence[FileEntry]) -> tuple[list[Fact], int, dict[Key, Hits], int]:
+def _worker_batch(batch: Sequence[FileEntry]) -> Outcome:
     assert _WORKER is not None
     job, matcher = _WORKER
     return match_batch(job, matcher, batch, {})
@@ -119,35 +142,32 @@ def _batches(entries: Sequence[FileEntry], size: int) -> list[list[FileEntry]]:
 def content_facts(
     job: Job, matcher: Matcher, inventory: Inventory, texts: Mapping[str, str], jobs: int,
     progress: Callable[[int], None] | None = None, cache: ContentCache | None = None,
-) -> tuple[list[Fact], int]:
-    """Content facts of every counted file some pattern applies to, and the bytes read for them."""
-    wanted = [e for e in inventory.files if e.role.counts and matcher.wants_content(e.path, e.language)]
+    measured: Callable[[FileEntry], bool] | None = None,
+) -> Outcome:
+    """Content facts of every counted file some pattern applies to (and every file ``measured`` selects for
+    the effort figures), with the bytes read for them."""
+    wanted = [
+        e for e in inventory.files
+        if e.role.counts and (matcher.wants_content(e.path, e.language) or (measured is not None and measured(e)))
+    ]
     in_memory = [e for e in wanted if e.path in texts]
     to_read = [e for e in wanted if e.path not in texts]
-    facts, read, fresh, reused = match_batch(job, matcher, in_memory, texts)
+    out = match_batch(job, matcher, in_memory, texts)
     batches = _batches(to_read, BATCH_BYTES)
     workers = jobs or os.cpu_count() or 1
     total = sum(min(e.size, job.limit) for e in to_read)
     if workers > 1 and total >= PARALLEL_BYTES and len(batches) > 1:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(job,)) as pool:
-            results = zip(pool.map(_worker_batch, batches), batches, strict=True)
-            for (batch_facts, batch_read, batch_fresh, batch_reused), batch in results:
-                facts += batch_facts
-                read += batch_read
-                fresh.update(batch_fresh)
-                reused += batch_reused
+            for outcome, batch in zip(pool.map(_worker_batch, batches), batches, strict=True):
+                out.add(outcome)
                 if progress is not None:
                     progress(len(batch))
     else:
         for batch in batches:
-            batch_facts, batch_read, batch_fresh, batch_reused = match_batch(job, matcher, batch, {})
-            facts += batch_facts
-            read += batch_read
-            fresh.update(batch_fresh)
-            reused += batch_reused
+            out.add(match_batch(job, matcher, batch, {}))
             if progress is not None:
                 progress(len(batch))
     if cache is not None:
-        cache.hits.update(fresh)
-        cache.reused = reused
-    return facts, read
+        cache.hits.update(out.fresh)
+        cache.reused = out.reused
+    return out

@@ -15,13 +15,14 @@ from typing import Protocol
 from analyzer import __version__
 from analyzer.assembly import build_report
 from analyzer.contents import ContentCache, Job, content_facts
+from analyzer.effort import summarize
 from analyzer.facts import dependency_facts, path_facts
 from analyzer.inventory import PathRules, load_path_rules, scan
 from analyzer.knowledge import Criteria, load_criteria
 from analyzer.languages import LanguageTable, load_languages
 from analyzer.manifests import is_manifest, parse_manifest
 from analyzer.matching import Matcher
-from analyzer.model import Component, Diagnostic, FileEntry, Inventory, ManifestResult, Report
+from analyzer.model import Component, Diagnostic, FileEntry, Inventory, ManifestResult, Report, Role
 from analyzer.rules import RuleSet, load_rules
 from analyzer.tree import Tree
 from analyzer.workspaces import link_workspaces
@@ -45,6 +46,8 @@ class Options:
     """Bytes read at most from one file."""
     jobs: int = 0
     """Worker processes for content matching; 0 = one per core, 1 = none."""
+    effort: bool = False
+    """Measure size and complexity for the porting-effort figures (costs a parse of every Python file)."""
 
 
 class Observer(Protocol):
@@ -124,18 +127,29 @@ def analyze(
     facts = dependency_facts(manifests, matcher, knowledge.criteria, inventory)
     facts += path_facts(inventory, matcher, knowledge.criteria)
     test_weight = knowledge.criteria.multipliers.get("test-file", 1.0)
-    job = Job(tree, knowledge.rules, options.max_file_size, test_weight, dict(cache.hits) if cache else {})
+    programming = frozenset(
+        e.language for e in inventory.files
+        if options.effort and e.language is not None and knowledge.languages.kind(e.language) == "programming"
+    )
+    job = Job(tree, knowledge.rules, options.max_file_size, test_weight, dict(cache.hits) if cache else {},
+              programming)
+
+    def measured(entry: FileEntry) -> bool:
+        return entry.role is Role.SOURCE and entry.language in programming
+
     if observer is not None:
         observer.start(sum(1 for e in inventory.files if e.role.counts and matcher.wants_content(e.path, e.language)))
-    content, read = content_facts(job, matcher, inventory, manifest_texts, options.jobs,
-                                  observer.advance if observer is not None else None, cache)
+    outcome = content_facts(job, matcher, inventory, manifest_texts, options.jobs,
+                            observer.advance if observer is not None else None, cache, measured)
     if observer is not None:
         observer.finish()
+    content, read = outcome.facts, outcome.read
     facts += content
     diagnostics = [*inventory.diagnostics, *diagnostics]
     for _, result in manifests:
         diagnostics.extend(result.diagnostics)
     read += sum(len(t) for t in manifest_texts.values())
+    effort = summarize(sorted(outcome.metrics, key=lambda m: m.path)) if options.effort else None
     return build_report(
         tree_root=tree.root,
         revision=revision,
@@ -148,4 +162,5 @@ def analyze(
         languages=knowledge.languages,
         bytes_read=read,
         seconds=clock() - started,
+        effort=effort,
     )

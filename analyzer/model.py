@@ -344,6 +344,8 @@ class Report:
     excluded: tuple[Marker, ...] = field(default=())
     """Markers seen only where they do not count (vendored, fixtures, examples, docs, transitive)."""
     schema_version: str = "1"
+    effort: Effort | None = None
+    """Porting-effort figures, when asked for (``--effort``)."""
 
 
 @dataclass(frozen=True)
@@ -375,3 +377,34 @@ class Delta:
     added_findings: tuple[Finding, ...]
     """Findings of the head not in the base, matched by rule, path and snippet (not line numbers)."""
     removed_findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class LanguageLines:
+    """Line count of the counted source files of one language."""
+
+    language: str
+    files: int
+    lines: int
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """A function whose complexity makes it costly to port."""
+
+    path: str
+    line: int
+    name: str
+    complexity: int
+
+
+@dataclass(frozen=True)
+class Effort:
+    """Size and complexity of the code a port would rewrite (``--effort``)."""
+
+    lines: tuple[LanguageLines, ...]
+    python_files: int
+    python_sloc: int
+    functions: int
+    mean_complexity: float
+    hotspots: tuple[Hotspot, ...]

@@ -42,7 +42,7 @@ def test_contract_fields_in_order() -> None:
     document = json_report.to_dict(both_report())
     assert list(document) == [
         "schema_version", "tool", "target", "verdict", "criteria", "markers", "excluded_markers",
-        "components", "findings", "diagnostics", "languages", "stats",
+        "components", "findings", "diagnostics", "languages", "stats", "effort",
     ]
     assert document["schema_version"] == "1"
     assert document["tool"] == {"name": "rustgo-analyzer", "version": "0.1.0"}

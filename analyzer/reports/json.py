@@ -17,6 +17,7 @@ from analyzer.model import (
     CriterionScore,
     Delta,
     Diagnostic,
+    Effort,
     EvidenceItem,
     Finding,
     LanguageShare,
@@ -147,6 +148,22 @@ def to_dict(report: Report) -> JsonDict:
             "seconds": _num(stats.seconds),
             "rules": stats.rules,
         },
+        "effort": _effort(report.effort),
+    }
+
+
+def _effort(effort: Effort | None) -> JsonDict | None:
+    if effort is None:
+        return None
+    return {
+        "lines": [{"language": x.language, "files": x.files, "lines": x.lines} for x in effort.lines],
+        "python_files": effort.python_files,
+        "python_sloc": effort.python_sloc,
+        "functions": effort.functions,
+        "mean_complexity": _num(effort.mean_complexity),
+        "hotspots": [
+            {"path": h.path, "line": h.line, "name": h.name, "complexity": h.complexity} for h in effort.hotspots
+        ],
     }
 
 

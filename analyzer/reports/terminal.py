@@ -21,7 +21,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from analyzer.model import Diagnostic, EvidenceItem, Lean, Marker, Report, Severity, VerdictLanguage
+from analyzer.model import Diagnostic, Effort, EvidenceItem, Lean, Marker, Report, Severity, VerdictLanguage
 
 DEFAULT_WIDTH = 100
 TOP_EVIDENCE = 10
@@ -134,7 +134,21 @@ def _blocks(report: Report, verbose: bool) -> Iterator[RenderableType]:
         yield excluded
     if report.diagnostics:
         yield _diagnostics_block(report.diagnostics, verbose)
+    if report.effort is not None:
+        yield _effort_block(report.effort)
     yield _footer(report, verbose)
+
+
+def _effort_block(effort: Effort) -> RenderableType:
+    """Size and complexity for a porting estimate: lines per language, Python complexity, hot spots."""
+    sizes = " · ".join(f"{clean(x.language)} {x.lines:,}" for x in effort.lines[:6]) or "no source lines"
+    rows: list[tuple[str, str | Text]] = [("Lines", sizes)]
+    if effort.python_files:
+        rows.append(("Python", f"{effort.python_sloc:,} SLOC in {effort.python_files} files, {effort.functions:,} "
+                               f"functions, mean complexity {effort.mean_complexity:.1f}"))
+    for spot in effort.hotspots[:5]:
+        rows.append((f"{clean(spot.path)}:{spot.line}", f"{clean(spot.name)} (complexity {spot.complexity})"))
+    return Group(Text("Porting effort", style="bold"), _indented(rows))
 
 
 def _indented(rows: Iterable[tuple[str, str | Text]]) -> Padding:
