@@ -24,11 +24,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from analyzer import __version__
-from analyzer.engine import Knowledge
+import heuristics
+from analyzer import __version__, gitinfo
+from analyzer.engine import Knowledge, Options, analyze, load_knowledge
 from analyzer.errors import AnalyzerError
+from analyzer.reports.json import to_dict
+from analyzer.revtree import RevisionTree
 from analyzer.sources import Source, SourceKind, materialize, probe
 from analyzer.store import RunKey, Store, StoredRun
+from analyzer.tree import WorkTree
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,6 @@ class Settings:
 
     def fingerprint(self) -> str:
         """Digest of these settings and of the shipped knowledge files: a new rule means a new key."""
-        import heuristics
-
         digest = hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode("utf-8"))
         for name in ("criteria.toml", "languages.toml", "paths.toml"):
             digest.update(heuristics.read_text(name).encode("utf-8"))
@@ -54,8 +56,6 @@ class Settings:
 
     def knowledge(self) -> Knowledge:
         """The rules, criteria and languages these settings select (loaded once per worker)."""
-        from analyzer.engine import load_knowledge
-
         return load_knowledge(dict(self.weights), self.select, self.ignore)
 
 
@@ -93,11 +93,6 @@ class Outcome:
 
 
 def _analyze(location: Path, commit: str | None, settings: Settings, knowledge: Knowledge) -> dict[str, Any]:
-    from analyzer.engine import Options, analyze
-    from analyzer.reports.json import to_dict
-    from analyzer.revtree import RevisionTree
-    from analyzer.tree import WorkTree
-
     # One repository per worker: the engine's own process pool would only compete with the batch's.
     options = Options(max_file_size=settings.max_file_size, jobs=1)
     if commit is None:
@@ -108,8 +103,6 @@ def _analyze(location: Path, commit: str | None, settings: Settings, knowledge: 
 
 def run_task(task: Task, knowledge: Knowledge | None = None) -> Outcome:
     """Analyze one repository; every failure, expected or not, comes back as a failed Outcome."""
-    from analyzer import gitinfo
-
     started = time.monotonic()
     spec, commit = task.source.spec, task.commit
     try:
@@ -210,7 +203,7 @@ Runner = Callable[[Sequence[Task], BatchOptions], Iterator[Outcome]]
 
 def _runner(options: BatchOptions) -> Runner:
     if options.scheduler is not None or "dask_client" in options.hooks:
-        from analyzer.workers import run_dask
+        from analyzer.workers import run_dask  # workers imports this module: import it when needed
 
         return run_dask
     from analyzer.workers import run_local

@@ -94,7 +94,7 @@ def _outputs(formats: Sequence[str], output: str | None) -> list[tuple[str, str 
 
 
 def _emit(rows: Sequence[Any], formats: Sequence[str], output: str | None, no_color: bool) -> None:
-    from analyzer.portfolio import render
+    from analyzer.portfolio import render  # here, not at the top: keeps --help fast
 
     for fmt, path in _outputs(formats, output):
         color = path is None and fmt == "terminal" and not no_color and not os.environ.get("NO_COLOR") \
@@ -164,7 +164,7 @@ def run_command(sources: tuple[str, ...], from_files: tuple[Path, ...], discover
                 ignore: str | None, exclude: str | None, weights: str | None, max_file_size: int,
                 no_color: bool) -> None:
     """Analyze every source (paths, bare repositories, git URLs) and store each result as it finishes."""
-    from analyzer.batch import BatchOptions, Settings, run_batch
+    from analyzer.batch import BatchOptions, Settings, run_batch  # here, not at the top: keeps --help fast
     from analyzer.sources import collect
     from analyzer.store import Store
 

@@ -163,7 +163,7 @@ def render(rows: Sequence[Row], fmt: str, *, color: bool = False, title: str = "
     if fmt == "csv":
         return render_csv(rows)
     if fmt == "html":
-        from analyzer.dashboard import render_html
+        from analyzer.dashboard import render_html  # the page's template is loaded only when asked for
 
         return render_html(document(rows), title)
     if fmt == "terminal":

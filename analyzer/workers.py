@@ -192,7 +192,7 @@ def run_local(tasks: Sequence[Task], options: BatchOptions) -> Iterator[Outcome]
 
 def run_dask(tasks: Sequence[Task], options: BatchOptions) -> Iterator[Outcome]:
     """Submit every task to the Dask scheduler at ``options.scheduler``; outcomes in the order they finish."""
-    from distributed import Client, as_completed
+    from distributed import Client, as_completed  # the optional extra "batch": imported only when asked for
 
     client = options.hooks.get("dask_client") or Client(options.scheduler)  # type: ignore[no-untyped-call]
     try:
