@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from analyzer.engine import Knowledge
 
 EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-SUBCOMMANDS = ("check", "diff", "rules")
+SUBCOMMANDS = ("check", "diff", "rules", "batch")
 
 
 def _color(no_color: bool, output: str | None) -> bool:
@@ -273,6 +273,16 @@ def rules_command(rule_id: str | None, category: str | None, ecosystem: str | No
 
     text = explain(rule_id, fmt) if rule_id is not None else listing(category, ecosystem, fmt)
     click.echo(text, nl=not text.endswith("\n"))
+
+
+def _register_batch() -> None:
+    """`analyze batch`: the portfolio command lives in its own module (batchcli) and plugs in here."""
+    from analyzer.batchcli import batch_command
+
+    main_group.add_command(batch_command, name="batch")
+
+
+_register_batch()
 
 
 def _route(argv: Sequence[str]) -> list[str]:
