@@ -16,7 +16,7 @@ from analyzer import __version__
 from analyzer.assembly import build_report
 from analyzer.contents import ContentCache, Job, content_facts
 from analyzer.effort import summarize
-from analyzer.facts import dependency_facts, path_facts
+from analyzer.facts import dependency_facts, exclude_test_only, path_facts
 from analyzer.inventory import PathRules, load_path_rules, scan
 from analyzer.knowledge import Criteria, load_criteria
 from analyzer.languages import LanguageTable, load_languages
@@ -144,7 +144,7 @@ def analyze(
     if observer is not None:
         observer.finish()
     content, read = outcome.facts, outcome.read
-    facts += content
+    facts = exclude_test_only([*facts, *content], test_weight)
     diagnostics = [*inventory.diagnostics, *diagnostics]
     for _, result in manifests:
         diagnostics.extend(result.diagnostics)

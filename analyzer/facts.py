@@ -8,6 +8,7 @@ example, docs or generated file), so the report can show what was set aside and 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from analyzer.knowledge import Criteria
 from analyzer.matching import Matcher
@@ -76,3 +77,23 @@ def path_facts(inventory: Inventory, matcher: Matcher, criteria: Criteria) -> li
                 )
             )
     return facts
+
+
+def exclude_test_only(facts: Sequence[Fact], test_weight: float) -> list[Fact]:
+    """Facts with those of "test-only" categories excluded.
+
+    A category whose counted facts all come from tests (test files, test or dev dependencies) and from a single
+    file says nothing about the product: one CLI parser in a test helper, one Go fixture in an integration test.
+    """
+    sources: dict[str, set[str]] = {}
+    product: set[str] = set()
+    for fact in facts:
+        if not fact.counted:
+            continue
+        if fact.weight > test_weight:
+            product.add(fact.category)
+        sources.setdefault(fact.category, set()).add(fact.path)
+    test_only = {c for c, paths in sources.items() if c not in product and len(paths) == 1}
+    if not test_only:
+        return list(facts)
+    return [replace(f, excluded="test-only") if f.counted and f.category in test_only else f for f in facts]

@@ -58,6 +58,13 @@ class Spans:
         """Whether ``offset`` lies inside a string literal."""
         return _inside(self.strings, offset)
 
+    def string_at(self, offset: int) -> tuple[int, int] | None:
+        """The extent of the string literal around ``offset``, or None."""
+        index = bisect_right(self.strings, (offset, float("inf")))
+        if index > 0 and self.strings[index - 1][0] <= offset < self.strings[index - 1][1]:
+            return self.strings[index - 1]
+        return None
+
 
 def _inside(spans: tuple[tuple[int, int], ...], offset: int) -> bool:
     index = bisect_right(spans, (offset, float("inf")))

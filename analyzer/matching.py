@@ -202,12 +202,10 @@ class Matcher:
                 candidates.append((rule, pattern, compiled))
         if not candidates:
             return []
-        spans: lexers.Spans | None = None
+        spans = lexers.lex(language or "", text)
         lines = _LineIndex(text)
         hits: list[Hit] = []
         for rule, pattern, compiled in candidates:
-            if pattern.scope is not MatchScope.RAW and spans is None:
-                spans = lexers.lex(language or "", text)
             hits.extend(self._locate(rule, pattern, compiled, text, spans, lines))
         return hits
 
@@ -217,18 +215,21 @@ class Matcher:
         pattern: ContentPattern,
         compiled: re.Pattern[str],
         text: str,
-        spans: lexers.Spans | None,
+        spans: lexers.Spans,
         lines: _LineIndex,
     ) -> Iterator[Hit]:
         kept = 0
         for match in compiled.finditer(text):
             matched = match.group()
             offset = match.start() + (len(matched) - len(matched.lstrip()))
-            if spans is not None and pattern.scope is not MatchScope.RAW:
-                if spans.in_comment(offset):
-                    continue
-                if pattern.scope is MatchScope.CODE and spans.in_string(offset):
-                    continue
+            if pattern.scope is not MatchScope.RAW and spans.in_comment(offset):
+                continue
+            string = spans.string_at(offset)
+            # A hit inside a string counts only where the scope allows strings, and never inside a string that
+            # spans lines: import paths and #include names are one-line strings, while a multi-line literal is
+            # data — typically source code embedded in a test.
+            if string is not None and (pattern.scope is MatchScope.CODE or text.find("\n", *string) >= 0):
+                continue
             line_text = lines.line_text(offset)
             if pattern.negative is not None and self._negative(pattern.negative).search(line_text):
                 continue

@@ -145,3 +145,15 @@ def test_content_cache_rematches_only_changed_files(tmp_path: Path, knowledge: e
     assert {f.path for f in second.findings if f.path.endswith(".c")} == {"a.c"}
     uncached = analyze(WorkTree(tmp_path), knowledge, Options(jobs=1))
     assert uncached.findings == second.findings
+
+
+def test_a_category_seen_only_in_one_test_file_does_not_count(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+    _write(tmp_path, {
+        "src/lib.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n",
+        "tests/fixtures_gen.py": "import argparse\nparser = argparse.ArgumentParser()\n",
+        "test/integration/hello.go": "package main\n\nfunc main() {}\n",
+    })
+    report = _run(tmp_path, knowledge)
+    assert {"cli", "existing-go"}.isdisjoint(_categories(report))
+    assert {"cli", "existing-go"} <= {m.category for m in report.excluded}
+    assert "unsafe-memory" in _categories(report)
