@@ -157,7 +157,7 @@ class RevisionEntry:
     path: str
     """POSIX path relative to the analyzed folder."""
     kind: str
-    """"file", "link" (mode 120000) or "submodule" (a commit in the tree)."""
+    """"file", "link" (mode 120000), "submodule" (a commit in the tree) or "missing" (blob absent from the store)."""
     sha: str
     """Object name (hex) of the blob, or of the submodule's commit."""
     size: int
@@ -245,6 +245,8 @@ def list_revision(location: RevisionLocation) -> list[RevisionEntry]:
         path = os.fsdecode(name)
         if kind == "commit":
             entries.append(RevisionEntry(path, "submodule", sha, 0))
+        elif kind == "blob" and not size.isdigit():
+            entries.append(RevisionEntry(path, "missing", sha, 0))  # ls-tree prints "BAD": the object is absent
         elif kind == "blob":
             entries.append(RevisionEntry(path, "link" if mode == "120000" else "file", sha, int(size)))
     return entries
@@ -280,7 +282,7 @@ class BlobReader:
             # The rest must be drained before the next request; chunks keep a huge blob out of memory.
             while stream.read(_BLOB_CHUNK):
                 pass
-        except (GitRevisionError, ValueError, OSError):
+        except (GitRevisionError, ValueError, OSError):  # OSError covers a cat-file process that died (EPIPE)
             self.close()  # the pipe may be out of step now: the next read starts a fresh process
             return None
         return bytes(data)

@@ -155,6 +155,9 @@ class RevisionTree:
                     Severity.INFO))
             elif entry.kind == "file":
                 files.append(TreeFile(entry.path, entry.size))
+            elif entry.kind == "missing":
+                diagnostics.append(_diagnostic(
+                    entry.path, f"blob {entry.sha[:12]} is missing from the repository (partial clone?); skipped"))
             else:
                 resolved, problem = resolve_link(entry.path, targets)
                 if resolved is not None and resolved in blobs:

@@ -211,3 +211,25 @@ def test_blob_reader_survives_a_missing_object(tmp_path: Path) -> None:
         assert reader.read(blob.hexsha, 10) == b"hello\n"
     finally:
         reader.close()
+
+
+def test_missing_blob_is_a_diagnostic(tmp_path: Path) -> None:
+    """A blob absent from the object store (a partial or damaged clone) is skipped with a diagnostic."""
+    from git import Actor, Repo
+
+    from analyzer.engine import Options, analyze, load_knowledge
+    from analyzer.revtree import RevisionTree
+
+    author = Actor("Test Author", "author@example.com")
+    repo = Repo.init(tmp_path)
+    (tmp_path / "main.go").write_text("package main\n\nfunc main() {\n\tgo run()\n}\n\nfunc run() {}\n", encoding="utf-8")
+    (tmp_path / "lost.c").write_text("#include <stdlib.h>\nvoid f(void) { free(malloc(1)); }\n", encoding="utf-8")
+    repo.index.add(["main.go", "lost.c"])
+    repo.index.commit("init", author=author, committer=author)
+    sha = repo.head.commit.tree["lost.c"].hexsha
+    (tmp_path / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    with RevisionTree(tmp_path, "HEAD") as tree:
+        report = analyze(tree, load_knowledge(), Options(jobs=1), revision=tree.revision)
+    assert any(d.path == "lost.c" and "missing" in d.message for d in report.diagnostics)
+    assert "unsafe-memory" not in {m.category for m in report.markers}
+    assert "existing-go" in {m.category for m in report.markers}
