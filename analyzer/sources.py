@@ -75,8 +75,15 @@ def classify(spec: str, cache_dir: Path) -> Source:
     """The Source for one command-line entry; nothing is cloned or checked for existence here."""
     if is_url(spec):
         return Source(spec, SourceKind.URL, str(cache_location(spec, cache_dir)))
-    kind = SourceKind.BARE if gitinfo.is_bare(Path(spec)) else SourceKind.PATH
+    path = Path(spec)
+    kind = SourceKind.BARE if gitinfo.is_bare(path) or _git_layout(path) else SourceKind.PATH
     return Source(spec, kind, spec)
+
+
+def _git_layout(path: Path) -> bool:
+    """A git directory's layout (HEAD, objects/, refs/), even when git cannot open it: a corrupt repository
+    must fail as one, not be analyzed as a folder of git's own files."""
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
 
 
 def read_list(path: Path) -> list[str]:
@@ -89,7 +96,7 @@ def read_list(path: Path) -> list[str]:
 
 
 def _is_repository(path: Path) -> bool:
-    return (path / ".git").exists() or gitinfo.is_bare(path)
+    return (path / ".git").exists() or gitinfo.is_bare(path) or _git_layout(path)
 
 
 def discover(directory: Path) -> list[str]:

@@ -145,3 +145,14 @@ def test_materialize_failures_are_target_errors(tmp_path: Path, url: str) -> Non
 def test_clone_shallow_refuses_option_like_urls(tmp_path: Path) -> None:
     with pytest.raises(gitinfo.GitCloneError, match="not a repository URL"):
         gitinfo.clone_shallow("--upload-pack=touch /tmp/x", tmp_path / "x.git")
+
+
+def test_bare_repository_with_garbage_head_fails_as_a_repository(tmp_path: Path) -> None:
+    bare = make_bare(make_repo(tmp_path, "go-cli-tool"), tmp_path / "broken.git")
+    (bare / "HEAD").write_text("garbage-not-a-ref\n", encoding="utf-8")
+    source = classify(str(bare), tmp_path / "cache")
+    assert source.kind is SourceKind.BARE
+    result = probe(source)
+    assert result.commit is None
+    assert result.error is not None
+    assert "corrupt" in result.error
