@@ -78,7 +78,7 @@ def test_workspace_members() -> None:
         pytest.param(parse_pubspec, "name: [a\n", "invalid YAML in pubspec.yaml", id="pubspec-unclosed-flow"),
         pytest.param(parse_pubspec, "name: a\nworkspace: pkgs\n", "workspace must be a list", id="workspace-scalar"),
         pytest.param(parse_pubspec_lock, "sdks: {}\n", "no 'packages'", id="lock-no-packages"),
-        pytest.param(parse_pubspec, "a: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply|invalid YAML",
+        pytest.param(parse_pubspec, "a: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper than 64",
                      id="pubspec-deep-nesting"),
     ],
 )

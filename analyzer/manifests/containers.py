@@ -19,6 +19,7 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.yamlguard import LOADER, check_flow_depth
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _KEYWORDS = frozenset({"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
@@ -31,9 +32,7 @@ _TRIPLE = re.compile(r"^[a-z0-9_]+(?:-[a-z0-9_.]+){1,4}$")
 _HUB_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/", "library/",
                  "docker.io/", "index.docker.io/")
 _MAX_NODES = 100_000
-_MAX_FLOW_DEPTH = 64
-# libyaml's safe loader when PyYAML was built with it: same results, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOADER = LOADER
 _COMPOSE_KEYS = frozenset({"services", "version", "volumes", "networks", "configs", "secrets", "include", "name"})
 
 
@@ -243,33 +242,8 @@ def _check_expanded_size(root: yaml.Node) -> None:
             stack.append((child, iter(_children(child))))
 
 
-def _check_flow_depth(text: str) -> None:
-    """Reject deeply nested ``[``/``{`` before PyYAML sees them: its scanner slows down quadratically.
-
-    Quoted scalars and comments are skipped so that brackets inside them do not count.
-    """
-    depth, quote, line = 0, "", 1
-    previous = "\n"
-    for char in text:
-        if char == "\n":
-            line += 1
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'" and previous in " \t\n[{,:":
-            quote = char
-        elif char == "#" and previous in " \t\n":
-            quote = "\n"  # a comment runs to the end of the line
-        elif char in "[{":
-            depth += 1
-            if depth > _MAX_FLOW_DEPTH:
-                raise ManifestError(f"line {line}: YAML flow collections nested deeper than {_MAX_FLOW_DEPTH}")
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-        previous = char
-
-
 def _load_yaml(text: str) -> tuple[yaml.Node | None, object]:
-    _check_flow_depth(text)
+    check_flow_depth(text)
     try:
         # The reader rejects control characters as soon as it is built, so this is inside the try too.
         loader = _LOADER(text)

@@ -15,11 +15,10 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.yamlguard import compose
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _PUB = "pub"
-# libyaml's composer when PyYAML was built with it: same nodes, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SECTIONS = (("dependencies", Scope.RUNTIME, True), ("dev_dependencies", Scope.DEV, True),
              ("dependency_overrides", Scope.RUNTIME, False))
 _LOCK_KINDS = {"direct main": (Scope.RUNTIME, True), "direct dev": (Scope.DEV, True),
@@ -28,23 +27,7 @@ _LOCK_KINDS = {"direct main": (Scope.RUNTIME, True), "direct dev": (Scope.DEV, T
 
 def load_yaml_node(text: str, filename: str) -> yaml.Node | None:
     """The root node of a one-document YAML text, composed but not constructed (None when empty)."""
-    try:
-        # The reader rejects control characters as soon as it is built, so this is inside the try too.
-        loader = _LOADER(text)
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"invalid YAML in {filename}: {' '.join(str(exc).split())}") from exc
-    try:
-        node: yaml.Node | None = loader.get_single_node()
-        return node
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        raise ManifestError(f"invalid YAML in {filename} at line {line}: {exc.problem or exc.context}") from exc
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"invalid YAML in {filename}: {' '.join(str(exc).split())}") from exc
-    except RecursionError as exc:
-        raise ManifestError(f"{filename} is nested too deeply to read") from exc
-    finally:
-        loader.dispose()
+    return compose(text, filename)
 
 
 def yaml_scalar(node: object) -> str | None:

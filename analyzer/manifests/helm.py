@@ -20,17 +20,14 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.yamlguard import LOADER, check_flow_depth
 from analyzer.model import Dependency, ManifestResult, Scope
 
-# libyaml's composer when PyYAML was built with it: same nodes, much faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOADER = LOADER
 _MAX_EXPANDED = 200_000
-_MAX_FLOW_DEPTH = 64
 _MAX_MERGE_DEPTH = 16
 _NULL_TAG = "tag:yaml.org,2002:null"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-# Quoted scalars and comments on one line: brackets inside them are text, not nesting.
-_FLOW_TOKENS = re.compile(r"""(?:^|(?<=[\s\[{,:]))(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')|(?:^|(?<=\s))#[^\n]*|[\[\]{}\n]""")
 # registry[:port]/path[:tag][@digest]; lower case except the tag, as the distribution spec says.
 _IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/-]*(?::\d+/[a-z0-9._/-]+)?(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$")
 _DOCKER_HUB = ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/", "index.docker.io/")
@@ -39,21 +36,6 @@ _MAX_IMAGES = 500
 
 
 # --- the bounded YAML node reader ----------------------------------------------------------------------
-
-
-def _check_flow_depth(text: str) -> None:
-    """PyYAML's scanner slows down badly on deeply nested ``[``/``{``: refuse them before it runs."""
-    depth, line = 0, 1
-    for token in _FLOW_TOKENS.finditer(text):
-        mark = token.group()
-        if mark == "\n":
-            line += 1
-        elif mark in "[{":
-            depth += 1
-            if depth > _MAX_FLOW_DEPTH:
-                raise ManifestError(f"line {line}: YAML flow collections nested deeper than {_MAX_FLOW_DEPTH}")
-        elif mark in "]}":
-            depth = max(0, depth - 1)
 
 
 def _kids(node: yaml.Node) -> list[yaml.Node]:
@@ -89,7 +71,7 @@ def _check_graph(root: yaml.Node) -> None:
 
 def load_yaml(text: str) -> yaml.Node | None:
     """The composed root node of a one-document YAML text (None when empty), bounded as the module says."""
-    _check_flow_depth(text)
+    check_flow_depth(text)
     try:
         # The reader rejects control characters when it is built, so this is inside the try as well.
         loader = _LOADER(text)

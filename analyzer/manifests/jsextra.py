@@ -20,6 +20,7 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.yamlguard import compose
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _JSON_TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\]:\n]')
@@ -30,9 +31,6 @@ _SECTIONS: tuple[tuple[str, Scope], ...] = (
     ("peerDependencies", Scope.RUNTIME),
 )
 _LOCAL = ("workspace:", "link:", "file:", "portal:")
-_MAX_FLOW_DEPTH = 64
-# libyaml's safe loader when PyYAML was built with it: same nodes, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def strip_jsonc(text: str) -> str:
@@ -119,45 +117,9 @@ def _split_at_version(spec: str) -> tuple[str, str]:
 # --- YAML ----------------------------------------------------------------------------------------
 
 
-def _check_flow_depth(text: str, filename: str) -> None:
-    """Reject deeply nested ``[``/``{`` before PyYAML sees them: its scanner slows down quadratically.
-
-    Quoted scalars and comments are skipped so that brackets inside them do not count.
-    """
-    depth, quote, line, previous = 0, "", 1, "\n"
-    for char in text:
-        if char == "\n":
-            line += 1
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'" and previous in " \t\n[{,:":
-            quote = char
-        elif char == "#" and previous in " \t\n":
-            quote = "\n"  # a comment runs to the end of the line
-        elif char in "[{":
-            depth += 1
-            if depth > _MAX_FLOW_DEPTH:
-                raise ManifestError(f"{filename} line {line}: flow collections nested deeper than {_MAX_FLOW_DEPTH}")
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-        previous = char
-
-
 def compose_yaml(text: str, filename: str) -> yaml.Node | None:
-    """The node tree of a one-document YAML text (positions kept, nothing constructed), None if empty.
-
-    Callers walk only the few nodes they need, so aliases cost nothing; nesting is bounded before parsing.
-    """
-    _check_flow_depth(text, filename)
-    try:
-        return yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        raise ManifestError(f"invalid YAML in {filename} at line {line}: {exc.problem or exc.context}") from exc
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"invalid YAML in {filename}: {' '.join(str(exc).split())}") from exc
-    except RecursionError as exc:
-        raise ManifestError(f"{filename} is nested too deeply to read") from exc
+    """The node tree of a one-document YAML text (positions kept, nothing constructed), None if empty."""
+    return compose(text, filename)
 
 
 def mapping_get(node: yaml.Node, key: str) -> yaml.Node | None:
