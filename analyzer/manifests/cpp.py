@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -278,21 +279,9 @@ def parse_conanfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 # --- vcpkg ----------------------------------------------------------------------------------------
 
 
-def _json_object(text: str) -> dict[str, object]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-    except RecursionError as exc:
-        raise ManifestError("JSON nested too deeply") from exc
-    if not isinstance(data, dict):
-        raise ManifestError("top level is not a JSON object")
-    return data
-
-
 def parse_vcpkg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """``dependencies`` of a vcpkg.json manifest; host dependencies (build tools) are build scope."""
-    entries = _json_object(text).get("dependencies", [])
+    entries = load_json_object(text).get("dependencies", [])
     if not isinstance(entries, list):
         raise ManifestError("'dependencies' is not a list")
     cursor = max(text.find('"dependencies"'), 0)

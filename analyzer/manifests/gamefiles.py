@@ -14,6 +14,7 @@ import re
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 # Unity packages that only serve tests or the editor's IDE integration weigh as dev/test dependencies.
@@ -21,18 +22,6 @@ _UNITY_TEST = ("com.unity.test-framework", "com.unity.test-framework.performance
 _UNITY_DEV = ("com.unity.ide.*", "com.unity.collab-proxy", "com.unity.performance.profile-analyzer")
 _UNREAL_DEV_MODULES = frozenset({"Editor", "EditorNoCommandlet", "UncookedOnly", "Developer", "DeveloperTool",
                                  "Program"})
-
-
-def _json_object(text: str) -> dict[str, object]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-    except RecursionError as exc:
-        raise ManifestError("JSON nested too deeply") from exc
-    if not isinstance(data, dict):
-        raise ManifestError("top level is not a JSON object")
-    return data
 
 
 class _Cursor:
@@ -71,7 +60,7 @@ def _unity_scope(name: str, testables: set[str]) -> Scope:
 
 def parse_unity_manifest(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """``dependencies`` of a Unity Packages/manifest.json (registry names, versions, git URLs or file: paths)."""
-    data = _json_object(text)
+    data = load_json_object(text)
     entries = data.get("dependencies", {})
     testables = data.get("testables", [])
     if not isinstance(entries, dict):
@@ -172,7 +161,7 @@ def _named_list(data: dict[str, object], key: str) -> list[dict[str, object]]:
 
 def parse_unreal(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """*.uproject / *.uplugin: engine association (projects only), enabled plugins and code modules."""
-    data = _json_object(text)
+    data = load_json_object(text)
     deps: list[Dependency] = []
     if path.endswith(".uproject"):
         association = data.get("EngineAssociation", "")

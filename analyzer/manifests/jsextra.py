@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from analyzer.errors import ManifestError
-from analyzer.manifests import ParseContext
+from analyzer.manifests import ParseContext, jsondoc
 from analyzer.manifests.yamlguard import compose
 from analyzer.model import Dependency, ManifestResult, Scope
 
@@ -68,15 +68,7 @@ def strip_jsonc(text: str) -> str:
 
 def load_json_object(text: str, filename: str, *, jsonc: bool = False) -> dict[str, Any]:
     """The top-level object of a JSON (or JSONC) text; ManifestError when it is anything else."""
-    try:
-        data = json.loads(strip_jsonc(text) if jsonc else text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"invalid JSON in {filename} at line {exc.lineno}: {exc.msg}") from exc
-    except RecursionError as exc:
-        raise ManifestError(f"{filename} is nested too deeply to read") from exc
-    if not isinstance(data, dict):
-        raise ManifestError(f"{filename} must hold a JSON object at the top level")
-    return data
+    return jsondoc.load_json_object(strip_jsonc(text) if jsonc else text, filename)
 
 
 def key_lines(text: str, depth: int) -> dict[tuple[str, ...], int]:

@@ -13,6 +13,7 @@ import re
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _PLATFORM = re.compile(
@@ -23,18 +24,6 @@ _PLATFORM = re.compile(
 # One compiled pattern each, compared by value: compiling a pattern per package costs more than parsing.
 _KEY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
 _NAME_VALUE = re.compile(r'"name"\s*:\s*"((?:[^"\\]|\\.)*)"')
-
-
-def _load(text: str) -> dict[str, object]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-    except RecursionError as exc:
-        raise ManifestError("JSON nested too deeply") from exc
-    if not isinstance(data, dict):
-        raise ManifestError("top level is not a JSON object")
-    return data
 
 
 class _Cursor:
@@ -79,7 +68,7 @@ def _decode(raw: str) -> str | None:
 
 def parse_composer_json(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Packages of ``require`` (runtime) and ``require-dev`` (dev), platform packages left out."""
-    data = _load(text)
+    data = load_json_object(text)
     deps: list[Dependency] = []
     for section, scope in (("require", Scope.RUNTIME), ("require-dev", Scope.DEV)):
         table = data.get(section, {})
@@ -97,7 +86,7 @@ def parse_composer_json(path: str, text: str, ctx: ParseContext) -> ManifestResu
 
 def parse_composer_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Locked packages: ``packages`` are runtime, ``packages-dev`` dev; all transitive (direct=False)."""
-    data = _load(text)
+    data = load_json_object(text)
     deps: list[Dependency] = []
     for section, scope in (("packages", Scope.RUNTIME), ("packages-dev", Scope.DEV)):
         entries = data.get(section) or []

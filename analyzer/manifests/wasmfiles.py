@@ -9,12 +9,12 @@ a WIT file gives its package, worlds and interfaces, and the foreign packages it
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _TRUNK_TARGET = "wasm32-unknown-unknown"
@@ -45,14 +45,7 @@ def parse_trunk(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def parse_asconfig(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """asconfig.json: an AssemblyScript build, shown at its ``targets`` (debug, release...)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-    except RecursionError as exc:
-        raise ManifestError("JSON nested too deeply") from exc
-    if not isinstance(data, dict):
-        raise ManifestError("top level is not a JSON object")
+    data = load_json_object(text)
     targets = data.get("targets", {})
     if not isinstance(targets, dict):
         raise ManifestError("'targets' is not an object")
