@@ -1,8 +1,9 @@
-"""The command line: ``analyze PATH`` and ``analyze rules [ID]`` (DESIGN §7).
+"""The command line: ``analyze PATH`` (``check``), ``analyze diff``, ``analyze rules [ID]`` and, from its own
+module, ``analyze batch`` (DESIGN §7).
 
 Each command is wiring: resolve the configuration, call the engine, render, return an exit code. This is the
-only module that maps outcomes to exit codes: 0 report produced, 1 a policy (``--expect``) failed, 2 usage or
-configuration error, 3 unexpected internal error.
+only module that maps outcomes to exit codes: 0 report produced, 1 a policy (``--expect``, ``--fail-on``)
+failed, 2 usage or configuration error, 3 unexpected internal error.
 """
 
 from __future__ import annotations
