@@ -157,3 +157,17 @@ def test_a_category_seen_only_in_one_test_file_does_not_count(tmp_path: Path, kn
     assert {"cli", "existing-go"}.isdisjoint(_categories(report))
     assert {"cli", "existing-go"} <= {m.category for m in report.excluded}
     assert "unsafe-memory" in _categories(report)
+
+
+def test_a_parser_crash_is_a_diagnostic(tmp_path: Path, knowledge: engine.Knowledge,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzer.manifests import python as python_manifests
+
+    def crash(path: str, text: str, ctx: object) -> None:
+        raise SyntaxError("parser bug")
+
+    monkeypatch.setattr(python_manifests, "parse_requirements", crash)
+    _write(tmp_path, {"requirements.txt": "flask\n", "main.go": "package main\n\nfunc main() {}\n"})
+    report = _run(tmp_path, knowledge)
+    assert any(d.path == "requirements.txt" and "parser failed" in d.message for d in report.diagnostics)
+    assert "existing-go" in _categories(report)

@@ -272,6 +272,8 @@ def parse_manifest(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         message = str(exc)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
         message = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # a parser bug on hostile input must not end the run (DESIGN §8)
+        message = f"the parser failed ({type(exc).__name__}: {exc}); please report it"
     diagnostic = Diagnostic(
         path=path,
         message=f"could not parse {posixpath.basename(path)}: {message}; its dependencies are not counted",
