@@ -142,14 +142,17 @@ def _batches(entries: Sequence[FileEntry], size: int) -> list[list[FileEntry]]:
 def content_facts(
     job: Job, matcher: Matcher, inventory: Inventory, texts: Mapping[str, str], jobs: int,
     progress: Callable[[int], None] | None = None, cache: ContentCache | None = None,
-    measured: Callable[[FileEntry], bool] | None = None,
+    measured: Callable[[FileEntry], bool] | None = None, started: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Content facts of every counted file some pattern applies to (and every file ``measured`` selects for
-    the effort figures), with the bytes read for them."""
+    the effort figures), with the bytes read for them. ``started`` learns how many files that is, ``progress``
+    how many are done."""
     wanted = [
         e for e in inventory.files
         if e.role.counts and (matcher.wants_content(e.path, e.language) or (measured is not None and measured(e)))
     ]
+    if started is not None:
+        started(len(wanted))
     in_memory = [e for e in wanted if e.path in texts]
     to_read = [e for e in wanted if e.path not in texts]
     out = match_batch(job, matcher, in_memory, texts)

@@ -137,10 +137,9 @@ def analyze(
     def measured(entry: FileEntry) -> bool:
         return entry.role is Role.SOURCE and entry.language in programming
 
-    if observer is not None:
-        observer.start(sum(1 for e in inventory.files if e.role.counts and matcher.wants_content(e.path, e.language)))
     outcome = content_facts(job, matcher, inventory, manifest_texts, options.jobs,
-                            observer.advance if observer is not None else None, cache, measured)
+                            observer.advance if observer is not None else None, cache, measured,
+                            observer.start if observer is not None else None)
     if observer is not None:
         observer.finish()
     content, read = outcome.facts, outcome.read

@@ -15,11 +15,9 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-import defusedxml
-import defusedxml.ElementTree as DET
-
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.xmldoc import load_xml
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -27,17 +25,6 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _load_xml(text: str) -> ET.Element:
-    try:
-        root: ET.Element = DET.fromstring(text, forbid_dtd=True)
-    except defusedxml.DefusedXmlException as exc:
-        raise ManifestError(f"refused unsafe XML ({type(exc).__name__}): DTDs and entities are not allowed") from exc
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else 0
-        raise ManifestError(f"malformed XML at line {line}: {exc}") from exc
-    return root
 
 
 def _tag_lines(text: str, name: str) -> list[int]:
@@ -81,7 +68,7 @@ def _sdk_deps(root: ET.Element, path: str, text: str) -> list[Dependency]:
 
 def parse_project(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """PackageReference items and the SDK of an MSBuild project file; ProjectReference is skipped."""
-    root = _load_xml(text)
+    root = load_xml(text)
     if _local(root.tag) != "Project":
         raise ManifestError(f"root element is <{_local(root.tag)}>, not <Project>")
     deps = _sdk_deps(root, path, text)
@@ -100,7 +87,7 @@ def parse_project(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def parse_packages_config(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """``<package id version developmentDependency>`` entries of a legacy packages.config."""
-    root = _load_xml(text)
+    root = load_xml(text)
     if _local(root.tag) != "packages":
         raise ManifestError(f"root element is <{_local(root.tag)}>, not <packages>")
     packages = [e for e in root if _local(e.tag) == "package"]
@@ -128,7 +115,7 @@ def parse_directory_packages_props(path: str, text: str, ctx: ParseContext) -> M
     build tooling, so it counts as dev scope.
     """
     del ctx
-    root = _load_xml(text)
+    root = load_xml(text)
     if _local(root.tag) != "Project":
         raise ManifestError(f"root element is <{_local(root.tag)}>, not <Project>")
     deps: list[Dependency] = []

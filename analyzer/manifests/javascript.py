@@ -20,6 +20,7 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _SECTIONS: tuple[tuple[str, Scope], ...] = (
@@ -31,18 +32,6 @@ _SECTIONS: tuple[tuple[str, Scope], ...] = (
 _TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\]:\n]')
 _LOCK_KEY = re.compile(r'^\s*"([^"\\]*(?:\\.[^"\\]*)*)"\s*:\s*\{', re.MULTILINE)
 _LOCAL_PROTOCOLS = ("workspace:", "link:", "portal:", "file:", "patch:")
-
-
-def _load_json(text: str, filename: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"invalid JSON in {filename}: {exc}") from exc
-    except RecursionError as exc:
-        raise ManifestError(f"{filename} is nested too deeply to read") from exc
-    if not isinstance(data, dict):
-        raise ManifestError(f"{filename} must hold a JSON object at the top level")
-    return data
 
 
 def _key_lines(text: str) -> dict[tuple[str, ...], int]:
@@ -72,7 +61,7 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
 def parse_package_json(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Declared dependencies of every kind and the workspaces of a package.json."""
     del ctx
-    data = _load_json(text, "package.json")
+    data = load_json_object(text, "package.json")
     lines = _key_lines(text)
     deps: list[Dependency] = []
     seen: set[str] = set()
@@ -137,7 +126,7 @@ def _v1_entries(tree: object) -> Iterator[tuple[str, dict[str, Any]]]:
 def parse_package_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Every package pinned in package-lock.json / npm-shrinkwrap.json (v1, v2 and v3), all transitive."""
     del ctx
-    data = _load_json(text, "package-lock.json")
+    data = load_json_object(text, "package-lock.json")
     index = _lock_index(text)
     deps: list[Dependency] = []
     packages = data.get("packages")

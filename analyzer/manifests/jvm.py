@@ -14,11 +14,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
-import defusedxml
-import defusedxml.ElementTree as DET
-
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests.xmldoc import load_xml
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _ECOSYSTEM = "maven"
@@ -63,17 +61,6 @@ class _Lines:
 
     def at(self, offset: int) -> int:
         return bisect.bisect_left(self._newlines, offset) + 1
-
-
-def _load_xml(text: str) -> ET.Element:
-    try:
-        root: ET.Element = DET.fromstring(text, forbid_dtd=True)
-    except defusedxml.DefusedXmlException as exc:
-        raise ManifestError(f"refused unsafe XML ({type(exc).__name__}): DTDs and entities are not allowed") from exc
-    except ET.ParseError as exc:
-        line = exc.position[0] if getattr(exc, "position", None) else 0
-        raise ManifestError(f"malformed XML at line {line}: {exc}") from exc
-    return root
 
 
 def _properties(project: ET.Element) -> dict[str, str]:
@@ -134,7 +121,7 @@ def _find_line(text: str, lines: _Lines, start: int | None, artifact: str) -> in
 
 def parse_pom(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Dependencies, managed dependencies, plugins and modules of a Maven POM."""
-    root = _load_xml(text)
+    root = load_xml(text)
     if _local(root.tag) != "project":
         raise ManifestError(f"root element is <{_local(root.tag)}>, not <project>")
     props = _properties(root)

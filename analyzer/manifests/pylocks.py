@@ -22,26 +22,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
 from analyzer.manifests.jsextra import compose_yaml, key_lines, load_json_object, mapping_get
+from analyzer.manifests.python import group_scope
 from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
 
-_TEST_WORDS = frozenset({"test", "tests", "testing", "pytest", "coverage"})
-_DEV_WORDS = frozenset({"dev", "develop", "development", "lint", "linting", "docs", "doc", "typing", "types",
-                        "style", "format", "mypy", "ci", "build"})
 _MAX_SETUP_BYTES = 1 << 20
 _MAX_CONCAT = 8
 _SETUP_KEYS = {"install_requires": Scope.RUNTIME, "tests_require": Scope.TEST, "setup_requires": Scope.BUILD}
 _CONDA_SPEC = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)\s*(.*)$")
 _GROUP_IN_MARKER = re.compile(r"""['"]([^'"]+)['"]\s+in\s+(?:dependency_groups|extras)""")
-
-
-def _group_scope(group: str, default: Scope) -> Scope:
-    """Scope of a dependency group or extra from the words in its name (``dev``, ``test``, ``docs``...)."""
-    words = set(re.split(r"[-_.\s]+", group.lower()))
-    if words & _TEST_WORDS:
-        return Scope.TEST
-    if words & _DEV_WORDS:
-        return Scope.DEV
-    return default
 
 
 def _diag(path: str, message: str) -> Diagnostic:
@@ -115,7 +103,7 @@ def parse_pdm_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     for package, line in _toml_tables(text, "pdm.lock", "package"):
         groups = package.get("groups", ["default"])
         names = [str(g) for g in groups] if isinstance(groups, list) and groups else ["default"]
-        scope = Scope.RUNTIME if "default" in names else _group_scope("-".join(names), Scope.DEV)
+        scope = Scope.RUNTIME if "default" in names else group_scope("-".join(names), Scope.DEV)
         deps.append(Dependency("pypi", package["name"], str(package.get("version", "")), scope, False, path, line))
     return ManifestResult(dependencies=tuple(deps))
 
@@ -125,7 +113,7 @@ def _marker_scope(marker: object) -> Scope:
     groups = _GROUP_IN_MARKER.findall(marker) if isinstance(marker, str) else []
     if not groups:
         return Scope.RUNTIME
-    scopes = {_group_scope(g, Scope.RUNTIME) for g in groups}
+    scopes = {group_scope(g, Scope.RUNTIME) for g in groups}
     if Scope.RUNTIME in scopes:
         return Scope.RUNTIME
     return Scope.TEST if scopes == {Scope.TEST} else Scope.DEV
@@ -312,7 +300,7 @@ def parse_setup_py(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                 extras = _resolve(value, names)
                 for group, reqs in zip(extras.keys, extras.values, strict=True) if isinstance(extras, ast.Dict) else ():
                     if isinstance(group, ast.Constant) and isinstance(group.value, str):
-                        scope = _group_scope(group.value.split(":", 1)[0], Scope.RUNTIME)
+                        scope = group_scope(group.value.split(":", 1)[0], Scope.RUNTIME)
                         items.extend(_pep508(path, req, line, scope) for req, line in _requirement_strings(reqs, names))
     # A name that refers to itself (``REQS = REQS + [...]``) can yield one literal more than once.
     return _result(list(dict.fromkeys(items)))

@@ -36,7 +36,7 @@ _INCLUDE = re.compile(r"^(-r|-c|--requirement|--constraint)(?:\s*=\s*|\s*)(\S+)$
 _EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)")
 
 
-def _group_scope(group: str, default: Scope) -> Scope:
+def group_scope(group: str, default: Scope) -> Scope:
     """Scope of an extras / dependency group from the words in its name."""
     words = set(re.split(r"[-_.\s]+", group.lower()))
     if words & _TEST_WORDS:
@@ -118,7 +118,7 @@ def _file_scope(path: str) -> Scope:
     parent = posixpath.basename(posixpath.dirname(path))
     stem = posixpath.basename(path).rsplit(".", 1)[0]
     name = f"{parent}-{stem}" if parent.startswith("requirements") else stem
-    return _group_scope(name, Scope.RUNTIME)
+    return group_scope(name, Scope.RUNTIME)
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -280,7 +280,7 @@ class _Sink:
         if not isinstance(groups, dict):
             raise ManifestError(f"[{section}] must be a table of lists")
         for group, values in groups.items():
-            self.strings(values, section, group, _group_scope(group, default))
+            self.strings(values, section, group, group_scope(group, default))
 
 
 def _spec_version(spec: object) -> str:
@@ -313,7 +313,7 @@ def _poetry(doc: dict[str, Any], sink: _Sink) -> None:
     groups = poetry.get("group", {})
     for group, body in groups.items() if isinstance(groups, dict) else ():
         if isinstance(body, dict) and "dependencies" in body:
-            scope = Scope.RUNTIME if group == "main" else _group_scope(group, Scope.DEV)
+            scope = Scope.RUNTIME if group == "main" else group_scope(group, Scope.DEV)
             sink.table(body["dependencies"], f"tool.poetry.group.{group}.dependencies", scope, skip=("python",))
 
 
@@ -362,7 +362,7 @@ def parse_setup_cfg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                 sink.strings(_cfg_list(parser.get("options", key)), "options", key, scope)
     if parser.has_section("options.extras_require"):
         for group, value in parser.items("options.extras_require"):
-            sink.strings(_cfg_list(value), "options.extras_require", group, _group_scope(group, Scope.RUNTIME))
+            sink.strings(_cfg_list(value), "options.extras_require", group, group_scope(group, Scope.RUNTIME))
     return ManifestResult(tuple(sink.deps), tuple(sink.diags))
 
 
@@ -404,7 +404,7 @@ def parse_poetry_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult
     for package, line in _lock_packages(text, "poetry.lock"):
         groups = package.get("groups", [package.get("category", "main")])
         names = [str(g) for g in groups] if isinstance(groups, list) else ["main"]
-        scope = Scope.RUNTIME if "main" in names else _group_scope("-".join(names), Scope.DEV)
+        scope = Scope.RUNTIME if "main" in names else group_scope("-".join(names), Scope.DEV)
         deps.append(Dependency("pypi", package["name"], str(package.get("version", "")), scope, False, path, line))
     return ManifestResult(dependencies=tuple(deps))
 

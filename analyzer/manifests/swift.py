@@ -21,6 +21,7 @@ import yaml
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
 from analyzer.manifests.dart import load_yaml_node, yaml_pairs, yaml_scalar
+from analyzer.manifests.jsondoc import load_json_object
 from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
 
 _SWIFTPM = "swiftpm"
@@ -176,18 +177,6 @@ def parse_package_swift(path: str, text: str, ctx: ParseContext) -> ManifestResu
 # --- Package.resolved ---------------------------------------------------------------------------
 
 
-def _load_json(text: str, filename: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"invalid JSON in {filename}: {exc}") from exc
-    except RecursionError as exc:
-        raise ManifestError(f"{filename} is nested too deeply to read") from exc
-    if not isinstance(data, dict):
-        raise ManifestError(f"{filename} must hold a JSON object at the top level")
-    return data
-
-
 def _pins(doc: dict[str, Any]) -> list[Any]:
     """The pins of any format version: v1 nests them under ``object``, v2 and v3 keep them on top."""
     holder = doc.get("object", doc) if doc.get("version") == 1 else doc
@@ -209,7 +198,7 @@ def _pin_version(state: object) -> str:
 def parse_package_resolved(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Every package pinned in a Package.resolved (format 1, 2 or 3), all marked transitive."""
     del ctx
-    doc = _load_json(text, "Package.resolved")
+    doc = load_json_object(text, "Package.resolved")
     newlines = _lines_of(text)
     cursor = 0
     deps: list[Dependency] = []
