@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzer.cli import entry
+from analyzer.cli.main import entry
 
 if __name__ == "__main__":
     entry()

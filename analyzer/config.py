@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from analyzer.diff import Gate, parse_gate
+from analyzer.compare.delta import Gate, parse_gate
 from analyzer.errors import ConfigError
 from analyzer.reports import FORMATS
 

@@ -13,19 +13,19 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from analyzer import __version__
-from analyzer.assembly import build_report
-from analyzer.contents import ContentCache, Job, content_facts
-from analyzer.effort import summarize
-from analyzer.facts import dependency_facts, exclude_test_only, path_facts
-from analyzer.inventory import PathRules, load_path_rules, scan
-from analyzer.knowledge import Criteria, load_criteria
-from analyzer.languages import LanguageTable, load_languages
+from analyzer.facts.content import ContentCache, Job, content_facts
+from analyzer.facts.declared import dependency_facts, exclude_test_only, path_facts
+from analyzer.facts.effort import summarize
+from analyzer.facts.matcher import Matcher
+from analyzer.inventory.languages import LanguageTable, load_languages
+from analyzer.inventory.scan import PathRules, load_path_rules, scan
+from analyzer.inventory.workspaces import link_workspaces
+from analyzer.judgement.report import build_report
+from analyzer.knowledge.criteria import Criteria, load_criteria
+from analyzer.knowledge.rules import RuleSet, load_rules
 from analyzer.manifests import is_manifest, parse_manifest
-from analyzer.matching import Matcher
 from analyzer.model import Component, Diagnostic, FileEntry, Inventory, ManifestResult, Report, Role
-from analyzer.rules import RuleSet, load_rules
-from analyzer.tree import Tree
-from analyzer.workspaces import link_workspaces
+from analyzer.target.worktree import Tree
 
 
 @dataclass(frozen=True)

@@ -95,8 +95,8 @@ class Tool:
 
 def content_patterns() -> list[str]:
     """Every distinct content pattern of the shipped rule set, in rule order."""
-    from analyzer.knowledge import load_criteria
-    from analyzer.rules import load_rules
+    from analyzer.knowledge.criteria import load_criteria
+    from analyzer.knowledge.rules import load_rules
 
     ruleset = load_rules(load_criteria())
     return list(dict.fromkeys(p.pattern for rule in ruleset.rules for p in rule.content))
@@ -310,7 +310,7 @@ def _scan(texts: Sequence[tuple[str, int]], scan: Callable[[str], object], runs:
 
 def micro(texts: Sequence[tuple[str, int]], patterns: Sequence[str], runs: int, budget: float) -> list[EngineResult]:
     """MB/s of a Python ``re`` alternation, the Python ``re`` loop fallback and the RE2 Set, per file."""
-    from analyzer import matching
+    from analyzer.facts import matcher as matching
 
     alternation = re.compile("|".join(f"(?:{p})" for p in patterns), re.MULTILINE)
     multi = matching._MultiRegex(patterns, multiline=True)

@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 
 from analyzer.engine import Options, analyze, load_knowledge
-from analyzer.tree import WorkTree
+from analyzer.target.worktree import WorkTree
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,7 @@ def normalized_report(name: str) -> dict[str, Any]:
     """The JSON report of one fixture, normalized."""
     from analyzer.engine import Options, analyze, load_knowledge
     from analyzer.reports.json import to_dict
-    from analyzer.tree import WorkTree
+    from analyzer.target.worktree import WorkTree
 
     report = analyze(WorkTree(FIXTURES / name), load_knowledge(), Options(jobs=1))
     data = to_dict(report)
@@ -46,7 +46,7 @@ START, END = "<!-- rule-counts:start -->\n", "<!-- rule-counts:end -->"
 
 def readme_with_counts(text: str) -> str:
     """The README with its generated rule-count table brought up to date."""
-    from analyzer.rulesdoc import counts_table
+    from analyzer.reports.rules import counts_table
 
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
@@ -57,7 +57,7 @@ RULES_DOC = ROOT / "docs" / "rules.md"
 
 
 def main() -> int:
-    from analyzer.rulesdoc import rules_markdown
+    from analyzer.reports.rules import rules_markdown
 
     README.write_text(readme_with_counts(README.read_text(encoding="utf-8")), encoding="utf-8")
     print("wrote the rule counts in README.md")

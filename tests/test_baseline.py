@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.baseline import apply_baseline, load_baseline, parse_baseline, write_baseline
+from analyzer.compare.baseline import apply_baseline, load_baseline, parse_baseline, write_baseline
 from analyzer.errors import ConfigError
 from tests.report_samples import both_report
 

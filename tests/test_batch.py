@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analyzer.batch import BatchOptions, Settings, Status, Task, run_batch, run_task
-from analyzer.batchcli import batch_command, main
-from analyzer.sources import classify, collect
-from analyzer.store import Store
+from analyzer.batch.run import BatchOptions, Settings, Status, Task, run_batch, run_task
+from analyzer.batch.sources import classify, collect
+from analyzer.batch.store import Store
+from analyzer.cli.batch import batch_command, main
 from tests.batch_repos import commit_all, make_bare, make_corrupt, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,7 +180,7 @@ def test_killed_batch_resumes_and_a_third_run_reuses_everything(
     monkeypatch.chdir(tmp_path)
     store = tmp_path / "portfolio.sqlite"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "analyzer.batchcli", *_batch_argv(portfolio, store)],
+    process = subprocess.Popen([sys.executable, "-m", "analyzer.cli.batch", *_batch_argv(portfolio, store)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _wait_for_analyzed_row(store, process)
     workers = _children(process.pid)
@@ -265,7 +265,7 @@ def test_progress_bar_shows_counts_on_a_terminal_only(tmp_path: Path) -> None:
 
     from rich.console import Console
 
-    from analyzer.batchcli import _Progress
+    from analyzer.cli.batch import _Progress
 
     repo = make_repo(tmp_path, "go-cli-tool")
     sources = collect([str(repo), str(tmp_path / "missing")], tmp_path / "cache")

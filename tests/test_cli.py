@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from analyzer.cli import main
+from analyzer.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FLASK = FIXTURES / "py-flask-service"
@@ -20,7 +20,7 @@ RUST = FIXTURES / "rust-cli-tool"
 
 
 def _schema() -> dict:  # type: ignore[type-arg]
-    return json.loads(resources.files("analyzer.schema").joinpath("report.schema.json").read_text(encoding="utf-8"))
+    return json.loads(resources.files("analyzer.reports.schema").joinpath("report.schema.json").read_text(encoding="utf-8"))
 
 
 def test_json_report_validates(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import git
 import pytest
 
-from analyzer.cli import main
+from analyzer.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 AUTHOR = git.Actor("Test Author", "author@example.com")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.batch import Row, Status
-from analyzer.dashboard import READY
-from analyzer.portfolio import render
-from analyzer.store import RunKey, StoredRun
+from analyzer.batch.run import Row, Status
+from analyzer.batch.store import RunKey, StoredRun
+from analyzer.reports.dashboard import READY
+from analyzer.reports.portfolio import render
 
 HOSTILE = '</script><script>console.error("pwned")</script><img src=x onerror=console.error("pwned")>'
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import git
 import pytest
 
-from analyzer.diff import Gate, GateKind, compute_delta, finding_key, gate_failures, new_findings, parse_gate
+from analyzer.compare.delta import Gate, GateKind, compute_delta, finding_key, gate_failures, new_findings, parse_gate
 from analyzer.engine import Knowledge, Options, analyze, load_knowledge
 from analyzer.model import Finding, Report, VerdictLanguage
-from analyzer.revtree import RevisionTree
-from analyzer.tree import WorkTree
+from analyzer.target.revision import RevisionTree
+from analyzer.target.worktree import WorkTree
 from tests.report_samples import both_report, undecided_report
 
 AUTHOR = git.Actor("Test Author", "author@example.com")

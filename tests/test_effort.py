@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import contents
-from analyzer.cli import main
-from analyzer.effort import FileMetrics, measure, summarize
+from analyzer.cli.main import main
 from analyzer.engine import Options, analyze, load_knowledge
+from analyzer.facts import content as contents
+from analyzer.facts.effort import FileMetrics, measure, summarize
 from analyzer.reports.json import to_dict
-from analyzer.tree import WorkTree
+from analyzer.target.worktree import WorkTree
 
 BRANCHY = '''\
 def classify(n):
@@ -108,6 +108,6 @@ def test_effort_validates_against_the_schema(tmp_path: Path) -> None:
 
     import jsonschema
 
-    schema = json.loads(resources.files("analyzer.schema").joinpath("report.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(resources.files("analyzer.reports.schema").joinpath("report.schema.json").read_text(encoding="utf-8"))
     report = analyze(WorkTree(_repo(tmp_path)), load_knowledge(), Options(jobs=1, effort=True))
     jsonschema.Draft202012Validator(schema).validate(to_dict(report))

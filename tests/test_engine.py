@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from git import Actor, Repo
 
-from analyzer import contents, engine
+from analyzer import engine
 from analyzer.engine import Options, analyze, load_knowledge
+from analyzer.facts import content as contents
 from analyzer.model import Report
 from analyzer.reports.json import to_dict
-from analyzer.tree import WorkTree
+from analyzer.target.worktree import WorkTree
 
 AUTHOR = Actor("Test Author", "author@example.com")
 

@@ -9,10 +9,10 @@ import git
 import pytest
 
 from analyzer.errors import RuleError
-from analyzer.inventory import PathRules, load_path_rules, parse_path_rules, scan
-from analyzer.languages import LanguageTable, load_languages
+from analyzer.inventory.languages import LanguageTable, load_languages
+from analyzer.inventory.scan import PathRules, load_path_rules, parse_path_rules, scan
 from analyzer.model import Diagnostic, Inventory, Role
-from analyzer.tree import TreeFile, WorkTree
+from analyzer.target.worktree import TreeFile, WorkTree
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analyzer.errors import RuleError
-from analyzer.languages import LanguageTable, load_languages, parse_languages
+from analyzer.inventory.languages import LanguageTable, load_languages, parse_languages
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for analyzer.lexers: where comments and string literals are, per language family."""
+"""Tests for analyzer.facts.lexers: where comments and string literals are, per language family."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from analyzer import lexers
-from analyzer.lexers import Spans, lex, supports
+from analyzer.facts import lexers
+from analyzer.facts.lexers import Spans, lex, supports
 
 # (language, source, needle, expected kind at the needle's first occurrence)
 CASES = [

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from analyzer.batch import Row, Status
-from analyzer.dashboard import READY, embed_json, render_html
-from analyzer.portfolio import CSV_COLUMNS, document, plain, render, render_csv, render_table, summarize
-from analyzer.store import RunKey, StoredRun
+from analyzer.batch.run import Row, Status
+from analyzer.batch.store import RunKey, StoredRun
+from analyzer.reports.dashboard import READY, embed_json, render_html
+from analyzer.reports.portfolio import CSV_COLUMNS, document, plain, render, render_csv, render_table, summarize
 
 HOSTILE = '</script><script>alert(1)</script><!--[bold]x[/bold]\x1b[31m=cmd|calc'
 

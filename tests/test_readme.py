@@ -48,7 +48,7 @@ def test_rule_counts_are_current() -> None:
 def test_rules_doc_is_current() -> None:
     from golden import RULES_DOC
 
-    from analyzer.rulesdoc import rules_markdown
+    from analyzer.reports.rules import rules_markdown
 
     assert RULES_DOC.is_file(), "no docs/rules.md: run `python tests/golden.py`"
     assert RULES_DOC.read_text(encoding="utf-8") == rules_markdown(), "stale docs/rules.md: run `python tests/golden.py`"

@@ -23,7 +23,7 @@ Mutation = Callable[[dict[str, Any]], None]
 
 @pytest.fixture(scope="module")
 def validator() -> Draft202012Validator:
-    text = resources.files("analyzer.schema").joinpath("report.schema.json").read_text(encoding="utf-8")
+    text = resources.files("analyzer.reports.schema").joinpath("report.schema.json").read_text(encoding="utf-8")
     schema = json.loads(text)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)

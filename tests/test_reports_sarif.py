@@ -12,10 +12,10 @@ from jsonschema import Draft4Validator
 from report_samples import both_report, findings_report, undecided_report
 
 from analyzer import reports
-from analyzer.knowledge import load_criteria
+from analyzer.knowledge.criteria import load_criteria
+from analyzer.knowledge.rules import Example, Rule, RuleSet, Status, load_rules
 from analyzer.model import Diagnostic, Finding, Report, Severity
 from analyzer.reports import sarif
-from analyzer.rules import Example, Rule, RuleSet, Status, load_rules
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared/schemas/sarif-schema-2.1.0.json"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import git
 import pytest
 
-from analyzer import gitinfo
 from analyzer.engine import Knowledge, Options, analyze, load_knowledge
 from analyzer.errors import TargetError
 from analyzer.reports.json import to_dict
-from analyzer.revtree import RevisionTree, resolve_link
-from analyzer.tree import WorkTree
+from analyzer.target import git as gitinfo
+from analyzer.target.revision import RevisionTree, resolve_link
+from analyzer.target.worktree import WorkTree
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 AUTHOR = git.Actor("Test Author", "author@example.com")
@@ -218,7 +218,7 @@ def test_missing_blob_is_a_diagnostic(tmp_path: Path) -> None:
     from git import Actor, Repo
 
     from analyzer.engine import Options, analyze, load_knowledge
-    from analyzer.revtree import RevisionTree
+    from analyzer.target.revision import RevisionTree
 
     author = Actor("Test Author", "author@example.com")
     repo = Repo.init(tmp_path)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.knowledge import load_criteria
-from analyzer.matching import Matcher
+from analyzer.facts.matcher import Matcher
+from analyzer.knowledge.criteria import load_criteria
+from analyzer.knowledge.rules import Example, Rule, load_rules
 from analyzer.model import Dependency, Scope
-from analyzer.rules import Example, Rule, load_rules
 
 _CRITERIA = load_criteria()
 _RULES = load_rules(_CRITERIA)

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import gitinfo
-from analyzer.errors import TargetError
-from analyzer.sources import (
+from analyzer.batch.sources import (
     Source,
     SourceKind,
     cache_location,
@@ -20,6 +18,8 @@ from analyzer.sources import (
     probe,
     read_list,
 )
+from analyzer.errors import TargetError
+from analyzer.target import git as gitinfo
 from tests.batch_repos import commit_all, make_bare, make_corrupt, make_repo
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from analyzer.store import SCHEMA_VERSION, RunKey, Store, StoreError, summary_columns
+from analyzer.batch.store import SCHEMA_VERSION, RunKey, Store, StoreError, summary_columns
 
 
 def _report(language: str, lean: float, markers: tuple[str, ...] = ("cli",)) -> dict[str, Any]:

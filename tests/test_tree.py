@@ -9,8 +9,8 @@ from pathlib import Path
 import git
 import pytest
 
-from analyzer import gitinfo
-from analyzer.tree import WorkTree
+from analyzer.target import git as gitinfo
+from analyzer.target.worktree import WorkTree
 
 
 def _write(root: Path, files: dict[str, str | bytes]) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from analyzer.model import Delta, Report
 
 if TYPE_CHECKING:
-    from analyzer.rules import RuleSet
+    from analyzer.knowledge.rules import RuleSet
 
 FORMATS: tuple[str, ...] = ("terminal", "json", "sarif", "markdown", "github", "gitlab")
 """Format names accepted by ``render``, in the order the CLI lists them."""
@@ -51,8 +51,8 @@ def _sarif(report: Report, options: _Options) -> str:
 
     rules = options.rules
     if rules is None:
-        from analyzer.knowledge import load_criteria
-        from analyzer.rules import load_rules
+        from analyzer.knowledge.criteria import load_criteria
+        from analyzer.knowledge.rules import load_rules
 
         rules = load_rules(load_criteria())
     return sarif.render(report, rules=rules)

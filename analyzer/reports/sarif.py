@@ -17,9 +17,9 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from analyzer.knowledge.rules import Example, Rule, RuleSet
 from analyzer.model import Diagnostic, Finding, Report, Severity
 from analyzer.reports import findings as ranking
-from analyzer.rules import Example, Rule, RuleSet
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "rustgoFinding/v1"

@@ -1,0 +1,326 @@
+"""The command line: ``analyze PATH`` (``check``), ``analyze diff``, ``analyze rules [ID]`` and, from its own
+module, ``analyze batch`` (DESIGN §7).
+
+Each command is wiring: resolve the configuration, call the engine, render, return an exit code. This is the
+only module that maps outcomes to exit codes: 0 report produced, 1 a policy (``--expect``, ``--fail-on``)
+failed, 2 usage or configuration error, 3 unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+
+from analyzer import __version__
+from analyzer.compare.baseline import Baseline, apply_baseline, load_baseline, write_baseline
+from analyzer.compare.delta import compute_delta, gate_failures
+from analyzer.config import EXPECTATIONS, Config, default_environ, resolve
+from analyzer.errors import AnalyzerError, ConfigError, TargetError
+from analyzer.facts.content import ContentCache
+from analyzer.model import Delta, Report
+from analyzer.reports import FORMATS
+
+if TYPE_CHECKING:
+    from analyzer.engine import Knowledge
+
+EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+SUBCOMMANDS = ("check", "diff", "rules", "batch")
+
+
+def _color(no_color: bool, output: str | None) -> bool:
+    if no_color or os.environ.get("NO_COLOR") or output:
+        return False
+    return sys.stdout.isatty()
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{output}: cannot write the report: {exc.strerror}") from exc
+
+
+def _append(text: str, path: str) -> None:
+    """Add to a file the CI owns ($GITHUB_STEP_SUMMARY); failing to is worth a warning, not the run."""
+    try:
+        with Path(path).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        click.echo(f"warning: {path}: cannot append the job summary: {exc.strerror}", err=True)
+
+
+def _job_summary(report: Report) -> str:
+    from analyzer.reports import job_summary
+
+    return job_summary(report)
+
+
+def _render_delta(run: _Run, delta: Delta, fmt: str, color: bool) -> str:
+    """A diff format renders the delta; a report-only format (sarif, github, gitlab) renders the head report."""
+    from analyzer.reports import DELTA_FORMATS, render, render_delta
+
+    if fmt in DELTA_FORMATS:
+        return render_delta(delta, fmt, color=color, verbose=run.verbose)
+    return render(delta.head, fmt, color=color, verbose=run.verbose, rules=run.knowledge.rules)
+
+
+def _delta_line(delta: Delta) -> str:
+    """The one line ``analyze diff --quiet`` prints."""
+    base, head = delta.base.verdict.language.value, delta.head.verdict.language.value
+    verdict = f"{base} -> {head}" if delta.verdict_changed else f"{head} (unchanged)"
+    toward = "Rust" if delta.lean_change > 0 else "Go"
+    lean = f"lean {delta.lean_change:+.2f}" + (f" toward {toward}" if delta.lean_change else "")
+    markers = [f"+{m.category}" for m in delta.added_markers] + [f"-{m.category}" for m in delta.removed_markers]
+    parts = [verdict, lean, *([" ".join(dict.fromkeys(markers))] if markers else [])]
+    return "; ".join(parts)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rustgo-analyzer")
+def main_group() -> None:
+    """Say, with evidence, whether a repository's domain is better served by Rust, by Go, or by both.
+
+    Run `analyze PATH` to analyze a repository (the `check` command is the default).
+    """
+
+
+def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Options every analyzing command takes (DESIGN §7), applied in the order --help lists them."""
+    options = [
+        click.option("--format", "formats", multiple=True, metavar="FORMAT[:FILE]",
+                     help=f"Report format, repeatable: {', '.join(FORMATS)}; FORMAT:FILE writes to FILE "
+                          "(default: terminal on stdout)."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False),
+                     help="Write the report of a format given without FILE to FILE instead of stdout."),
+        click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                     help="Configuration file (default: .rustgo.toml or [tool.rustgo] in the repo's pyproject.toml)."),
+        click.option("--select", help="Comma-separated rule ids, id prefixes or categories to use."),
+        click.option("--ignore", help="Comma-separated rule ids, id prefixes or categories to leave out."),
+        click.option("--exclude", help="Comma-separated gitignore-style paths to leave out."),
+        click.option("--weights", help="Criterion weights, e.g. 'performance=2,developer-experience=0.5'."),
+        click.option("--fail-on", "fail_on", multiple=True, metavar="POLICY",
+                     help="Exit 1 when POLICY triggers, repeatable: findings (new findings), and for diff "
+                          "verdict-change, lean:N (|lean change| >= N), criterion:ID:N."),
+        click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when a policy triggers."),
+        click.option("--baseline", type=click.Path(dir_okay=False),
+                     help="A previous JSON report: its findings are known and neither shown nor counted."),
+        click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Save this run's findings (its JSON report) as a baseline to FILE."),
+        click.option("--jobs", "-j", type=int, help="Worker processes for content matching (0 = one per core)."),
+        click.option("--effort", is_flag=True, default=None,
+                     help="Add porting-effort figures: lines per language, Python complexity and hot spots (radon)."),
+        click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line (terminal format)."),
+        click.option("--verbose", "-v", is_flag=True, help="Show all evidence and diagnostics."),
+        click.option("--no-color", is_flag=True, help="Plain output (also when NO_COLOR is set or output is piped)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What the wiring of one command needs besides the report: settings and rendering switches."""
+
+    config: Config
+    knowledge: Knowledge
+    quiet: bool
+    verbose: bool
+    no_color: bool
+
+
+def _prepare(path: Path, options: dict[str, Any], extra: Mapping[str, Any]) -> _Run:
+    """Check the target, resolve the configuration, load the knowledge."""
+    from analyzer.engine import load_knowledge  # imported late: keeps --help fast
+
+    if not path.exists():
+        raise TargetError(f"{path}: no such file or directory")
+    if not path.is_dir():
+        raise TargetError(f"{path}: not a directory; give the root of a repository")
+    cli_values: dict[str, Any] = {
+        "format": list(options["formats"]) or None, "output": options["output"], "select": options["select"],
+        "ignore": options["ignore"], "exclude": options["exclude"], "weights": options["weights"],
+        "fail_on": list(options["fail_on"]) or None, "exit_zero": options["exit_zero"],
+        "baseline": options["baseline"], "jobs": options["jobs"], "effort": options["effort"], **extra,
+    }
+    config = resolve(path, options["config_file"], default_environ(), cli_values)
+    knowledge = load_knowledge(dict(config.weights), config.select, config.ignore)
+    known = {c.id for c in knowledge.criteria.criteria}
+    for gate in config.fail_on:
+        if gate.criterion and gate.criterion not in known:
+            choices = ", ".join(sorted(known))
+            raise ConfigError(f"--fail-on criterion:{gate.criterion}: unknown criterion; choose one of {choices}")
+    return _Run(config, knowledge, options["quiet"], options["verbose"], options["no_color"])
+
+
+def _analyze(run: _Run, path: Path, rev: str | None, cache: ContentCache | None = None) -> Report:
+    """One analysis of the work tree at ``path``, or of revision ``rev`` of the repository holding it."""
+    from analyzer.cli.progress import DelayedProgress
+    from analyzer.engine import Options, analyze
+    from analyzer.target.revision import RevisionTree
+    from analyzer.target.worktree import WorkTree
+
+    observer = None if run.quiet else DelayedProgress(Console(stderr=True))
+    options = Options(run.config.max_file_size, run.config.jobs, run.config.effort)
+    if rev is None and _is_bare_repository(path):
+        rev = "HEAD"  # a bare repository has no work tree: its files are git's own, not the project's
+    if rev is None:
+        return analyze(WorkTree(path, extra_ignores=run.config.exclude), run.knowledge, options, observer, cache=cache)
+    with RevisionTree(path, rev, extra_ignores=run.config.exclude) as tree:
+        return analyze(tree, run.knowledge, options, observer, revision=tree.revision, cache=cache)
+
+
+def _is_bare_repository(path: Path) -> bool:
+    """Whether ``path`` has a bare repository's layout (HEAD, objects/, refs/ at its top)."""
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+
+
+def _known_findings(run: _Run, report: Report, write_to: Path | None) -> Baseline | None:
+    """Write the baseline if asked (before any is applied), then read the one to apply, if any."""
+    if write_to is not None:
+        write_baseline(report, write_to)
+    return load_baseline(Path(run.config.baseline)) if run.config.baseline else None
+
+
+def _emit(run: _Run, render_one: Callable[[str, bool], str], quiet_line: str, summary: Callable[[], str]) -> None:
+    """Write every requested rendering; ``render_one(format, color)`` renders one format."""
+    for spec in run.config.formats:
+        if run.quiet and spec.format == "terminal" and spec.path is None:
+            text = quiet_line + "\n"
+        else:
+            color = spec.format == "terminal" and spec.path is None and _color(run.no_color, None)
+            text = render_one(spec.format, color)
+        _write(text, spec.path)
+        if spec.format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+            _append(summary(), os.environ["GITHUB_STEP_SUMMARY"])
+
+
+def _exit_code(run: _Run, failures: list[str]) -> None:
+    """Report failed policies on stderr; exit 1 unless --exit-zero."""
+    suffix = " (ignored: --exit-zero)" if run.config.exit_zero else ""
+    for failure in failures:
+        click.echo(f"policy failed: {failure}{suffix}", err=True)
+    if failures and not run.config.exit_zero:
+        raise SystemExit(EXIT_POLICY)
+
+
+@main_group.command("check")
+@click.argument("path", type=click.Path(path_type=Path), default=Path())
+@click.option("--rev", help="Analyze this git revision, read from git objects without a checkout "
+                            "(default: the work tree; HEAD in a bare repository).")
+@click.option("--expect", type=click.Choice(EXPECTATIONS), help="Exit 1 when the verdict differs.")
+@_shared_options
+def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path | None, **options: Any) -> None:
+    """Analyze the repository at PATH and print its Rust-vs-Go report."""
+    from analyzer.reports import render
+
+    run = _prepare(path, options, {"expect": expect})
+    if options["fail_on"] and any(gate.needs_delta for gate in run.config.fail_on):
+        raise ConfigError("--fail-on verdict-change, lean:N and criterion:ID:N compare two revisions: use analyze diff")
+    report = _analyze(run, path, rev)
+    baseline = _known_findings(run, report, write_baseline)
+    if baseline is not None:
+        report = apply_baseline(report, baseline)
+    verdict = report.verdict
+    _emit(run, lambda fmt, color: render(report, fmt, color=color, verbose=run.verbose, rules=run.knowledge.rules),
+          f"{verdict.language.value} ({verdict.confidence:.0%}): {verdict.summary}",
+          lambda: _job_summary(report))
+    failures = gate_failures(run.config.fail_on, report)
+    if run.config.expect and run.config.expect != verdict.language.value:
+        failures.insert(0, f"expected verdict {run.config.expect}, got {verdict.language.value}")
+    _exit_code(run, failures)
+
+
+@main_group.command("diff", epilog="Formats terminal, json and markdown show the change; sarif, github and gitlab "
+                                    "show the head report (after --baseline), as code scanning compares runs itself.")
+@click.argument("path", type=click.Path(path_type=Path), default=Path())
+@click.option("--base", required=True, help="The revision to compare against (e.g. origin/main, HEAD~1).")
+@click.option("--head", help="The revision to compare (default: the work tree at PATH; HEAD in a bare repository).")
+@_shared_options
+def diff_command(path: Path, base: str, head: str | None, write_baseline: Path | None, **options: Any) -> None:
+    """Analyze two revisions of the repository at PATH and report what changed between them."""
+    run = _prepare(path, options, {})
+    cache = ContentCache()  # the head side re-matches only the files whose bytes differ from the base
+    before = _analyze(run, path, base, cache)
+    after = _analyze(run, path, head, cache)
+    baseline = _known_findings(run, after, write_baseline)
+    if baseline is not None:
+        before, after = apply_baseline(before, baseline), apply_baseline(after, baseline)
+    delta = compute_delta(before, after)
+    _emit(run, lambda fmt, color: _render_delta(run, delta, fmt, color), _delta_line(delta),
+          lambda: _render_delta(run, delta, "markdown", False))
+    _exit_code(run, gate_failures(run.config.fail_on, after, delta))
+
+
+@main_group.command("rules")
+@click.argument("rule_id", required=False)
+@click.option("--category", help="Only rules of this category (e.g. wasm, concurrency:threads).")
+@click.option("--ecosystem", help="Only rules matching dependencies of this ecosystem (pypi, cargo, go, ...).")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal")
+def rules_command(rule_id: str | None, category: str | None, ecosystem: str | None, fmt: str) -> None:
+    """List the rules, or explain the rule RULE_ID."""
+    from analyzer.reports.rules import explain, listing
+
+    text = explain(rule_id, fmt) if rule_id is not None else listing(category, ecosystem, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+def _register_batch() -> None:
+    """`analyze batch`: the portfolio command lives in its own module (batchcli) and plugs in here."""
+    from analyzer.cli.batch import batch_command
+
+    main_group.add_command(batch_command, name="batch")
+
+
+_register_batch()
+
+
+def _route(argv: Sequence[str]) -> list[str]:
+    """`analyze PATH ...` means `analyze check PATH ...`: the check command is the default."""
+    args = list(argv)
+    if not args:
+        return ["check"]
+    if args[0] in SUBCOMMANDS or args[0] in ("-h", "--help", "--version"):
+        return args
+    return ["check", *args]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args = _route(sys.argv[1:] if argv is None else argv)
+    try:
+        main_group.main(args=args, prog_name="analyze", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_USAGE
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_INTERNAL
+    except AnalyzerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_USAGE
+    except Exception:  # the one place an unexpected error becomes exit code 3
+        click.echo("internal error (please report it with the traceback below):", err=True)
+        click.echo(traceback.format_exc(), err=True)
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def entry() -> None:
+    """Console-script wrapper."""
+    raise SystemExit(main())

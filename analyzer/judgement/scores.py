@@ -1,0 +1,111 @@
+"""Scores evidence into per-criterion leans and a verdict (DESIGN §4; the model is explained in the README).
+
+Per criterion c with evidence items i (sign s_i = +1 Rust / -1 Go, weight w_i):
+    lean_c = Σ s_i·w_i / (Σ w_i + prior)
+Overall, with criterion weights W_c:
+    lean = Σ_c W_c·Σ s_i·w_i / (Σ_c W_c·Σ w_i + prior)
+``prior`` keeps a lean small when little was seen. The verdict is rust or go when |lean| passes the clear
+threshold and enough evidence was seen, ``both`` when components with enough evidence lean clearly in
+opposite directions, and ``undecided`` otherwise. Confidence = agreement * coverage, where agreement is
+|Σ W·s·w| / Σ W·w and coverage = 1 - exp(-mass / 2). Everything is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analyzer.knowledge.criteria import Criteria, Thresholds
+from analyzer.model import CriterionScore, EvidenceItem, VerdictLanguage
+
+MAX_EVIDENCE_PER_CRITERION = 25
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    """The scores of one unit (the repository or a component)."""
+
+    criteria: tuple[CriterionScore, ...]
+    lean: float
+    mass: float
+    """Weighted evidence mass Σ_c W_c·Σ w_i."""
+    marker_mass: float
+    """Mass from facts only (language shares excluded): whether the unit says something of its own."""
+    confidence: float
+
+
+def score_unit(items: Sequence[EvidenceItem], criteria: Criteria) -> UnitScore:
+    """Criterion leans, overall lean, mass and confidence of a unit's evidence."""
+    by_criterion: dict[str, list[EvidenceItem]] = defaultdict(list)
+    for item in items:
+        by_criterion[item.criterion].append(item)
+    prior = criteria.thresholds.prior
+    scores = []
+    signed_total = mass = marker_mass = 0.0
+    for criterion in criteria.criteria:
+        evidence = sorted(by_criterion.get(criterion.id, ()), key=lambda e: (-e.weight, e.path, e.line, e.rule))
+        signed = sum(e.leans.sign * e.weight for e in evidence)
+        weight_sum = sum(e.weight for e in evidence)
+        scores.append(
+            CriterionScore(
+                id=criterion.id,
+                name=criterion.name,
+                weight=criterion.weight,
+                lean=_clamp(signed / (weight_sum + prior)),
+                mass=weight_sum,
+                evidence=tuple(evidence[:MAX_EVIDENCE_PER_CRITERION]),
+            )
+        )
+        signed_total += criterion.weight * signed
+        mass += criterion.weight * weight_sum
+        marker_mass += criterion.weight * sum(e.weight for e in evidence if e.rule != "LANG")
+    lean = _clamp(signed_total / (mass + prior))
+    agreement = abs(signed_total) / mass if mass else 0.0
+    confidence = agreement * (1.0 - math.exp(-mass / 2.0))
+    return UnitScore(tuple(scores), lean, mass, marker_mass, round(confidence, 6))
+
+
+def unit_language(score: UnitScore, clear_lean: float, min_mass: float) -> VerdictLanguage:
+    """rust, go or undecided for one unit."""
+    if score.mass < min_mass or abs(score.lean) < clear_lean:
+        return VerdictLanguage.UNDECIDED
+    return VerdictLanguage.RUST if score.lean > 0 else VerdictLanguage.GO
+
+
+@dataclass(frozen=True)
+class Split:
+    """Components that lean clearly and have evidence of their own, by side."""
+
+    rust: tuple[str, ...]
+    go: tuple[str, ...]
+
+
+BOTH_MASS_RATIO = 0.25
+"""The smaller side of a split needs at least this fraction of the larger side's marker mass."""
+
+
+def find_split(components: Sequence[tuple[str, UnitScore]], thresholds: Thresholds) -> Split | None:
+    """A Go/Rust split between components, or None when there is none worth a `both` verdict."""
+    rust, go = [], []
+    rust_mass = go_mass = 0.0
+    for path, score in components:
+        if score.marker_mass < thresholds.component_min_mass:
+            continue
+        language = unit_language(score, thresholds.component_clear_lean, thresholds.component_min_mass)
+        if language is VerdictLanguage.RUST:
+            rust.append(path)
+            rust_mass += score.marker_mass
+        elif language is VerdictLanguage.GO:
+            go.append(path)
+            go_mass += score.marker_mass
+    if not rust or not go:
+        return None
+    if min(rust_mass, go_mass) < BOTH_MASS_RATIO * max(rust_mass, go_mass):
+        return None
+    return Split(tuple(rust), tuple(go))
+
+
+def _clamp(value: float) -> float:
+    return max(-1.0, min(1.0, value))
