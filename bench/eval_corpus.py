@@ -15,7 +15,8 @@ import time
 import tomllib
 from pathlib import Path
 
-from analyzer.engine import Options, analyze, load_knowledge
+from analyzer.engine import Options, analyze
+from analyzer.knowledge import load as load_knowledge
 from analyzer.target.worktree import WorkTree
 
 

@@ -25,7 +25,8 @@ def fixture_names() -> list[str]:
 
 def normalized_report(name: str) -> dict[str, Any]:
     """The JSON report of one fixture, normalized."""
-    from analyzer.engine import Options, analyze, load_knowledge
+    from analyzer.engine import Options, analyze
+    from analyzer.knowledge import load as load_knowledge
     from analyzer.reports.json import to_dict
     from analyzer.target.worktree import WorkTree
 

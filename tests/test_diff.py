@@ -9,7 +9,9 @@ import git
 import pytest
 
 from analyzer.compare.delta import Gate, GateKind, compute_delta, finding_key, gate_failures, new_findings, parse_gate
-from analyzer.engine import Knowledge, Options, analyze, load_knowledge
+from analyzer.engine import Options, analyze
+from analyzer.knowledge import Knowledge
+from analyzer.knowledge import load as load_knowledge
 from analyzer.model import Finding, Report, VerdictLanguage
 from analyzer.target.revision import RevisionTree
 from analyzer.target.worktree import WorkTree

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from analyzer.cli.main import main
-from analyzer.engine import Options, analyze, load_knowledge
+from analyzer.engine import Options, analyze
 from analyzer.facts import content as contents
 from analyzer.facts.effort import FileMetrics, measure, summarize
+from analyzer.knowledge import load as load_knowledge
 from analyzer.reports.json import to_dict
 from analyzer.target.worktree import WorkTree
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from git import Actor, Repo
 
-from analyzer import engine
-from analyzer.engine import Options, analyze, load_knowledge
+from analyzer.engine import Options, analyze
 from analyzer.facts import content as contents
+from analyzer.knowledge import Knowledge
+from analyzer.knowledge import load as load_knowledge
 from analyzer.model import Report
 from analyzer.reports.json import to_dict
 from analyzer.target.worktree import WorkTree
@@ -19,7 +20,7 @@ AUTHOR = Actor("Test Author", "author@example.com")
 
 
 @pytest.fixture(scope="module")
-def knowledge() -> engine.Knowledge:
+def knowledge() -> Knowledge:
     return load_knowledge()
 
 
@@ -30,7 +31,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def _run(root: Path, knowledge: engine.Knowledge, **options: int) -> Report:
+def _run(root: Path, knowledge: Knowledge, **options: int) -> Report:
     return analyze(WorkTree(root), knowledge, Options(**options))
 
 
@@ -38,7 +39,7 @@ def _categories(report: Report) -> set[str]:
     return {m.category for m in report.markers}
 
 
-def test_git_listing_skips_ignored_files(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+def test_git_listing_skips_ignored_files(tmp_path: Path, knowledge: Knowledge) -> None:
     _write(tmp_path, {
         "main.go": "package main\n\nfunc main() {\n\tgo work()\n}\n\nfunc work() {}\n",
         "go.mod": "module example.com/x\n\ngo 1.22\n",
@@ -57,7 +58,7 @@ def test_git_listing_skips_ignored_files(tmp_path: Path, knowledge: engine.Knowl
     assert any(f.path == "extra.go" for f in report.findings)
 
 
-def test_facts_that_do_not_count(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+def test_facts_that_do_not_count(tmp_path: Path, knowledge: Knowledge) -> None:
     _write(tmp_path, {
         "app.py": "# import threading would be nice\ns = 'import multiprocessing'\nprint(s)\n",
         "README.md": "We could use tokio, axum and Kubernetes here.\n",
@@ -73,7 +74,7 @@ def test_facts_that_do_not_count(tmp_path: Path, knowledge: engine.Knowledge) ->
     assert report.verdict.language.value == "undecided"
 
 
-def test_broken_manifest_is_a_diagnostic(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+def test_broken_manifest_is_a_diagnostic(tmp_path: Path, knowledge: Knowledge) -> None:
     _write(tmp_path, {
         "package.json": '{"dependencies": {"express": "^4"',
         "go.mod": "module example.com/x\n\nrequire github.com/gin-gonic/gin v1.9.0\n",
@@ -85,7 +86,7 @@ def test_broken_manifest_is_a_diagnostic(tmp_path: Path, knowledge: engine.Knowl
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
-def test_symlink_out_of_root_is_not_read(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+def test_symlink_out_of_root_is_not_read(tmp_path: Path, knowledge: Knowledge) -> None:
     outside = tmp_path / "outside"
     _write(outside, {"secret.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n"})
     root = tmp_path / "repo"
@@ -97,7 +98,7 @@ def test_symlink_out_of_root_is_not_read(tmp_path: Path, knowledge: engine.Knowl
     assert any(d.path == "link.c" for d in report.diagnostics)
 
 
-def test_deterministic_and_parallel_equal(tmp_path: Path, knowledge: engine.Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deterministic_and_parallel_equal(tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
     fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     root = fixtures / "cpp-game-engine"
     first = to_dict(_run(root, knowledge, jobs=1))
@@ -110,14 +111,14 @@ def test_deterministic_and_parallel_equal(tmp_path: Path, knowledge: engine.Know
     assert first["markers"]
 
 
-def test_read_cap_bounds_bytes(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+def test_read_cap_bounds_bytes(tmp_path: Path, knowledge: Knowledge) -> None:
     _write(tmp_path, {"big.c": "int x;\n" * 100_000 + "void f(void) { free(0); }\n"})
     report = _run(tmp_path, knowledge, max_file_size=4096)
     assert report.stats.bytes_read <= 4096
     assert "unsafe-memory" not in _categories(report)
 
 
-def test_rustgoignore_leaves_paths_out(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+def test_rustgoignore_leaves_paths_out(tmp_path: Path, knowledge: Knowledge) -> None:
     _write(tmp_path, {
         ".rustgoignore": "# generated clients\nlegacy/\n*.Dockerfile\n",
         "legacy/server.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(8); free(p); }\n",
@@ -130,7 +131,7 @@ def test_rustgoignore_leaves_paths_out(tmp_path: Path, knowledge: engine.Knowled
     assert "existing-go" in _categories(report)
 
 
-def test_content_cache_rematches_only_changed_files(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+def test_content_cache_rematches_only_changed_files(tmp_path: Path, knowledge: Knowledge) -> None:
     _write(tmp_path, {
         "a.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n",
         "b.c": "#include <pthread.h>\nvoid g(void) { pthread_t t; pthread_create(&t, 0, 0, 0); }\n",
@@ -148,7 +149,7 @@ def test_content_cache_rematches_only_changed_files(tmp_path: Path, knowledge: e
     assert uncached.findings == second.findings
 
 
-def test_a_category_seen_only_in_one_test_file_does_not_count(tmp_path: Path, knowledge: engine.Knowledge) -> None:
+def test_a_category_seen_only_in_one_test_file_does_not_count(tmp_path: Path, knowledge: Knowledge) -> None:
     _write(tmp_path, {
         "src/lib.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n",
         "tests/fixtures_gen.py": "import argparse\nparser = argparse.ArgumentParser()\n",
@@ -160,7 +161,7 @@ def test_a_category_seen_only_in_one_test_file_does_not_count(tmp_path: Path, kn
     assert "unsafe-memory" in _categories(report)
 
 
-def test_a_parser_crash_is_a_diagnostic(tmp_path: Path, knowledge: engine.Knowledge,
+def test_a_parser_crash_is_a_diagnostic(tmp_path: Path, knowledge: Knowledge,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from analyzer.manifests import python as python_manifests
 

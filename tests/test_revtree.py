@@ -11,8 +11,10 @@ from pathlib import Path
 import git
 import pytest
 
-from analyzer.engine import Knowledge, Options, analyze, load_knowledge
+from analyzer.engine import Options, analyze
 from analyzer.errors import TargetError
+from analyzer.knowledge import Knowledge
+from analyzer.knowledge import load as load_knowledge
 from analyzer.reports.json import to_dict
 from analyzer.target import git as gitinfo
 from analyzer.target.revision import RevisionTree, resolve_link
@@ -217,7 +219,8 @@ def test_missing_blob_is_a_diagnostic(tmp_path: Path) -> None:
     """A blob absent from the object store (a partial or damaged clone) is skipped with a diagnostic."""
     from git import Actor, Repo
 
-    from analyzer.engine import Options, analyze, load_knowledge
+    from analyzer.engine import Options, analyze
+    from analyzer.knowledge import load as load_knowledge
     from analyzer.target.revision import RevisionTree
 
     author = Actor("Test Author", "author@example.com")

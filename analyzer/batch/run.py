@@ -28,8 +28,10 @@ import heuristics
 from analyzer import __version__
 from analyzer.batch.sources import Source, SourceKind, materialize, probe
 from analyzer.batch.store import RunKey, Store, StoredRun
-from analyzer.engine import Knowledge, Options, analyze, load_knowledge
+from analyzer.engine import Options, analyze
 from analyzer.errors import AnalyzerError
+from analyzer.knowledge import Knowledge
+from analyzer.knowledge import load as load_knowledge
 from analyzer.reports.json import to_dict
 from analyzer.target import git as gitinfo
 from analyzer.target.revision import RevisionTree

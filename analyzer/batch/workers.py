@@ -23,8 +23,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import SpawnContext, SpawnProcess
 
 from analyzer.batch.run import BatchOptions, Outcome, Settings, Status, Task, run_isolated, run_task
-from analyzer.engine import Knowledge
 from analyzer.errors import AnalyzerError
+from analyzer.knowledge import Knowledge
 
 PARENT_CHECK = 1.0
 """Seconds between a worker's checks that the batch that started it is still alive."""

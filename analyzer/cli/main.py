@@ -29,7 +29,7 @@ from analyzer.model import Delta, Report
 from analyzer.reports import FORMATS
 
 if TYPE_CHECKING:
-    from analyzer.engine import Knowledge
+    from analyzer.knowledge import Knowledge
 
 EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SUBCOMMANDS = ("check", "diff", "rules", "batch")
@@ -142,7 +142,7 @@ class _Run:
 
 def _prepare(path: Path, options: dict[str, Any], extra: Mapping[str, Any]) -> _Run:
     """Check the target, resolve the configuration, load the knowledge."""
-    from analyzer.engine import load_knowledge  # imported late: keeps --help fast
+    from analyzer.knowledge import load as load_knowledge  # imported late: keeps --help fast
 
     if not path.exists():
         raise TargetError(f"{path}: no such file or directory")

@@ -1,4 +1,7 @@
-"""Manifest parsing: the registry that picks a parser for a file, and the error boundary around it.
+"""The manifests stage. In: a ``Tree`` and its ``Inventory``. Out: one ``ManifestResult`` per counted manifest
+file (``Dependency`` records of its ecosystem, plus diagnostics for files that fail to parse) and the manifests'
+texts, which the facts stage matches without reading them again. ``read_all`` is the stage's entry point; the
+registry here picks a parser for a file, and ``parse_manifest`` is the error boundary around it.
 
 Adding a format is one module here plus one line in ``_REGISTRY``. A parser is a pure function
 ``parse(path, text, ctx) -> ManifestResult``; it raises ``ManifestError`` (or anything else) on input it
@@ -13,10 +16,13 @@ import importlib
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from analyzer.errors import ManifestError
-from analyzer.model import Diagnostic, ManifestResult, Severity
+from analyzer.model import Diagnostic, FileEntry, Inventory, ManifestResult, Severity
+
+if TYPE_CHECKING:
+    from analyzer.target.worktree import Tree
 
 
 class ParseContext(Protocol):
@@ -281,3 +287,50 @@ def parse_manifest(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         stage="manifests",
     )
     return ManifestResult(diagnostics=(diagnostic,))
+
+
+class _TreeContext:
+    """ParseContext over a tree, for manifests that include other files."""
+
+    def __init__(self, tree: Tree, limit: int) -> None:
+        self._tree = tree
+        self._limit = limit
+
+    def read_text(self, path: str) -> str | None:
+        data = self._tree.read(path, self._limit)
+        if data is None or b"\0" in data[:8192]:
+            return None
+        return data.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Manifests:
+    """What the manifests stage read from one tree."""
+
+    results: tuple[tuple[FileEntry, ManifestResult], ...]
+    """Each counted manifest file with what its parser found."""
+    texts: dict[str, str]
+    """Path → text of every manifest read (the facts stage matches these without reading them again)."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Files that could not be read, and every parser's diagnostics."""
+
+
+def read_all(tree: Tree, inventory: Inventory, limit: int) -> Manifests:
+    """Parse every counted manifest of the inventory, reading at most ``limit`` bytes of each file."""
+    ctx = _TreeContext(tree, limit)
+    results: list[tuple[FileEntry, ManifestResult]] = []
+    texts: dict[str, str] = {}
+    diagnostics: list[Diagnostic] = []
+    for entry in inventory.files:
+        if not entry.role.counts or not is_manifest(entry.path):
+            continue
+        text = ctx.read_text(entry.path)
+        if text is None:
+            message = "manifest could not be read or is binary; skipped"
+            diagnostics.append(Diagnostic(entry.path, message, stage="manifests"))
+            continue
+        texts[entry.path] = text
+        results.append((entry, parse_manifest(entry.path, text, ctx)))
+    for _, result in results:
+        diagnostics.extend(result.diagnostics)
+    return Manifests(results=tuple(results), texts=texts, diagnostics=tuple(diagnostics))
