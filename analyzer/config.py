@@ -17,9 +17,10 @@ from typing import Any
 
 from analyzer.compare.delta import Gate, parse_gate
 from analyzer.errors import ConfigError
-from analyzer.reports import FORMATS
+from analyzer.model import OutputFormat
 
 EXPECTATIONS = ("rust", "go", "both", "undecided")
+FORMATS = tuple(f.value for f in OutputFormat)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,22 @@ class VerdictLanguage(str, enum.Enum):
     UNDECIDED = "undecided"
 
 
+class OutputFormat(str, enum.Enum):
+    """A rendering of one report (``--format``), in the order the CLI lists them; the renderers live in reports/."""
+
+    TERMINAL = "terminal"
+    JSON = "json"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
+    GITHUB = "github"
+    GITLAB = "gitlab"
+
+    @property
+    def shows_delta(self) -> bool:
+        """Whether the format renders the change itself in ``analyze diff`` (the others show the head report)."""
+        return self in (OutputFormat.TERMINAL, OutputFormat.JSON, OutputFormat.MARKDOWN)
+
+
 class FactKind(str, enum.Enum):
     """How a fact was observed."""
 

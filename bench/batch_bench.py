@@ -23,9 +23,10 @@ import git
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.batch.run import BatchOptions, Settings, run_batch  # noqa: E402
+from analyzer.batch.run import run_batch  # noqa: E402
 from analyzer.batch.sources import collect  # noqa: E402
 from analyzer.batch.store import Store  # noqa: E402
+from analyzer.batch.tasks import BatchOptions, Settings  # noqa: E402
 
 AUTHOR = git.Actor("Batch Bench", "batch-bench@example.com")
 

@@ -10,13 +10,14 @@ import pytest
 
 from analyzer.compare.baseline import apply_baseline, load_baseline, parse_baseline, write_baseline
 from analyzer.errors import ConfigError
+from analyzer.reports import json as json_report
 from tests.report_samples import both_report
 
 
 def test_round_trip_drops_every_known_finding(tmp_path: Path) -> None:
     report = both_report()
     path = tmp_path / "baseline.json"
-    write_baseline(report, path)
+    write_baseline(json_report.render(report), path)
     baseline = load_baseline(path)
     assert len(baseline.findings) == len(report.findings)
     moved = replace(report, findings=tuple(replace(f, line=f.line + 7) for f in report.findings))
@@ -60,4 +61,4 @@ def test_unreadable_and_unwritable(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read the baseline"):
         load_baseline(tmp_path / "missing.json")
     with pytest.raises(ConfigError, match="cannot write the baseline"):
-        write_baseline(both_report(), tmp_path / "no" / "such" / "dir.json")
+        write_baseline(json_report.render(both_report()), tmp_path / "no" / "such" / "dir.json")

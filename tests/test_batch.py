@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analyzer.batch.run import BatchOptions, Settings, Status, Task, run_batch, run_task
+from analyzer.batch.run import run_batch
 from analyzer.batch.sources import classify, collect
 from analyzer.batch.store import Store
+from analyzer.batch.tasks import BatchOptions, Settings, Status, Task, run_task
 from analyzer.cli.batch import batch_command, main
 from tests.batch_repos import commit_all, make_bare, make_corrupt, make_repo
 

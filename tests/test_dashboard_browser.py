@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.batch.run import Row, Status
+from analyzer.batch.run import Row
 from analyzer.batch.store import RunKey, StoredRun
+from analyzer.batch.tasks import Status
 from analyzer.reports.dashboard import READY
 from analyzer.reports.portfolio import render
 

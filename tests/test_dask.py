@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analyzer.batch.run import BatchOptions, Settings, Status, run_batch
+from analyzer.batch.run import run_batch
 from analyzer.batch.sources import collect
 from analyzer.batch.store import Store
+from analyzer.batch.tasks import BatchOptions, Settings, Status
 from analyzer.cli.batch import batch_command
 from tests.batch_repos import make_corrupt, make_repo
 from tests.test_batch import silent_git_server  # noqa: F401 - a fixture shared with the local runner's test

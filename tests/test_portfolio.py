@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from analyzer.batch.run import Row, Status
+from analyzer.batch.run import Row
 from analyzer.batch.store import RunKey, StoredRun
+from analyzer.batch.tasks import Status
 from analyzer.reports.dashboard import READY, embed_json, render_html
 from analyzer.reports.portfolio import CSV_COLUMNS, document, plain, render, render_csv, render_table, summarize
 

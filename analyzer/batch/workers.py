@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import SpawnContext, SpawnProcess
 
-from analyzer.batch.run import BatchOptions, Outcome, Settings, Status, Task, run_isolated, run_task
+from analyzer.batch.tasks import BatchOptions, Outcome, Settings, Status, Task, run_isolated, run_task
 from analyzer.errors import AnalyzerError
 from analyzer.knowledge import Knowledge
 

@@ -164,9 +164,10 @@ def run_command(sources: tuple[str, ...], from_files: tuple[Path, ...], discover
                 ignore: str | None, exclude: str | None, weights: str | None, max_file_size: int,
                 no_color: bool) -> None:
     """Analyze every source (paths, bare repositories, git URLs) and store each result as it finishes."""
-    from analyzer.batch.run import BatchOptions, Settings, run_batch  # here, not at the top: keeps --help fast
+    from analyzer.batch.run import run_batch  # here, not at the top: keeps --help fast
     from analyzer.batch.sources import collect
     from analyzer.batch.store import Store
+    from analyzer.batch.tasks import BatchOptions, Settings
 
     _outputs(formats, output)  # a bad --format fails before any work
     found = collect(sources, cache_dir or _cache_dir(), from_files, discover_dirs)
@@ -189,8 +190,9 @@ def run_command(sources: tuple[str, ...], from_files: tuple[Path, ...], discover
 @click.option("--no-color", is_flag=True, help="Plain output.")
 def report_command(store_path: Path, formats: tuple[str, ...], output: str | None, no_color: bool) -> None:
     """Render the newest stored result of every repository in the store, without scanning."""
-    from analyzer.batch.run import Row, Status, with_history
+    from analyzer.batch.run import Row, with_history
     from analyzer.batch.store import Store, StoreError
+    from analyzer.batch.tasks import Status
 
     _outputs(formats, output)
     if not store_path.is_file():

@@ -189,7 +189,9 @@ def _is_bare_repository(path: Path) -> bool:
 def _known_findings(run: _Run, report: Report, write_to: Path | None) -> Baseline | None:
     """Write the baseline if asked (before any is applied), then read the one to apply, if any."""
     if write_to is not None:
-        write_baseline(report, write_to)
+        from analyzer.reports import json as json_report  # only runs that write a baseline need it
+
+        write_baseline(json_report.render(report), write_to)
     return load_baseline(Path(run.config.baseline)) if run.config.baseline else None
 
 

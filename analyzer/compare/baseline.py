@@ -76,11 +76,9 @@ def apply_baseline(report: Report, baseline: Baseline) -> Report:
     return replace(report, findings=new_findings(report.findings, baseline.findings))
 
 
-def write_baseline(report: Report, path: Path) -> None:
-    """Save the report as a baseline (its JSON rendering); raise ConfigError when the file cannot be written."""
-    from analyzer.reports import json as json_report  # only runs that write a baseline need it
-
+def write_baseline(report_json: str, path: Path) -> None:
+    """Save a report's JSON rendering as a baseline; raise ConfigError when the file cannot be written."""
     try:
-        path.write_text(json_report.render(report), encoding="utf-8")
+        path.write_text(report_json, encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write the baseline: {exc.strerror}") from exc

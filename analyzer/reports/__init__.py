@@ -1,28 +1,29 @@
 """Report renderers: one pure function per output format, from a Report (or a Delta) to a string (DESIGN §6).
 
-``render`` picks the renderer by format name from a small table; each renderer module is imported only
-when its format is asked for, so ``--format json`` never loads rich. Adding a format is one module in
-this package plus one line in ``_RENDERERS`` and one name in ``FORMATS``. ``render_delta`` does the same for
-``analyze diff`` over ``DELTA_FORMATS``. The SARIF renderer takes the rule registry as an argument; when the
-caller has none at hand, the dispatch here loads the shipped one, so renderers themselves never read files.
+``render`` picks the renderer for an ``OutputFormat`` (the closed set of formats, in ``model``) with an
+exhaustive match; each renderer module is imported only when its format is asked for, so ``--format json``
+never loads rich. Adding a format is one member of ``OutputFormat``, one module in this package and one branch
+here (mypy's exhaustiveness check finds the branch that is missing). ``render_delta`` does the same for
+``analyze diff`` over the formats whose ``shows_delta`` is true. The SARIF renderer takes the rule registry as an
+argument; when the caller has none at hand, the dispatch here loads the shipped one, so renderers themselves
+never read files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
-from analyzer.model import Delta, Report
+from analyzer.model import Delta, OutputFormat, Report
 
 if TYPE_CHECKING:
     from analyzer.knowledge.rules import RuleSet
 
-FORMATS: tuple[str, ...] = ("terminal", "json", "sarif", "markdown", "github", "gitlab")
+FORMATS: tuple[str, ...] = tuple(f.value for f in OutputFormat)
 """Format names accepted by ``render``, in the order the CLI lists them."""
 
-DELTA_FORMATS: tuple[str, ...] = ("terminal", "json", "markdown")
+DELTA_FORMATS: tuple[str, ...] = tuple(f.value for f in OutputFormat if f.shows_delta)
 """Format names accepted by ``render_delta``."""
 
 
@@ -76,47 +77,67 @@ def _gitlab(report: Report, options: _Options) -> str:
     return gitlab.render(report)
 
 
-_RENDERERS: Mapping[str, Callable[[Report, _Options], str]] = MappingProxyType({
-    "terminal": _terminal, "json": _json, "sarif": _sarif, "markdown": _markdown, "github": _github,
-    "gitlab": _gitlab,
-})
+def _renderer(fmt: OutputFormat) -> Callable[[Report, _Options], str]:
+    match fmt:
+        case OutputFormat.TERMINAL:
+            return _terminal
+        case OutputFormat.JSON:
+            return _json
+        case OutputFormat.SARIF:
+            return _sarif
+        case OutputFormat.MARKDOWN:
+            return _markdown
+        case OutputFormat.GITHUB:
+            return _github
+        case OutputFormat.GITLAB:
+            return _gitlab
+        case _:
+            assert_never(fmt)
+
+
+def _format(name: str | OutputFormat, choices: tuple[str, ...]) -> OutputFormat:
+    try:
+        fmt = OutputFormat(name)
+    except ValueError:
+        fmt = None
+    if fmt is None or fmt.value not in choices:
+        problem = f"unknown report format {name!r}" if fmt is None else f"format {name!r} cannot render a diff"
+        raise ValueError(f"{problem}; choose one of: {', '.join(choices)}")
+    return fmt
 
 
 def render(
-    report: Report, fmt: str, *, color: bool = False, width: int | None = None, verbose: bool = False,
-    rules: RuleSet | None = None,
+    report: Report, fmt: str | OutputFormat, *, color: bool = False, width: int | None = None,
+    verbose: bool = False, rules: RuleSet | None = None,
 ) -> str:
     """Render ``report`` in format ``fmt``; options a format has no use for are ignored.
 
     ``rules`` is the rule registry the analysis used (SARIF ``rules[]`` help); the shipped one when None.
     Raises ValueError for a format name not in ``FORMATS``.
     """
-    renderer = _RENDERERS.get(fmt)
-    if renderer is None:
-        raise ValueError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    renderer = _renderer(_format(fmt, FORMATS))
     return renderer(report, _Options(color=color, width=width, verbose=verbose, rules=rules))
 
 
 def render_delta(
-    delta: Delta, fmt: str, *, color: bool = False, width: int | None = None, verbose: bool = False
+    delta: Delta, fmt: str | OutputFormat, *, color: bool = False, width: int | None = None, verbose: bool = False
 ) -> str:
     """Render the ``analyze diff`` result in format ``fmt`` (one of ``DELTA_FORMATS``).
 
     Raises ValueError for any other format name.
     """
-    if fmt == "terminal":
+    chosen = _format(fmt, DELTA_FORMATS)
+    if chosen is OutputFormat.TERMINAL:
         from analyzer.reports import terminal_delta
 
         return terminal_delta.render_delta(delta, color=color, width=width, verbose=verbose)
-    if fmt == "json":
+    if chosen is OutputFormat.JSON:
         from analyzer.reports import json as json_report
 
         return json_report.render_delta(delta)
-    if fmt == "markdown":
-        from analyzer.reports import markdown
+    from analyzer.reports import markdown  # the one delta format left
 
-        return markdown.render_delta(delta, verbose=verbose)
-    raise ValueError(f"format {fmt!r} cannot render a diff; choose one of: {', '.join(DELTA_FORMATS)}")
+    return markdown.render_delta(delta, verbose=verbose)
 
 
 def job_summary(report: Report) -> str:
