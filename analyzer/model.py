@@ -66,6 +66,10 @@ class VerdictLanguage(str, enum.Enum):
     UNDECIDED = "undecided"
 
 
+LANGUAGE_SHARE_RULE = "LANG"
+"""The pseudo-rule id of the evidence a language's share of the code gives (it has no [[rule]] of its own)."""
+
+
 class OutputFormat(str, enum.Enum):
     """A rendering of one report (``--format``), in the order the CLI lists them; the renderers live in reports/."""
 

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from git import Actor, Repo
 
+from tests.conftest import needs
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "ci" / "github" / "action.sh"
 FIXTURES = ROOT / "fixtures"
@@ -164,8 +166,7 @@ def cli(origin: TwoCommits, tmp_path_factory: pytest.TempPathFactory) -> Callabl
         if feature not in cache:
             cache[feature] = probe(feature)
         reason = cache[feature]
-        if reason is not None:
-            pytest.skip(reason)
+        needs(reason or feature, reason is None)
 
     return require
 

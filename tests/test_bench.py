@@ -15,6 +15,8 @@ from types import ModuleType
 import git
 import pytest
 
+from tests.conftest import needs
+
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench.py"
 RG = shutil.which("rg")
 
@@ -47,8 +49,8 @@ def test_pattern_export_is_not_empty(bench: ModuleType, tmp_path: Path) -> None:
     assert len(set(lines)) == len(lines)
 
 
-@pytest.mark.skipif(RG is None, reason="ripgrep not installed (apt-get install ripgrep)")
 def test_ripgrep_accepts_exported_patterns(bench: ModuleType, tmp_path: Path) -> None:
+    needs("ripgrep (Debian: apt-get install ripgrep)", RG is not None)
     patterns = bench.content_patterns()
     kept, flags, note = bench.rg_patterns(RG, patterns, tmp_path)
     assert kept == patterns, note
@@ -62,7 +64,6 @@ def test_ripgrep_accepts_exported_patterns(bench: ModuleType, tmp_path: Path) ->
     assert done.returncode in (0, 1), done.stderr
 
 
-@pytest.mark.skipif(RG is None, reason="ripgrep not installed (apt-get install ripgrep)")
 @pytest.mark.parametrize(
     ("extra", "kept_count"),
     [
@@ -72,6 +73,7 @@ def test_ripgrep_accepts_exported_patterns(bench: ModuleType, tmp_path: Path) ->
     ],
 )
 def test_ripgrep_refusals_are_dropped(bench: ModuleType, tmp_path: Path, extra: str, kept_count: int) -> None:
+    needs("ripgrep (Debian: apt-get install ripgrep)", RG is not None)
     kept, flags, note = bench.rg_patterns(RG, ["alpha", extra], tmp_path)
     assert kept[0] == "alpha"
     assert len(kept) == kept_count
@@ -79,8 +81,8 @@ def test_ripgrep_refusals_are_dropped(bench: ModuleType, tmp_path: Path, extra: 
     assert note.startswith(f"{kept_count} patterns")
 
 
-@pytest.mark.skipif(RG is None, reason="ripgrep not installed (apt-get install ripgrep)")
 def test_lookbehind_needs_pcre2_or_is_dropped(bench: ModuleType, tmp_path: Path) -> None:
+    needs("ripgrep (Debian: apt-get install ripgrep)", RG is not None)
     kept, flags, _ = bench.rg_patterns(RG, ["alpha", "(?<=x)y"], tmp_path)
     if flags:
         assert (flags, kept) == (["--engine", "auto"], ["alpha", "(?<=x)y"])

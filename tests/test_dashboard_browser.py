@@ -3,29 +3,25 @@ console error, and a hostile repository name stays text. Skipped only when Chrom
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from analyzer.batch.run import Row
 from analyzer.batch.store import RunKey, StoredRun
 from analyzer.batch.tasks import Status
 from analyzer.reports.dashboard import READY
 from analyzer.reports.portfolio import render
+from tests.conftest import needs
 
 HOSTILE = '</script><script>console.error("pwned")</script><img src=x onerror=console.error("pwned")>'
 
 
 def _chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed and CI must run the dashboard test: apt-get install chromium")
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium); CI runs this test")
+    needs("Chromium for the dashboard test (Debian: apt-get install chromium)", found is not None)
+    assert found is not None
     return found
 
 

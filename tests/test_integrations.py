@@ -23,6 +23,8 @@ import pytest
 import yaml
 from test_action import TwoCommits, make_repo
 
+from tests.conftest import needs
+
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / "action.yml"
 SCRIPT = ROOT / "ci" / "github" / "action.sh"
@@ -314,8 +316,7 @@ def test_pre_commit_manifest_structure() -> None:
 def test_pre_commit_entry_prints_one_verdict_line(fixture: str, tmp_path: Path) -> None:
     hook = load(HOOKS)[0]
     entry = BIN / hook["entry"]
-    if not entry.exists():
-        pytest.skip(f"the console script {hook['entry']!r} is not installed beside {sys.executable}")
+    needs(f"the console script {hook['entry']!r} installed beside {sys.executable}", entry.exists())
     shutil.copytree(ROOT / "fixtures" / fixture, tmp_path / "repo")
     done = subprocess.run([str(entry), *hook["args"]], cwd=tmp_path / "repo", capture_output=True, text=True,
                           timeout=300, check=False)
@@ -350,8 +351,7 @@ def test_gitlab_template_structure() -> None:
 
 
 def test_gitlab_job_script_runs_on_a_merge_request(tmp_path: Path) -> None:
-    if not (BIN / "analyze").exists():
-        pytest.skip(f"the console script 'analyze' is not installed beside {sys.executable}")
+    needs(f"the console script 'analyze' installed beside {sys.executable}", (BIN / "analyze").exists())
     repo: TwoCommits = make_repo(tmp_path / "project")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GIT_", "RUSTGO_"))}
     env |= {"PATH": f"{BIN}{os.pathsep}{env['PATH']}", "CI_MERGE_REQUEST_DIFF_BASE_SHA": repo.base,

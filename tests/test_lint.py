@@ -7,16 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.conftest import needs
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _tool(name: str) -> list[str]:
-    if shutil.which(name) is None and subprocess.run(
+    missing = shutil.which(name) is None and subprocess.run(
         [sys.executable, "-m", name, "--version"], capture_output=True, check=False
-    ).returncode:
-        pytest.skip(f"{name} is not installed (pip install '.[test]')")
+    ).returncode
+    needs(f"{name} (pip install '.[test]')", not missing)
     return [sys.executable, "-m", name]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from analyzer.knowledge.criteria import Criteria, EvidenceSpec
 from analyzer.knowledge.rules import Rule
-from analyzer.model import EvidenceItem, Fact, LanguageShare
+from analyzer.model import LANGUAGE_SHARE_RULE, EvidenceItem, Fact, LanguageShare
 
 CATEGORY_CAP = 3.0
 """A category's strength tends to this many times its base weight, however many rules fire."""
@@ -109,7 +109,7 @@ def language_evidence(
                     criterion=spec.criterion,
                     leans=spec.leans,
                     weight=spec.weight * share.share,
-                    rule="LANG",
+                    rule=LANGUAGE_SHARE_RULE,
                     category="language",
                     marker=share.language,
                     message=f"{share.share:.0%} of the code is {share.language}",

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analyzer.knowledge.criteria import Criteria, Thresholds
-from analyzer.model import CriterionScore, EvidenceItem, VerdictLanguage
+from analyzer.model import LANGUAGE_SHARE_RULE, CriterionScore, EvidenceItem, VerdictLanguage
 
 MAX_EVIDENCE_PER_CRITERION = 25
 
@@ -60,7 +60,7 @@ def score_unit(items: Sequence[EvidenceItem], criteria: Criteria) -> UnitScore:
         )
         signed_total += criterion.weight * signed
         mass += criterion.weight * weight_sum
-        marker_mass += criterion.weight * sum(e.weight for e in evidence if e.rule != "LANG")
+        marker_mass += criterion.weight * sum(e.weight for e in evidence if e.rule != LANGUAGE_SHARE_RULE)
     lean = _clamp(signed_total / (mass + prior))
     agreement = abs(signed_total) / mass if mass else 0.0
     confidence = agreement * (1.0 - math.exp(-mass / 2.0))

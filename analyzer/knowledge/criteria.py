@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import heuristics
-from analyzer.errors import RuleError
+from analyzer.errors import ConfigError, RuleError
 from analyzer.model import Lean
 
 
@@ -68,7 +68,7 @@ class Criteria:
         """A copy whose criterion weights are replaced by the user's priorities."""
         unknown = set(weights) - {c.id for c in self.criteria}
         if unknown:
-            raise RuleError(f"unknown criteria in weights: {', '.join(sorted(unknown))}")
+            raise ConfigError(f"unknown criteria in weights: {', '.join(sorted(unknown))}")
         criteria = tuple(
             Criterion(c.id, c.name, float(weights.get(c.id, c.weight)), c.description) for c in self.criteria
         )

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analyzer.errors import TargetError
+
 # Options passed before every subcommand: a repository's own config must not make git run programs.
 _SAFE_OPTIONS = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "core.quotePath=false")
 
 
-class GitListingError(Exception):
+class GitListingError(TargetError):
     """git could not list the work tree (dubious ownership, corrupt index, missing executable...)."""
 
 
@@ -146,7 +148,7 @@ _BLOB_CHUNK = 1 << 20
 _LINK_TARGET_LIMIT = 4096
 
 
-class GitRevisionError(Exception):
+class GitRevisionError(TargetError):
     """A revision cannot be read: not a repository, unknown revision, path absent at that revision."""
 
 
@@ -305,7 +307,7 @@ def read_link_target(reader: BlobReader, sha: str) -> str | None:
 # -- batch sources: bare repositories, HEAD commits, shallow clones ----------------------------------
 
 
-class GitCloneError(Exception):
+class GitCloneError(TargetError):
     """A remote repository could not be cloned or fetched (bad URL, network, refused protocol)."""
 
 
