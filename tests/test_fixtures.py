@@ -9,7 +9,7 @@ import json
 import tomllib
 
 import pytest
-from golden import FIXTURES, GOLDEN, dump, fixture_names, normalized_report
+from golden import FIXTURES, GOLDEN, RULE_COUNT, dump, fixture_names, normalized_report, rule_count
 
 EXPECTED = tomllib.loads((FIXTURES / "EXPECTED.toml").read_text(encoding="utf-8"))["fixture"]
 
@@ -38,6 +38,11 @@ def test_golden_report(fixture_report: tuple[str, dict]) -> None:  # type: ignor
     golden = GOLDEN / f"{name}.json"
     assert golden.is_file(), f"no golden for {name}: run `python tests/golden.py`"
     assert dump(report) == golden.read_text(encoding="utf-8"), f"{name} changed: review, then `python tests/golden.py`"
+
+
+def test_rule_count_golden() -> None:
+    """The one golden that changes when a rule is added: the number of rules every report says it used."""
+    assert f"{rule_count()}\n" == RULE_COUNT.read_text(encoding="utf-8"), "rules changed: `python tests/golden.py`"
 
 
 def test_goldens_have_no_strays() -> None:

@@ -1,26 +1,24 @@
 """The terminal report: content, caps, plain output without colour, safety of repository text, and a snapshot.
 
 The snapshot ``tests/snapshots/terminal_sample.txt`` is compared exactly; after a deliberate change to the
-layout, rewrite it with ``UPDATE_SNAPSHOTS=1 python -m pytest tests/test_reports_terminal.py`` and review
-the diff.
+layout, rewrite it with ``python tests/golden.py`` (the one command for every golden and snapshot) and review the
+diff.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from golden import SNAPSHOT, terminal_snapshot
 from report_samples import both_report, undecided_report
 from rich.cells import cell_len
 
 from analyzer.model import Diagnostic, EvidenceItem, Finding, Lean, Report, Severity
 from analyzer.reports import terminal
 
-SNAPSHOT = Path(__file__).parent / "snapshots" / "terminal_sample.txt"
 ANSI = re.compile(r"\x1b\[")
 SAMPLES = [pytest.param(both_report, id="both"), pytest.param(undecided_report, id="undecided")]
 
@@ -30,11 +28,7 @@ def _lines(text: str) -> list[str]:
 
 
 def test_snapshot_matches_exactly() -> None:
-    text = terminal.render(both_report(), width=100)
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
-        SNAPSHOT.parent.mkdir(exist_ok=True)
-        SNAPSHOT.write_text(text, encoding="utf-8")
-    assert text == SNAPSHOT.read_text(encoding="utf-8")
+    assert terminal_snapshot() == SNAPSHOT.read_text(encoding="utf-8"), "review, then `python tests/golden.py`"
 
 
 @pytest.mark.parametrize(
