@@ -1,6 +1,6 @@
 """The analyzer's error hierarchy: one base class and one subclass per stage.
 
-Only ``cli.py`` turns these into exit codes; every other module raises or returns them.
+Only the ``cli`` package turns these into exit codes; every other module raises or returns them.
 """
 
 from __future__ import annotations
