@@ -2,16 +2,21 @@
 
 Usage: python bench/bench.py TREE [TREE...] [--runs N] [--jobs N] [--json FILE]
 
-Every tool runs once as a warm-up (so the page cache is hot for all alike), then ``--runs`` times; the table gives
-the best wall time, CPU time, throughput over the tree's bytes and peak RSS (from ``os.wait4``, the per-child
-form of ``getrusage``). ripgrep gets the rule set's own content patterns. The micro-benchmark runs those patterns
-over the tree's text with one Python ``re`` alternation, with a Python ``re`` loop (the analyzer's fallback) and
-with the RE2 Set the analyzer uses. The figures are measurements, never pass/fail; see bench/README.md.
+The commands of one tree alternate: each round runs every tool once, in an order that rotates from round to round,
+and the first round is a warm-up that is not counted (the page cache is hot for all alike). The table gives the
+median wall time and CPU time of the counted rounds, the throughput over the tree's bytes, the ratio of analyze to
+the reference (ripgrep's ASCII scan of the analyzer's content-marker patterns over every file, hidden and ignored
+ones too) and the peak RSS of the command as GNU time measures it: a fresh child of ``/usr/bin/time``, not a fork
+of this large Python process, whose resident set Linux would carry across the exec into ``ru_maxrss``. Start-up
+rows (``analyze --version`` and a five-file repository) come from the same run. The micro-benchmark runs the
+patterns over the tree's text with a Python ``re`` alternation, a Python ``re`` loop and the RE2 Set the analyzer
+uses. The figures are measurements, never pass/fail; ``--readme`` writes them into bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -19,17 +24,19 @@ import re
 import shutil
 import signal
 import stat
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-INSTALL_HINT = "apt-get install ripgrep cloc ruby-github-linguist"
+INSTALL_HINT = "apt-get install ripgrep cloc ruby-github-linguist time"
+REFERENCE = "rg ASCII marker scan"
+"""The row every ratio is taken against."""
 MB = 1_000_000
 """Throughput and sizes use decimal megabytes; peak RSS uses MiB (what the kernel counts in KiB)."""
 SNIFF = 8192
@@ -64,12 +71,12 @@ class ToolResult:
     command: tuple[str, ...]
     note: str = ""
     seconds: float | None = None
-    """Best wall time of the timed runs."""
+    """Median wall time of the timed rounds."""
     seconds_all: tuple[float, ...] = ()
     cpu_seconds: float | None = None
-    """User plus system time of the best run, children included (above ``seconds`` when parallel)."""
+    """Median user plus system time, children included (above ``seconds`` when parallel)."""
     peak_rss_mib: float | None = None
-    """Largest resident set of any single process of the command, over all timed runs."""
+    """Largest resident set of any single process of the command over the timed rounds (GNU time's %M)."""
 
 
 @dataclass(frozen=True)
@@ -170,11 +177,18 @@ def _walk(tree: Path) -> Iterator[Path]:
         yield from (Path(folder) / n for n in sorted(names))
 
 
+TIME = "/usr/bin/time"
+"""GNU time: wall, CPU and the peak RSS of the command it starts (apt-get install time)."""
+
+
 def run_once(argv: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, str]:
-    """Run a command with its output in a file (a grep may quit early into /dev/null); return figures, stderr."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run a command under GNU time with its output in a file (a grep may quit early into /dev/null)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".time") as figures:
+        timed = os.access(TIME, os.X_OK)
+        command = [TIME, "-q", "-o", figures.name, "-f", "%e %U %S %M %x", *argv] if timed else list(argv)
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+        proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                 start_new_session=True)
         timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
         timer.start()
@@ -186,23 +200,45 @@ def run_once(argv: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, st
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    sample = Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
-    return sample, stderr
+        fields = figures.read().split() if timed else []
+    if len(fields) == 5:  # the command's own figures, not those of the time process or of this one
+        wall, user, system, kib, code = fields
+        return Sample(float(wall), float(user) + float(system), int(kib) / 1024, int(code)), stderr
+    return Sample(seconds, usage.ru_utime + usage.ru_stime, float("nan"), proc.returncode), stderr
 
 
-def time_tool(tool: Tool, runs: int, cwd: Path, timeout: float) -> ToolResult:
-    """One warm-up, then ``runs`` timed runs; a failing warm-up is reported and not timed."""
-    warm, stderr = run_once(tool.argv, cwd, timeout)
-    if warm.returncode not in tool.ok_codes:
-        last = (stderr.strip().splitlines() or ["no message"])[-1][:200]
-        return ToolResult(tool.name, "failed", tool.argv, f"exit {warm.returncode}: {last}")
-    samples = [run_once(tool.argv, cwd, timeout)[0] for _ in range(runs)]
-    best = min(samples, key=lambda s: s.seconds)
-    return ToolResult(tool.name, "ok", tool.argv, tool.note, best.seconds, tuple(s.seconds for s in samples),
-                      best.cpu_seconds, max(s.peak_rss_mib for s in samples))
+def time_tools(tools: Sequence[Tool], runs: int, cwd: Path, timeout: float) -> list[ToolResult]:
+    """Alternate the tools: a warm-up round, then ``runs`` rounds, the order rotating each round.
+
+    A tool that fails in the warm-up is reported and left out of the timed rounds.
+    """
+    failed: dict[str, str] = {}
+    samples: dict[str, list[Sample]] = {t.name: [] for t in tools}
+    for round_number in range(runs + 1):
+        shift = round_number % len(tools) if tools else 0
+        for tool in [*tools[shift:], *tools[:shift]]:
+            if tool.name in failed:
+                continue
+            sample, stderr = run_once(tool.argv, cwd, timeout)
+            if sample.returncode not in tool.ok_codes:
+                last = (stderr.strip().splitlines() or ["no message"])[-1][:200]
+                failed[tool.name] = f"exit {sample.returncode}: {last}"
+            elif round_number > 0:
+                samples[tool.name].append(sample)
+    results = []
+    for tool in tools:
+        if tool.name in failed:
+            results.append(ToolResult(tool.name, "failed", tool.argv, failed[tool.name]))
+            continue
+        taken = samples[tool.name]
+        rss = [s.peak_rss_mib for s in taken if s.peak_rss_mib == s.peak_rss_mib]  # NaN: no GNU time
+        results.append(ToolResult(tool.name, "ok", tool.argv, tool.note, statistics.median(s.seconds for s in taken),
+                                  tuple(s.seconds for s in taken), statistics.median(s.cpu_seconds for s in taken),
+                                  max(rss) if rss else None))
+    return results
 
 
-@contextmanager
+@contextlib.contextmanager
 def linguist_repo(tree: Path) -> Iterator[tuple[Path, str]]:
     """A git repository linguist can read: the tree itself if it is a work-tree root, else a committed copy."""
     import git
@@ -233,34 +269,59 @@ def commit_snapshot(folder: Path) -> None:
         repo.git.commit("-q", "--no-verify", "--no-gpg-sign", "--allow-empty", "-m", "benchmark snapshot")
 
 
+def analyze_command() -> tuple[str, ...]:
+    """The installed console script beside this Python, else ``python -P -m analyzer`` (never the cwd's code)."""
+    script = Path(sys.executable).with_name("analyze")
+    return (str(script),) if script.exists() else (sys.executable, "-P", "-m", "analyzer")
+
+
+def reference_scan(rg: str, patterns: Sequence[str], tree: Path, scratch: Path) -> Tool:
+    """The reference: ripgrep's ASCII scan of the analyzer's content-marker patterns over every file of the tree.
+
+    ``--no-unicode`` gives ``\\b``, ``\\w`` and ``\\s`` RE2's ASCII meaning; ``--hidden --no-ignore`` reads what the
+    analyzer reads (dot-folders such as ``.github``) and more (ignored files), never less.
+    """
+    kept, flags, note = rg_patterns(rg, patterns, scratch)
+    write_patterns(kept, scratch / "patterns.txt")
+    argv = (rg, *flags, "--no-unicode", "--hidden", "--no-ignore", "--no-messages", "-c",
+            "-f", str(scratch / "patterns.txt"), str(tree))
+    return Tool(REFERENCE, argv, (0, 1), note)
+
+
 def measure_tools(tree: Path, args: argparse.Namespace, patterns: Sequence[str], scratch: Path) -> list[ToolResult]:
-    """Time analyze and the other tools on one tree, skipping any that is not installed."""
+    """Time analyze, the reference scan and the other tools on one tree, alternating them."""
     jobs = ("--jobs", str(args.jobs)) if args.jobs is not None else ()
-    analyze = Tool("analyze", (sys.executable, "-m", "analyzer", str(tree), "--format", "json", *jobs))
-    results = [time_tool(analyze, args.runs, scratch, args.timeout)]
+    tools = [Tool("analyze", (*analyze_command(), str(tree), "--format", "json", *jobs))]
+    missing: list[ToolResult] = []
     rg, linguist, cloc = shutil.which("rg"), shutil.which("github-linguist"), shutil.which("cloc")
     if rg:
-        kept, flags, note = rg_patterns(rg, patterns, scratch)
-        write_patterns(kept, scratch / "patterns.txt")
-        argv = (rg, *flags, "--no-messages", "-c", "-f", str(scratch / "patterns.txt"), str(tree))
-        results.append(time_tool(Tool("ripgrep", argv, (0, 1), note), args.runs, scratch, args.timeout))
-        # RE2's \b, \w and \s are ASCII, ripgrep's are Unicode unless told: this row matches like the analyzer.
-        ascii_rg = Tool("rg --no-unicode", (*argv[:-1], "--no-unicode", str(tree)), (0, 1), "ASCII classes, as RE2")
-        results.append(time_tool(ascii_rg, args.runs, scratch, args.timeout))
+        tools.append(reference_scan(rg, patterns, tree, scratch))
     else:
-        results += [_missing("ripgrep", "rg"), _missing("rg --no-unicode", "rg")]
-    if linguist:
-        with linguist_repo(tree) as (repo, where):
-            argv = (linguist, "--breakdown", "--json", str(repo))
-            results.append(time_tool(Tool("github-linguist", argv, note=where), args.runs, scratch, args.timeout))
-    else:
-        results.append(_missing("github-linguist", "github-linguist"))
-    if cloc:
-        argv = (cloc, "--quiet", "--json", str(tree))
-        results.append(time_tool(Tool("cloc", argv), args.runs, scratch, args.timeout))
-    else:
-        results.append(_missing("cloc", "cloc"))
-    return results
+        missing.append(_missing(REFERENCE, "rg"))
+    with contextlib.ExitStack() as stack:
+        if linguist:
+            repo, where = stack.enter_context(linguist_repo(tree))
+            tools.append(Tool("github-linguist", (linguist, "--breakdown", "--json", str(repo)), note=where))
+        else:
+            missing.append(_missing("github-linguist", "github-linguist"))
+        if cloc:
+            tools.append(Tool("cloc", (cloc, "--quiet", "--json", str(tree))))
+        else:
+            missing.append(_missing("cloc", "cloc"))
+        return time_tools(tools, args.runs, scratch, args.timeout) + missing
+
+
+def measure_startup(args: argparse.Namespace, scratch: Path) -> list[ToolResult]:
+    """``analyze --version`` and ``analyze`` on a five-file repository: what pre-commit and CI pay per call."""
+    tiny = scratch / "five-files"
+    tiny.mkdir()
+    files = (("go.mod", "module example.com/tiny\n\ngo 1.22\n"), ("main.go", "package main\n\nfunc main() {}\n"),
+             ("README.md", "# tiny\n"), ("Dockerfile", "FROM scratch\n"), (".gitignore", "/bin\n"))
+    for name, text in files:
+        (tiny / name).write_text(text, encoding="utf-8")
+    tools = [Tool("analyze --version", (*analyze_command(), "--version")),
+             Tool("analyze 5-file repo", (*analyze_command(), str(tiny), "--format", "json"))]
+    return time_tools(tools, args.runs, scratch, args.timeout)
 
 
 def _missing(tool: str, command: str) -> ToolResult:
@@ -335,20 +396,19 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 
 def render(tree: Path, listing: Listing, tools: Sequence[ToolResult], engines: Sequence[EngineResult]) -> str:
-    """The plain-text table of one tree."""
-    base = next((t.seconds for t in tools if t.tool == "analyze"), None)
+    """The plain-text table of one tree; ratios are wall times over the reference scan's."""
+    ref = next((t.seconds for t in tools if t.tool == REFERENCE), None)
     lines = [f"{tree}: {len(listing.files)} files, {listing.bytes / MB:.2f} MB (listed by {listing.source})",
-             f"{'tool':<16}{'wall s':>9}{'cpu s':>9}{'tool/analyze':>14}{'analyze/tool':>14}{'MB/s':>9}"
-             f"{'peak RSS MiB':>14}  note"]
+             f"{'tool':<22}{'wall s':>9}{'cpu s':>9}{'÷ rg':>8}{'MB/s':>9}{'peak RSS MiB':>14}  note"]
     for t in tools:
-        ratio = inverse = mbps = None
-        if t.seconds and base:
-            ratio, inverse, mbps = t.seconds / base, base / t.seconds, listing.bytes / MB / t.seconds
+        ratio = mbps = None
+        if t.seconds:
+            mbps = listing.bytes / MB / t.seconds
+            ratio = t.seconds / ref if ref else None
         note = t.note if t.status == "ok" else f"{t.status.upper()}: {t.note}"
-        lines.append(f"{t.tool:<16}{_fmt(t.seconds):>9}{_fmt(t.cpu_seconds):>9}{_fmt(ratio):>14}"
-                     f"{_fmt(inverse):>14}{_fmt(mbps, 2):>9}{_fmt(t.peak_rss_mib, 1):>14}  {note}")
-    lines.append("tool/analyze = tool wall s / analyze wall s (above 1: the tool is slower than analyze); "
-                 "analyze/tool is its inverse.")
+        lines.append(f"{t.tool:<22}{_fmt(t.seconds):>9}{_fmt(t.cpu_seconds):>9}{_fmt(ratio, 1):>8}"
+                     f"{_fmt(mbps, 2):>9}{_fmt(t.peak_rss_mib, 1):>14}  {note}")
+    lines.append(f"÷ rg = median wall s / the {REFERENCE}'s median wall s (analyze's target: at most 2 to 3).")
     lines.append("matcher micro-benchmark (all content patterns, per file):")
     for e in engines:
         lines.append(f"  {e.engine:<36}{_fmt(e.mb_per_s, 2):>10} MB/s over {e.bytes_scanned / MB:.2f} MB"
@@ -356,8 +416,49 @@ def render(tree: Path, listing: Listing, tools: Sequence[ToolResult], engines: S
     return "\n".join(lines)
 
 
+def markdown_rows(name: str, files: int | None, megabytes: float | None, tools: Sequence[ToolResult]) -> list[str]:
+    """Rows of the README table for one tree (or the start-up rows, which have no tree figures)."""
+    ref = next((t.seconds for t in tools if t.tool == REFERENCE), None)
+    rows = []
+    for index, t in enumerate(tools):
+        head = (f"| {name} | {files:,} | {megabytes:.1f} " if files is not None and megabytes is not None
+                else f"| {name} | - | - ") if index == 0 else "| | | "
+        ratio = t.seconds / ref if t.seconds and ref else None
+        rows.append(f"{head}| {t.tool} | {_fmt(t.seconds)} | {_fmt(t.cpu_seconds)} | {_fmt(ratio, 1)} "
+                    f"| {_fmt(t.peak_rss_mib, 1)} |")
+    return rows
+
+
+README = Path(__file__).resolve().with_name("README.md")
+FIGURES_START, FIGURES_END = "<!-- figures:start -->\n", "<!-- figures:end -->"
+
+
+def write_readme(environment: dict[str, str], runs: int, rows: Sequence[str], readme: Path = README) -> None:
+    """Replace the figures section of bench/README.md with this run's table and the machine it ran on."""
+    machine = ", ".join(f"{k} {v}" for k, v in environment.items())
+    table = [f"Measured {time.strftime('%Y-%m-%d')} by `python bench/bench.py --readme` on: {machine}.",
+             f"Median of {runs} alternating rounds after a warm-up round; ÷ rg is the ratio to the {REFERENCE}.",
+             "", "| tree | files | MB | tool | wall s | cpu s | ÷ rg | peak RSS MiB |",
+             "|---|---|---|---|---|---|---|---|",
+             *rows, ""]
+    text = readme.read_text(encoding="utf-8")
+    head, found, rest = text.partition(FIGURES_START)
+    tail = rest.partition(FIGURES_END)[2] if found else "\n"
+    readme.write_text(head + FIGURES_START + "\n".join(table) + FIGURES_END + tail, encoding="utf-8")
+
+
+def _memory() -> str:
+    try:
+        with Path("/proc/meminfo").open(encoding="ascii") as handle:
+            kib = int(handle.readline().split()[1])
+    except (OSError, ValueError, IndexError):
+        return "?"
+    return f"{kib / 1024 / 1024:.0f} GiB"
+
+
 def _versions() -> dict[str, str]:
-    found = {"python": platform.python_version(), "machine": platform.machine(), "cpus": str(os.cpu_count())}
+    found = {"python": platform.python_version(), "machine": platform.machine(), "cpus": str(os.cpu_count()),
+             "memory": _memory()}
     for name in ("rg", "cloc", "github-linguist"):
         argv = [name, "--version"]
         if shutil.which(argv[0]):
@@ -369,7 +470,8 @@ def _versions() -> dict[str, str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("trees", nargs="+", type=Path, metavar="TREE")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per tool after one warm-up (default 3)")
+    parser.add_argument("--runs", type=int, default=5, help="timed rounds after the warm-up round (default 5)")
+    parser.add_argument("--readme", action="store_true", help="write this run's figures into bench/README.md")
     parser.add_argument("--jobs", type=int, help="passed to analyze --jobs")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write all figures to FILE as JSON")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is killed")
@@ -380,6 +482,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
     patterns = content_patterns()
     trees: list[dict[str, object]] = []
+    rows: list[str] = []
     for tree in args.trees:
         if not tree.is_dir():
             print(f"{tree}: not a directory, skipped", file=sys.stderr)
@@ -394,9 +497,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         entry = {"tree": str(tree), "listing": listing.source, "files": len(listing.files), "bytes": listing.bytes,
                  "tools": [asdict(t) for t in tools], "micro": [asdict(e) for e in engines]}
         trees.append(entry)
+        rows += markdown_rows(tree.name, len(listing.files), listing.bytes / MB, tools)
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        startup = measure_startup(args, Path(scratch))
+    for t in startup:
+        print(f"{t.tool:<22}{_fmt(t.seconds, 3):>9} s wall{_fmt(t.cpu_seconds, 3):>9} s cpu"
+              f"{_fmt(t.peak_rss_mib, 1):>9} MiB  {t.note}".rstrip())
+    rows += [row for t in startup for row in markdown_rows(t.tool, None, None, [t])]
+    environment = _versions()
     if args.json:
-        report = {"environment": _versions(), "patterns": len(patterns), "trees": trees}
+        report = {"environment": environment, "patterns": len(patterns), "trees": trees,
+                  "startup": [asdict(t) for t in startup]}
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if args.readme:
+        write_readme(environment, args.runs, rows)
     return 0
 
 
