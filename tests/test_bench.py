@@ -119,3 +119,37 @@ def test_linguist_copy_is_a_committed_repo(bench: ModuleType, tmp_path: Path) ->
         assert [b.path for b in repo.head.commit.tree.blobs] == ["main.go"]
     assert not repo_dir.exists()
     assert not (tree / ".git").exists()
+
+
+def test_peak_rss_is_the_commands_own(bench: ModuleType, tmp_path: Path) -> None:
+    """/bin/true measured from this (large) Python process reads a few MiB, not this process's resident set."""
+    needs("GNU time (Debian: apt-get install time)", Path(bench.TIME).exists())
+    ballast = bytearray(300 << 20)  # make this process's resident set large, as a real benchmark parent's is
+    ballast[:: 4096] = b"x" * len(ballast[:: 4096])
+    sample, _ = bench.run_once(["/bin/true"], tmp_path, 60)
+    assert sample.returncode == 0
+    assert sample.peak_rss_mib < 50
+
+
+def test_tools_alternate_and_the_warm_up_is_not_counted(bench: ModuleType, tmp_path: Path) -> None:
+    log = tmp_path / "order.log"
+    tools = [bench.Tool(name, ("sh", "-c", f"echo {name} >> {log}")) for name in ("a", "b", "c")]
+    results = bench.time_tools(tools, 2, tmp_path, 60)
+    assert log.read_text().split() == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
+    assert [len(r.seconds_all) for r in results] == [2, 2, 2]
+    failing = bench.time_tools([bench.Tool("bad", ("sh", "-c", "echo oops >&2; exit 4"))], 2, tmp_path, 60)
+    assert failing[0].status == "failed"
+    assert "exit 4: oops" in failing[0].note
+
+
+def test_readme_figures_are_replaced_between_the_markers(bench: ModuleType, tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# B\n\n{bench.FIGURES_START}old\n{bench.FIGURES_END}\n\n## After\n", encoding="utf-8")
+    result = bench.ToolResult("analyze", "ok", ("analyze",), seconds=1.5, cpu_seconds=1.4, peak_rss_mib=40.0)
+    reference = bench.ToolResult(bench.REFERENCE, "ok", ("rg",), seconds=0.5, cpu_seconds=0.9, peak_rss_mib=20.0)
+    bench.write_readme({"cpus": "2"}, 5, bench.markdown_rows("loki", 17800, 300.0, [result, reference]), readme)
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text
+    assert text.endswith("## After\n")
+    assert "| loki | 17,800 | 300.0 | analyze | 1.50 | 1.40 | 3.0 | 40.0 |" in text
+    assert "cpus 2" in text
