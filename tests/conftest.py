@@ -9,8 +9,23 @@ so a broken install step can never turn into a green run that tested nothing.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _knowledge_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test (and every CLI it starts) keeps the compiled-knowledge cache in a folder of this session."""
+    folder = tmp_path_factory.mktemp("knowledge-cache")
+    before = os.environ.get("RUSTGO_CACHE_DIR")
+    os.environ["RUSTGO_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("RUSTGO_CACHE_DIR", None)
+    else:
+        os.environ["RUSTGO_CACHE_DIR"] = before
 
 
 def under_ci() -> bool:

@@ -19,11 +19,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import heuristics
 from analyzer.batch.sources import Source, SourceKind, materialize, probe
 from analyzer.engine import Options, analyze
 from analyzer.errors import AnalyzerError
-from analyzer.knowledge import Knowledge
+from analyzer.knowledge import Knowledge, content_digest
 from analyzer.knowledge import load as load_knowledge
 from analyzer.reports.json import to_dict
 from analyzer.target import git as gitinfo
@@ -44,10 +43,7 @@ class Settings:
     def fingerprint(self) -> str:
         """Digest of these settings and of the shipped knowledge files: a new rule means a new key."""
         digest = hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode("utf-8"))
-        for name in ("criteria.toml", "languages.toml", "paths.toml"):
-            digest.update(heuristics.read_text(name).encode("utf-8"))
-        for name, text in heuristics.rule_packs():
-            digest.update(name.encode("utf-8") + b"\0" + text.encode("utf-8"))
+        digest.update(content_digest().encode("ascii"))
         return digest.hexdigest()[:16]
 
     def knowledge(self) -> Knowledge:

@@ -2,17 +2,28 @@
 (``rules``), and the language and path tables the inventory classifies files with. In: the data files and the
 user's weights, select and ignore. Out: one frozen ``Knowledge`` bundle from ``load()``, built once per run and
 passed down to every stage.
+
+Parsing and validating the packs (TOML, then every pattern compiled once to check it) is most of a small run's
+start-up, so the validated bundle is kept in a compiled-knowledge cache (``cache``), keyed by the content of the
+shipped data files and the tool's version; the user's weights and selection are applied after it is loaded.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import heuristics
+from analyzer import __version__
 from analyzer.inventory.languages import LanguageTable, load_languages
 from analyzer.inventory.scan import PathRules, load_path_rules
+from analyzer.knowledge import cache
 from analyzer.knowledge.criteria import Criteria, load_criteria
 from analyzer.knowledge.rules import RuleSet, load_rules
+
+DATA_FILES = ("criteria.toml", "languages.toml", "paths.toml")
+"""The data files of ``heuristics/`` besides the rule packs."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,6 +40,34 @@ class Knowledge:
     """Roles of paths: tests, docs, vendored, generated, fixtures."""
 
 
+def content_digest() -> str:
+    """Digest of every shipped data file (name and bytes) and the tool's version: what the knowledge depends on."""
+    digest = hashlib.sha256(__version__.encode("utf-8") + b"\0")
+    for name in DATA_FILES:
+        digest.update(name.encode("utf-8") + b"\0" + heuristics.read_text(name).encode("utf-8") + b"\0")
+    for name, text in heuristics.rule_packs():
+        digest.update(name.encode("utf-8") + b"\0" + text.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def _build(extra_packs: Iterable[tuple[str, str]] = ()) -> Knowledge:
+    """Parse and validate the data files: the slow path, taken on a cache miss."""
+    criteria = load_criteria()
+    return Knowledge(criteria=criteria, rules=load_rules(criteria, extra_packs), languages=load_languages(),
+                     paths=load_path_rules())
+
+
+def _shipped() -> Knowledge:
+    """The shipped knowledge, from the cache when it holds this exact content, else built (and cached)."""
+    key = content_digest()
+    found = cache.read(key)
+    if isinstance(found, Knowledge):
+        return found
+    built = _build()
+    cache.write(key, built)
+    return built
+
+
 def load(
     weights: Mapping[str, float] | None = None,
     select: Sequence[str] = (),
@@ -36,8 +75,7 @@ def load(
     extra_packs: Iterable[tuple[str, str]] = (),
 ) -> Knowledge:
     """Load criteria, rules, languages and path roles; apply the user's weights and rule selection."""
-    criteria = load_criteria()
-    if weights:
-        criteria = criteria.with_weights(dict(weights))
-    rules = load_rules(criteria, extra_packs).select(select, ignore)
-    return Knowledge(criteria=criteria, rules=rules, languages=load_languages(), paths=load_path_rules())
+    packs = tuple(extra_packs)
+    base = _build(packs) if packs else _shipped()
+    criteria = base.criteria.with_weights(dict(weights)) if weights else base.criteria  # rules do not depend on them
+    return replace(base, criteria=criteria, rules=base.rules.select(select, ignore))
