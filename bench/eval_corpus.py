@@ -2,9 +2,10 @@
 
 Usage: python bench/eval_corpus.py CORPUS_DIR [--labels ../shared/eval/dev_repos.toml] [--jobs N]
 
-CORPUS_DIR holds one folder per repo named ``owner__name`` with the tree at the labelled commit (written
-outside the project; nothing of those repos is ever committed here). For each repo the table gives the
-verdict against the label, the labelled markers found and missing, extra marker categories, and seconds.
+CORPUS_DIR holds one folder per repo named ``owner+name`` (or ``owner__name``) with the tree at the labelled
+commit (written outside the project; nothing of those repos is ever committed here). For each repo the table
+gives the verdict against the label, its confidence, the labelled markers found and missing, extra marker
+categories, and seconds; the summary gives the mean confidence of right and of wrong verdicts.
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     knowledge = load_knowledge()
     rows = []
     right = 0
+    hits: list[float] = []
+    misses: list[float] = []
     for repo in labels:
         if args.only and args.only not in repo["name"]:
             continue
-        folder = args.corpus / repo["name"].replace("/", "__")
+        folder = next((args.corpus / repo["name"].replace("/", sep) for sep in ("+", "__")
+                       if (args.corpus / repo["name"].replace("/", sep)).is_dir()), args.corpus / repo["name"])
         if not folder.is_dir():
             print(f"{repo['name']}: missing {folder}", file=sys.stderr)
             continue
@@ -48,13 +52,18 @@ def main(argv: list[str] | None = None) -> int:
         extra = sorted(seen - set(repo["markers"]))
         ok = report.verdict.language.value == repo["verdict"]
         right += ok
-        rows.append((repo["name"], repo["verdict"], report.verdict.language.value, f"{report.verdict.lean:+.2f}",
+        (hits if ok else misses).append(report.verdict.confidence)
+        rows.append((repo["name"], repo["verdict"], report.verdict.language.value + ("" if ok else " ✗"),
+                     f"{report.verdict.confidence:.2f}", f"{report.verdict.lean:+.2f}",
                      ",".join(found), ",".join(missing), ",".join(extra), f"{seconds:.1f}"))
-    print("| repo | label | verdict | lean | markers found | missing | other categories | s |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| repo | label | verdict | confidence | lean | markers found | missing | other categories | s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
     print(f"\n{right}/{len(rows)} verdicts as labelled")
+    for name, values in (("right", hits), ("wrong", misses)):
+        mean = f"{sum(values) / len(values):.2f}" if values else "-"
+        print(f"mean confidence of {name} verdicts: {mean} ({len(values)})")
     return 0
 
 
