@@ -63,10 +63,33 @@ class Config:
     """Where file settings came from (for --verbose)."""
 
 
-_FILE_KEYS = {"select", "ignore", "weights", "format", "exclude", "max-file-size", "jobs", "expect", "fail-on",
-              "effort"}
-_ENV_KEYS = ("select", "ignore", "weights", "format", "output", "exclude", "max_file_size", "jobs", "expect",
-             "fail_on", "exit_zero", "baseline", "effort")
+_FILE_KEYS = {
+    "select",
+    "ignore",
+    "weights",
+    "format",
+    "exclude",
+    "max-file-size",
+    "jobs",
+    "expect",
+    "fail-on",
+    "effort",
+}
+_ENV_KEYS = (
+    "select",
+    "ignore",
+    "weights",
+    "format",
+    "output",
+    "exclude",
+    "max_file_size",
+    "jobs",
+    "expect",
+    "fail_on",
+    "exit_zero",
+    "baseline",
+    "effort",
+)
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
@@ -206,9 +229,7 @@ def env_settings(environ: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-def resolve(
-    target: Path, explicit: Path | None, environ: Mapping[str, str], cli: Mapping[str, Any]
-) -> Config:
+def resolve(target: Path, explicit: Path | None, environ: Mapping[str, str], cli: Mapping[str, Any]) -> Config:
     """The configuration in force: command line over environment over file over defaults."""
     file_values, source = find_file_settings(target, explicit)
     unknown = set(file_values) - _FILE_KEYS

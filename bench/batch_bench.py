@@ -43,8 +43,12 @@ def _commit_copy(source: Path, dest: Path) -> Path:
 def _commit_in_place(path: Path, bare: Path) -> Path:
     """A bare repository holding one commit of ``path``'s files; ``path`` is read, never written."""
     repo = git.Repo.init(bare, bare=True)
-    env = {"GIT_AUTHOR_NAME": AUTHOR.name, "GIT_AUTHOR_EMAIL": AUTHOR.email, "GIT_COMMITTER_NAME": AUTHOR.name,
-           "GIT_COMMITTER_EMAIL": AUTHOR.email}
+    env = {
+        "GIT_AUTHOR_NAME": AUTHOR.name,
+        "GIT_AUTHOR_EMAIL": AUTHOR.email,
+        "GIT_COMMITTER_NAME": AUTHOR.name,
+        "GIT_COMMITTER_EMAIL": AUTHOR.email,
+    }
     outside = ["git", f"--git-dir={bare}", f"--work-tree={path}"]
     repo.git.execute([*outside, "add", "-A", "."], env=env)
     repo.git.execute([*outside, "commit", "-q", "-m", "bench snapshot"], env=env)

@@ -120,8 +120,9 @@ def _rg_accepts(rg: str, patterns: Sequence[str], flags: Sequence[str], scratch:
     pattern_file, empty = scratch / "probe.txt", scratch / "empty.txt"
     write_patterns(patterns, pattern_file)
     empty.write_bytes(b"")
-    done = subprocess.run([rg, *flags, "--no-messages", "-c", "-f", str(pattern_file), str(empty)],
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        [rg, *flags, "--no-messages", "-c", "-f", str(pattern_file), str(empty)], capture_output=True, check=False
+    )
     return done.returncode in (0, 1)  # 2 is ripgrep's "error", here a pattern it cannot compile
 
 
@@ -183,13 +184,17 @@ TIME = "/usr/bin/time"
 
 def run_once(argv: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, str]:
     """Run a command under GNU time with its output in a file (a grep may quit early into /dev/null)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.NamedTemporaryFile("r", suffix=".time") as figures:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".time") as figures,
+    ):
         timed = os.access(TIME, os.X_OK)
         command = [TIME, "-q", "-o", figures.name, "-f", "%e %U %S %M %x", *argv] if timed else list(argv)
         started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+        )
         timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
         timer.start()
         try:
@@ -232,9 +237,18 @@ def time_tools(tools: Sequence[Tool], runs: int, cwd: Path, timeout: float) -> l
             continue
         taken = samples[tool.name]
         rss = [s.peak_rss_mib for s in taken if s.peak_rss_mib == s.peak_rss_mib]  # NaN: no GNU time
-        results.append(ToolResult(tool.name, "ok", tool.argv, tool.note, statistics.median(s.seconds for s in taken),
-                                  tuple(s.seconds for s in taken), statistics.median(s.cpu_seconds for s in taken),
-                                  max(rss) if rss else None))
+        results.append(
+            ToolResult(
+                tool.name,
+                "ok",
+                tool.argv,
+                tool.note,
+                statistics.median(s.seconds for s in taken),
+                tuple(s.seconds for s in taken),
+                statistics.median(s.cpu_seconds for s in taken),
+                max(rss) if rss else None,
+            )
+        )
     return results
 
 
@@ -262,8 +276,12 @@ def commit_snapshot(folder: Path) -> None:
     import git
 
     repo = git.Repo.init(folder)
-    who = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@invalid",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@invalid"}
+    who = {
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@invalid",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@invalid",
+    }
     with repo.git.custom_environment(**who):
         repo.git.add("--all")
         repo.git.commit("-q", "--no-verify", "--no-gpg-sign", "--allow-empty", "-m", "benchmark snapshot")
@@ -283,8 +301,18 @@ def reference_scan(rg: str, patterns: Sequence[str], tree: Path, scratch: Path) 
     """
     kept, flags, note = rg_patterns(rg, patterns, scratch)
     write_patterns(kept, scratch / "patterns.txt")
-    argv = (rg, *flags, "--no-unicode", "--hidden", "--no-ignore", "--no-messages", "-c",
-            "-f", str(scratch / "patterns.txt"), str(tree))
+    argv = (
+        rg,
+        *flags,
+        "--no-unicode",
+        "--hidden",
+        "--no-ignore",
+        "--no-messages",
+        "-c",
+        "-f",
+        str(scratch / "patterns.txt"),
+        str(tree),
+    )
     return Tool(REFERENCE, argv, (0, 1), note)
 
 
@@ -315,12 +343,19 @@ def measure_startup(args: argparse.Namespace, scratch: Path) -> list[ToolResult]
     """``analyze --version`` and ``analyze`` on a five-file repository: what pre-commit and CI pay per call."""
     tiny = scratch / "five-files"
     tiny.mkdir()
-    files = (("go.mod", "module example.com/tiny\n\ngo 1.22\n"), ("main.go", "package main\n\nfunc main() {}\n"),
-             ("README.md", "# tiny\n"), ("Dockerfile", "FROM scratch\n"), (".gitignore", "/bin\n"))
+    files = (
+        ("go.mod", "module example.com/tiny\n\ngo 1.22\n"),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+        ("README.md", "# tiny\n"),
+        ("Dockerfile", "FROM scratch\n"),
+        (".gitignore", "/bin\n"),
+    )
     for name, text in files:
         (tiny / name).write_text(text, encoding="utf-8")
-    tools = [Tool("analyze --version", (*analyze_command(), "--version")),
-             Tool("analyze 5-file repo", (*analyze_command(), str(tiny), "--format", "json"))]
+    tools = [
+        Tool("analyze --version", (*analyze_command(), "--version")),
+        Tool("analyze 5-file repo", (*analyze_command(), str(tiny), "--format", "json")),
+    ]
     return time_tools(tools, args.runs, scratch, args.timeout)
 
 
@@ -348,8 +383,9 @@ def read_text(files: Sequence[Path], limit: int) -> list[tuple[str, int]]:
     return texts
 
 
-def _scan(texts: Sequence[tuple[str, int]], scan: Callable[[str], object], runs: int,
-          budget: float) -> tuple[float, int]:
+def _scan(
+    texts: Sequence[tuple[str, int]], scan: Callable[[str], object], runs: int, budget: float
+) -> tuple[float, int]:
     """Best (seconds, bytes) of ``runs`` passes; a pass stops after ``budget`` seconds, and then is the only one."""
     total = sum(size for _, size in texts)
     best: tuple[float, int] | None = None
@@ -398,21 +434,27 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 def render(tree: Path, listing: Listing, tools: Sequence[ToolResult], engines: Sequence[EngineResult]) -> str:
     """The plain-text table of one tree; ratios are wall times over the reference scan's."""
     ref = next((t.seconds for t in tools if t.tool == REFERENCE), None)
-    lines = [f"{tree}: {len(listing.files)} files, {listing.bytes / MB:.2f} MB (listed by {listing.source})",
-             f"{'tool':<22}{'wall s':>9}{'cpu s':>9}{'÷ rg':>8}{'MB/s':>9}{'peak RSS MiB':>14}  note"]
+    lines = [
+        f"{tree}: {len(listing.files)} files, {listing.bytes / MB:.2f} MB (listed by {listing.source})",
+        f"{'tool':<22}{'wall s':>9}{'cpu s':>9}{'÷ rg':>8}{'MB/s':>9}{'peak RSS MiB':>14}  note",
+    ]
     for t in tools:
         ratio = mbps = None
         if t.seconds:
             mbps = listing.bytes / MB / t.seconds
             ratio = t.seconds / ref if ref else None
         note = t.note if t.status == "ok" else f"{t.status.upper()}: {t.note}"
-        lines.append(f"{t.tool:<22}{_fmt(t.seconds):>9}{_fmt(t.cpu_seconds):>9}{_fmt(ratio, 1):>8}"
-                     f"{_fmt(mbps, 2):>9}{_fmt(t.peak_rss_mib, 1):>14}  {note}")
+        lines.append(
+            f"{t.tool:<22}{_fmt(t.seconds):>9}{_fmt(t.cpu_seconds):>9}{_fmt(ratio, 1):>8}"
+            f"{_fmt(mbps, 2):>9}{_fmt(t.peak_rss_mib, 1):>14}  {note}"
+        )
     lines.append(f"÷ rg = median wall s / the {REFERENCE}'s median wall s (analyze's target: at most 2 to 3).")
     lines.append("matcher micro-benchmark (all content patterns, per file):")
     for e in engines:
-        lines.append(f"  {e.engine:<36}{_fmt(e.mb_per_s, 2):>10} MB/s over {e.bytes_scanned / MB:.2f} MB"
-                     f" in {e.seconds:.1f} s {e.note}".rstrip())
+        lines.append(
+            f"  {e.engine:<36}{_fmt(e.mb_per_s, 2):>10} MB/s over {e.bytes_scanned / MB:.2f} MB"
+            f" in {e.seconds:.1f} s {e.note}".rstrip()
+        )
     return "\n".join(lines)
 
 
@@ -421,11 +463,20 @@ def markdown_rows(name: str, files: int | None, megabytes: float | None, tools: 
     ref = next((t.seconds for t in tools if t.tool == REFERENCE), None)
     rows = []
     for index, t in enumerate(tools):
-        head = (f"| {name} | {files:,} | {megabytes:.1f} " if files is not None and megabytes is not None
-                else f"| {name} | - | - ") if index == 0 else "| | | "
+        head = (
+            (
+                f"| {name} | {files:,} | {megabytes:.1f} "
+                if files is not None and megabytes is not None
+                else f"| {name} | - | - "
+            )
+            if index == 0
+            else "| | | "
+        )
         ratio = t.seconds / ref if t.seconds and ref else None
-        rows.append(f"{head}| {t.tool} | {_fmt(t.seconds)} | {_fmt(t.cpu_seconds)} | {_fmt(ratio, 1)} "
-                    f"| {_fmt(t.peak_rss_mib, 1)} |")
+        rows.append(
+            f"{head}| {t.tool} | {_fmt(t.seconds)} | {_fmt(t.cpu_seconds)} | {_fmt(ratio, 1)} "
+            f"| {_fmt(t.peak_rss_mib, 1)} |"
+        )
     return rows
 
 
@@ -436,11 +487,15 @@ FIGURES_START, FIGURES_END = "<!-- figures:start -->\n", "<!-- figures:end -->"
 def write_readme(environment: dict[str, str], runs: int, rows: Sequence[str], readme: Path = README) -> None:
     """Replace the figures section of bench/README.md with this run's table and the machine it ran on."""
     machine = ", ".join(f"{k} {v}" for k, v in environment.items())
-    table = [f"Measured {time.strftime('%Y-%m-%d')} by `python bench/bench.py --readme` on: {machine}.",
-             f"Median of {runs} alternating rounds after a warm-up round; ÷ rg is the ratio to the {REFERENCE}.",
-             "", "| tree | files | MB | tool | wall s | cpu s | ÷ rg | peak RSS MiB |",
-             "|---|---|---|---|---|---|---|---|",
-             *rows, ""]
+    table = [
+        f"Measured {time.strftime('%Y-%m-%d')} by `python bench/bench.py --readme` on: {machine}.",
+        f"Median of {runs} alternating rounds after a warm-up round; ÷ rg is the ratio to the {REFERENCE}.",
+        "",
+        "| tree | files | MB | tool | wall s | cpu s | ÷ rg | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
     text = readme.read_text(encoding="utf-8")
     head, found, rest = text.partition(FIGURES_START)
     tail = rest.partition(FIGURES_END)[2] if found else "\n"
@@ -457,8 +512,12 @@ def _memory() -> str:
 
 
 def _versions() -> dict[str, str]:
-    found = {"python": platform.python_version(), "machine": platform.machine(), "cpus": str(os.cpu_count()),
-             "memory": _memory()}
+    found = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": str(os.cpu_count()),
+        "memory": _memory(),
+    }
     for name in ("rg", "cloc", "github-linguist"):
         argv = [name, "--version"]
         if shutil.which(argv[0]):
@@ -494,20 +553,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         texts = read_text(listing.files, int(args.micro_mb * MB))
         engines = micro(texts, patterns, args.runs, args.micro_budget)
         print(render(tree, listing, tools, engines), end="\n\n", flush=True)
-        entry = {"tree": str(tree), "listing": listing.source, "files": len(listing.files), "bytes": listing.bytes,
-                 "tools": [asdict(t) for t in tools], "micro": [asdict(e) for e in engines]}
+        entry = {
+            "tree": str(tree),
+            "listing": listing.source,
+            "files": len(listing.files),
+            "bytes": listing.bytes,
+            "tools": [asdict(t) for t in tools],
+            "micro": [asdict(e) for e in engines],
+        }
         trees.append(entry)
         rows += markdown_rows(tree.name, len(listing.files), listing.bytes / MB, tools)
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         startup = measure_startup(args, Path(scratch))
     for t in startup:
-        print(f"{t.tool:<22}{_fmt(t.seconds, 3):>9} s wall{_fmt(t.cpu_seconds, 3):>9} s cpu"
-              f"{_fmt(t.peak_rss_mib, 1):>9} MiB  {t.note}".rstrip())
+        print(
+            f"{t.tool:<22}{_fmt(t.seconds, 3):>9} s wall{_fmt(t.cpu_seconds, 3):>9} s cpu"
+            f"{_fmt(t.peak_rss_mib, 1):>9} MiB  {t.note}".rstrip()
+        )
     rows += [row for t in startup for row in markdown_rows(t.tool, None, None, [t])]
     environment = _versions()
     if args.json:
-        report = {"environment": environment, "patterns": len(patterns), "trees": trees,
-                  "startup": [asdict(t) for t in startup]}
+        report = {
+            "environment": environment,
+            "patterns": len(patterns),
+            "trees": trees,
+            "startup": [asdict(t) for t in startup],
+        }
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if args.readme:
         write_readme(environment, args.runs, rows)

@@ -38,8 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     for repo in labels:
         if args.only and args.only not in repo["name"]:
             continue
-        folder = next((args.corpus / repo["name"].replace("/", sep) for sep in ("+", "__")
-                       if (args.corpus / repo["name"].replace("/", sep)).is_dir()), args.corpus / repo["name"])
+        folder = next(
+            (
+                args.corpus / repo["name"].replace("/", sep)
+                for sep in ("+", "__")
+                if (args.corpus / repo["name"].replace("/", sep)).is_dir()
+            ),
+            args.corpus / repo["name"],
+        )
         if not folder.is_dir():
             print(f"{repo['name']}: missing {folder}", file=sys.stderr)
             continue
@@ -53,9 +59,19 @@ def main(argv: list[str] | None = None) -> int:
         ok = report.verdict.language.value == repo["verdict"]
         right += ok
         (hits if ok else misses).append(report.verdict.confidence)
-        rows.append((repo["name"], repo["verdict"], report.verdict.language.value + ("" if ok else " ✗"),
-                     f"{report.verdict.confidence:.2f}", f"{report.verdict.lean:+.2f}",
-                     ",".join(found), ",".join(missing), ",".join(extra), f"{seconds:.1f}"))
+        rows.append(
+            (
+                repo["name"],
+                repo["verdict"],
+                report.verdict.language.value + ("" if ok else " ✗"),
+                f"{report.verdict.confidence:.2f}",
+                f"{report.verdict.lean:+.2f}",
+                ",".join(found),
+                ",".join(missing),
+                ",".join(extra),
+                f"{seconds:.1f}",
+            )
+        )
     print("| repo | label | verdict | confidence | lean | markers found | missing | other categories | s |")
     print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:

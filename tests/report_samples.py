@@ -47,28 +47,116 @@ CODEC = "native/codec"
 
 # (rule, category, marker, message, path, line, component, [(criterion, leans, weight), ...])
 _FACTS: tuple[tuple[str, str, str, str, str, int, str, tuple[tuple[str, Lean, float], ...]], ...] = (
-    ("WEB010", "http-server", "gin", "Serves HTTP with Gin.", f"{API}/go.mod", 5, API,
-     (("ecosystem", Lean.GO, 1.0), ("developer-experience", Lean.GO, 0.3))),
-    ("RPC003", "grpc", "grpc-go", "Exposes gRPC services with grpc-go.", f"{API}/go.mod", 6, API,
-     (("ecosystem", Lean.GO, 0.6), ("interop", Lean.GO, 0.3))),
-    ("K8S002", "k8s", "client-go", "Talks to the Kubernetes API with client-go.", f"{API}/go.mod", 7, API,
-     (("ecosystem", Lean.GO, 1.0),)),
-    ("GOR001", "concurrency:goroutines", "goroutines", "Starts goroutines.",
-     f"{API}/internal/worker/pool.go", 42, API, (("concurrency", Lean.GO, 1.0),)),
-    ("CTR001", "container", "dockerfile", "Builds a container image.", f"{API}/Dockerfile", 1, API,
-     (("ecosystem", Lean.GO, 0.5),)),
-    ("EXG001", "existing-go", "go-module", "Already a Go module.", f"{API}/go.mod", 1, API,
-     (("developer-experience", Lean.GO, 1.5), ("ecosystem", Lean.GO, 0.5))),
-    ("EXR001", "existing-rust", "cargo-crate", "Already a Rust crate.", f"{CODEC}/Cargo.toml", 1, CODEC,
-     (("developer-experience", Lean.RUST, 1.5), ("ecosystem", Lean.RUST, 0.5))),
-    ("FFI004", "ffi", "cdylib", 'Builds a C ABI library ([lib] crate-type = ["cdylib"]).',
-     f"{CODEC}/Cargo.toml", 9, CODEC, (("interop", Lean.RUST, 1.0),)),
-    ("LCK002", "concurrency:lock-free", "atomics", "Uses atomics with explicit memory orderings.",
-     f"{CODEC}/src/ring.rs", 17, CODEC, (("concurrency", Lean.RUST, 1.0), ("performance", Lean.RUST, 0.5))),
-    ("MEM001", "unsafe-memory", "malloc-free", "Manages memory by hand with malloc/free.",
-     f"{CODEC}/legacy/lz.c", 88, CODEC, (("memory-safety", Lean.RUST, 1.2), ("performance", Lean.RUST, 0.3))),
-    ("LAT003", "low-latency", "hdrhistogram", "Records latency histograms (hdrhistogram).",
-     f"{CODEC}/src/stats.rs", 30, CODEC, (("performance", Lean.RUST, 1.5), ("ecosystem", Lean.RUST, 0.3))),
+    (
+        "WEB010",
+        "http-server",
+        "gin",
+        "Serves HTTP with Gin.",
+        f"{API}/go.mod",
+        5,
+        API,
+        (("ecosystem", Lean.GO, 1.0), ("developer-experience", Lean.GO, 0.3)),
+    ),
+    (
+        "RPC003",
+        "grpc",
+        "grpc-go",
+        "Exposes gRPC services with grpc-go.",
+        f"{API}/go.mod",
+        6,
+        API,
+        (("ecosystem", Lean.GO, 0.6), ("interop", Lean.GO, 0.3)),
+    ),
+    (
+        "K8S002",
+        "k8s",
+        "client-go",
+        "Talks to the Kubernetes API with client-go.",
+        f"{API}/go.mod",
+        7,
+        API,
+        (("ecosystem", Lean.GO, 1.0),),
+    ),
+    (
+        "GOR001",
+        "concurrency:goroutines",
+        "goroutines",
+        "Starts goroutines.",
+        f"{API}/internal/worker/pool.go",
+        42,
+        API,
+        (("concurrency", Lean.GO, 1.0),),
+    ),
+    (
+        "CTR001",
+        "container",
+        "dockerfile",
+        "Builds a container image.",
+        f"{API}/Dockerfile",
+        1,
+        API,
+        (("ecosystem", Lean.GO, 0.5),),
+    ),
+    (
+        "EXG001",
+        "existing-go",
+        "go-module",
+        "Already a Go module.",
+        f"{API}/go.mod",
+        1,
+        API,
+        (("developer-experience", Lean.GO, 1.5), ("ecosystem", Lean.GO, 0.5)),
+    ),
+    (
+        "EXR001",
+        "existing-rust",
+        "cargo-crate",
+        "Already a Rust crate.",
+        f"{CODEC}/Cargo.toml",
+        1,
+        CODEC,
+        (("developer-experience", Lean.RUST, 1.5), ("ecosystem", Lean.RUST, 0.5)),
+    ),
+    (
+        "FFI004",
+        "ffi",
+        "cdylib",
+        'Builds a C ABI library ([lib] crate-type = ["cdylib"]).',
+        f"{CODEC}/Cargo.toml",
+        9,
+        CODEC,
+        (("interop", Lean.RUST, 1.0),),
+    ),
+    (
+        "LCK002",
+        "concurrency:lock-free",
+        "atomics",
+        "Uses atomics with explicit memory orderings.",
+        f"{CODEC}/src/ring.rs",
+        17,
+        CODEC,
+        (("concurrency", Lean.RUST, 1.0), ("performance", Lean.RUST, 0.5)),
+    ),
+    (
+        "MEM001",
+        "unsafe-memory",
+        "malloc-free",
+        "Manages memory by hand with malloc/free.",
+        f"{CODEC}/legacy/lz.c",
+        88,
+        CODEC,
+        (("memory-safety", Lean.RUST, 1.2), ("performance", Lean.RUST, 0.3)),
+    ),
+    (
+        "LAT003",
+        "low-latency",
+        "hdrhistogram",
+        "Records latency histograms (hdrhistogram).",
+        f"{CODEC}/src/stats.rs",
+        30,
+        CODEC,
+        (("performance", Lean.RUST, 1.5), ("ecosystem", Lean.RUST, 0.3)),
+    ),
 )
 
 _PRIOR = 1.0
@@ -118,13 +206,31 @@ def _findings() -> tuple[Finding, ...]:
         for rule, category, marker, message, path, line, component, _mapping in _FACTS
     ]
     vendored = [
-        Finding("WEB020", "http-server", "Serves HTTP with Express.", f"web/vendor/express/lib/{n}.js", 1,
-                "express", ".", snippet="require('express')", excluded="vendored")
+        Finding(
+            "WEB020",
+            "http-server",
+            "Serves HTTP with Express.",
+            f"web/vendor/express/lib/{n}.js",
+            1,
+            "express",
+            ".",
+            snippet="require('express')",
+            excluded="vendored",
+        )
         for n in ("application", "router", "request", "response", "view")
     ]
     fixtures = [
-        Finding("CRY004", "crypto", "Uses OpenSSL.", f"{CODEC}/testdata/openssl_stub{n}.c", 3, "openssl", CODEC,
-                snippet="#include <openssl/evp.h>", excluded="fixture")
+        Finding(
+            "CRY004",
+            "crypto",
+            "Uses OpenSSL.",
+            f"{CODEC}/testdata/openssl_stub{n}.c",
+            3,
+            "openssl",
+            CODEC,
+            snippet="#include <openssl/evp.h>",
+            excluded="fixture",
+        )
         for n in range(7)
     ]
     return tuple(counted + vendored + fixtures)
@@ -133,14 +239,28 @@ def _findings() -> tuple[Finding, ...]:
 def _components() -> tuple[ComponentVerdict, ...]:
     return (
         ComponentVerdict(
-            CODEC, VerdictLanguage.RUST, 0.784, 0.5812, 7.3, (f"{CODEC}/Cargo.toml",), ("cargo",),
+            CODEC,
+            VerdictLanguage.RUST,
+            0.784,
+            0.5812,
+            7.3,
+            (f"{CODEC}/Cargo.toml",),
+            ("cargo",),
             (LanguageShare("Rust", 31, 148_220, 0.8612), LanguageShare("C", 4, 23_890, 0.1388)),
-            ("low-latency", "unsafe-memory", "concurrency:lock-free", "ffi", "existing-rust"), 41,
+            ("low-latency", "unsafe-memory", "concurrency:lock-free", "ffi", "existing-rust"),
+            41,
         ),
         ComponentVerdict(
-            API, VerdictLanguage.GO, 0.8125, -0.7033, 7.2, (f"{API}/go.mod", f"{API}/go.sum"), ("docker", "go"),
+            API,
+            VerdictLanguage.GO,
+            0.8125,
+            -0.7033,
+            7.2,
+            (f"{API}/go.mod", f"{API}/go.sum"),
+            ("docker", "go"),
             (LanguageShare("Go", 96, 402_113, 0.9791), LanguageShare("Shell", 3, 8_571, 0.0209)),
-            ("http-server", "grpc", "k8s", "concurrency:goroutines", "container", "existing-go"), 131,
+            ("http-server", "grpc", "k8s", "concurrency:goroutines", "container", "existing-go"),
+            131,
         ),
     )
 
@@ -172,12 +292,18 @@ def both_report() -> Report:
         components=_components(),
         findings=_findings(),
         diagnostics=(
-            Diagnostic("web/package.json", "invalid JSON at line 12, column 5 (expected ',' or '}'); its dependencies "
-                       "are ignored", Severity.WARNING, "manifests"),
-            Diagnostic("docs/assets/shared", "symlink points outside the repository; not followed", Severity.INFO,
-                       "inventory"),
-            Diagnostic("", "no git history (shallow clone?); developer experience uses files only", Severity.INFO,
-                       "git"),
+            Diagnostic(
+                "web/package.json",
+                "invalid JSON at line 12, column 5 (expected ',' or '}'); its dependencies are ignored",
+                Severity.WARNING,
+                "manifests",
+            ),
+            Diagnostic(
+                "docs/assets/shared", "symlink points outside the repository; not followed", Severity.INFO, "inventory"
+            ),
+            Diagnostic(
+                "", "no git history (shallow clone?); developer experience uses files only", Severity.INFO, "git"
+            ),
         ),
         languages=(
             LanguageShare("Go", 96, 402_113, 0.6843),
@@ -206,9 +332,7 @@ def undecided_report() -> Report:
         ),
         criteria=tuple(CriterionScore(cid, name, weight, 0.0, 0.0, ()) for cid, name, weight in CRITERIA),
         markers=(),
-        components=(
-            ComponentVerdict(".", VerdictLanguage.UNDECIDED, 0.0, 0.0, 0.0, (), (), (), (), 3),
-        ),
+        components=(ComponentVerdict(".", VerdictLanguage.UNDECIDED, 0.0, 0.0, 0.0, (), (), (), (), 3),),
         findings=(),
         diagnostics=(),
         languages=(),
@@ -216,8 +340,9 @@ def undecided_report() -> Report:
     )
 
 
-def findings_report(findings: Sequence[Finding], weights: Mapping[str, float],
-                    diagnostics: Sequence[Diagnostic] = ()) -> Report:
+def findings_report(
+    findings: Sequence[Finding], weights: Mapping[str, float], diagnostics: Sequence[Diagnostic] = ()
+) -> Report:
     """``undecided_report()`` with these findings; each rule in ``weights`` gets one ecosystem evidence item."""
     base = undecided_report()
     items = tuple(
@@ -229,8 +354,16 @@ def findings_report(findings: Sequence[Finding], weights: Mapping[str, float],
 
 
 WASM_MARKER = Marker("wasm", "wasm-bindgen", ("WASM001",), (Location(f"{CODEC}/web/Cargo.toml", 8),), 1)
-WASM_FINDING = Finding("WASM001", "wasm", "Binds Rust to JavaScript with wasm-bindgen, js-sys or web-sys.",
-                       f"{CODEC}/web/Cargo.toml", 8, "wasm-bindgen", CODEC, snippet="wasm-bindgen")
+WASM_FINDING = Finding(
+    "WASM001",
+    "wasm",
+    "Binds Rust to JavaScript with wasm-bindgen, js-sys or web-sys.",
+    f"{CODEC}/web/Cargo.toml",
+    8,
+    "wasm-bindgen",
+    CODEC,
+    snippet="wasm-bindgen",
+)
 
 
 def wasm_delta() -> Delta:

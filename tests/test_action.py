@@ -127,8 +127,13 @@ def run_action(tmp_path: Path) -> Callable[..., Run]:
         done = subprocess.run(
             ["bash", str(SCRIPT)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False
         )
-        return Run(done.returncode, done.stdout, done.stderr, parse_outputs(output_file.read_text("utf-8")),
-                   summary_file.read_text("utf-8"))
+        return Run(
+            done.returncode,
+            done.stdout,
+            done.stderr,
+            parse_outputs(output_file.read_text("utf-8")),
+            summary_file.read_text("utf-8"),
+        )
 
     return run
 
@@ -137,8 +142,15 @@ def run_action(tmp_path: Path) -> Callable[..., Run]:
 
 
 def _analyzer(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "analyzer", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, check=False, env=_clean_environ() | {"NO_COLOR": "1"})
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=_clean_environ() | {"NO_COLOR": "1"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -181,8 +193,9 @@ def _reports_needed(cli: Callable[[str], None], *, diff: bool) -> None:
 # --- tests ---------------------------------------------------------------------------------------------------
 
 
-def test_diff_against_explicit_base(checkout: TwoCommits, run_action: Callable[..., Run],
-                                    cli: Callable[[str], None]) -> None:
+def test_diff_against_explicit_base(
+    checkout: TwoCommits, run_action: Callable[..., Run], cli: Callable[[str], None]
+) -> None:
     _reports_needed(cli, diff=True)
     result = run_action({"INPUT_PATH": str(checkout.path), "INPUT_BASE": checkout.base})
     assert result.returncode == 0, result.stderr
@@ -199,8 +212,9 @@ def test_diff_against_explicit_base(checkout: TwoCommits, run_action: Callable[.
     assert result.outputs["sarif-path"] == ""
 
 
-def test_base_comes_from_the_pull_request_event(checkout: TwoCommits, run_action: Callable[..., Run],
-                                                cli: Callable[[str], None]) -> None:
+def test_base_comes_from_the_pull_request_event(
+    checkout: TwoCommits, run_action: Callable[..., Run], cli: Callable[[str], None]
+) -> None:
     _reports_needed(cli, diff=True)
     event = {"pull_request": {"number": 7, "base": {"sha": checkout.base}, "head": {"sha": checkout.head}}}
     result = run_action({"INPUT_PATH": str(checkout.path)}, event=event)
@@ -218,8 +232,13 @@ def test_base_comes_from_the_pull_request_event(checkout: TwoCommits, run_action
         pytest.param("", {"pull_request": None}, id="malformed-event"),
     ],
 )
-def test_whole_tree_without_a_base(checkout: TwoCommits, run_action: Callable[..., Run],
-                                   cli: Callable[[str], None], base: str, event: dict[str, object] | None) -> None:
+def test_whole_tree_without_a_base(
+    checkout: TwoCommits,
+    run_action: Callable[..., Run],
+    cli: Callable[[str], None],
+    base: str,
+    event: dict[str, object] | None,
+) -> None:
     _reports_needed(cli, diff=False)
     result = run_action({"INPUT_PATH": str(checkout.path), "INPUT_BASE": base}, event=event)
     assert result.returncode == 0, result.stderr
@@ -237,8 +256,13 @@ def test_whole_tree_without_a_base(checkout: TwoCommits, run_action: Callable[..
         pytest.param("false", 0, id="off"),
     ],
 )
-def test_job_summary_holds_the_report_once(checkout: TwoCommits, run_action: Callable[..., Run],
-                                           cli: Callable[[str], None], summary: str, expected_markers: int) -> None:
+def test_job_summary_holds_the_report_once(
+    checkout: TwoCommits,
+    run_action: Callable[..., Run],
+    cli: Callable[[str], None],
+    summary: str,
+    expected_markers: int,
+) -> None:
     _reports_needed(cli, diff=True)
     cli("format:github")
     result = run_action({"INPUT_PATH": str(checkout.path), "INPUT_BASE": checkout.base, "INPUT_SUMMARY": summary})
@@ -258,8 +282,9 @@ def test_sarif_output(checkout: TwoCommits, run_action: Callable[..., Run], cli:
     assert len(sarif["runs"]) == 1
 
 
-def test_extra_format_specs_are_written(checkout: TwoCommits, run_action: Callable[..., Run], tmp_path: Path,
-                                        cli: Callable[[str], None]) -> None:
+def test_extra_format_specs_are_written(
+    checkout: TwoCommits, run_action: Callable[..., Run], tmp_path: Path, cli: Callable[[str], None]
+) -> None:
     _reports_needed(cli, diff=False)
     extra = tmp_path / "extra.json"
     result = run_action({"INPUT_PATH": str(checkout.path), "INPUT_BASE": "none", "INPUT_FORMAT": f"\n json:{extra}\n"})
@@ -267,8 +292,9 @@ def test_extra_format_specs_are_written(checkout: TwoCommits, run_action: Callab
     assert json.loads(extra.read_text("utf-8"))["verdict"]["language"] == result.outputs["verdict"]
 
 
-def test_expect_mismatch_fails_after_writing_outputs(checkout: TwoCommits, run_action: Callable[..., Run],
-                                                     cli: Callable[[str], None]) -> None:
+def test_expect_mismatch_fails_after_writing_outputs(
+    checkout: TwoCommits, run_action: Callable[..., Run], cli: Callable[[str], None]
+) -> None:
     _reports_needed(cli, diff=False)
     first = run_action({"INPUT_PATH": str(checkout.path), "INPUT_BASE": "none"})
     other = sorted(VERDICTS - {first.outputs["verdict"]})[0]
@@ -280,19 +306,22 @@ def test_expect_mismatch_fails_after_writing_outputs(checkout: TwoCommits, run_a
     assert MARKER in result.summary
 
 
-def test_fail_on_verdict_change(checkout: TwoCommits, run_action: Callable[..., Run],
-                                cli: Callable[[str], None]) -> None:
+def test_fail_on_verdict_change(
+    checkout: TwoCommits, run_action: Callable[..., Run], cli: Callable[[str], None]
+) -> None:
     _reports_needed(cli, diff=True)
     cli("fail-on")
-    result = run_action({"INPUT_PATH": str(checkout.path), "INPUT_BASE": checkout.base,
-                         "INPUT_FAIL_ON": "verdict-change"})
+    result = run_action(
+        {"INPUT_PATH": str(checkout.path), "INPUT_BASE": checkout.base, "INPUT_FAIL_ON": "verdict-change"}
+    )
     changed = result.outputs["verdict"] != result.outputs["base-verdict"]
     assert result.returncode == (1 if changed else 0), result.stderr
     assert result.outputs["exit-code"] == str(result.returncode)
 
 
-def test_fail_on_without_a_base_is_ignored_with_a_warning(checkout: TwoCommits, run_action: Callable[..., Run],
-                                                          cli: Callable[[str], None]) -> None:
+def test_fail_on_without_a_base_is_ignored_with_a_warning(
+    checkout: TwoCommits, run_action: Callable[..., Run], cli: Callable[[str], None]
+) -> None:
     _reports_needed(cli, diff=False)
     result = run_action({"INPUT_PATH": str(checkout.path), "INPUT_BASE": "none", "INPUT_FAIL_ON": "verdict-change"})
     assert result.returncode == 0, result.stderr
@@ -300,9 +329,9 @@ def test_fail_on_without_a_base_is_ignored_with_a_warning(checkout: TwoCommits, 
     assert "--fail-on" not in result.stdout
 
 
-def test_base_missing_from_a_shallow_clone_is_fetched(origin: TwoCommits, tmp_path: Path,
-                                                      run_action: Callable[..., Run],
-                                                      cli: Callable[[str], None]) -> None:
+def test_base_missing_from_a_shallow_clone_is_fetched(
+    origin: TwoCommits, tmp_path: Path, run_action: Callable[..., Run], cli: Callable[[str], None]
+) -> None:
     _reports_needed(cli, diff=True)
     clone = Repo.clone_from(origin.path.as_uri(), tmp_path / "shallow", depth=1)
     assert origin.base not in {commit.hexsha for commit in clone.iter_commits()}
@@ -319,12 +348,14 @@ def test_base_missing_from_a_shallow_clone_is_fetched(origin: TwoCommits, tmp_pa
         pytest.param({"INPUT_SARIF": "2"}, "input sarif must be true or false", id="bad-sarif"),
         pytest.param({"INPUT_BASE": "--output=/etc/passwd"}, "must not start with '-'", id="option-as-base"),
         pytest.param({"INPUT_PATH": "does/not/exist"}, "is not a directory", id="missing-path"),
-        pytest.param({"INPUT_BASE": "0123456789abcdef0123456789abcdef01234567"}, "could not be fetched",
-                     id="unknown-base"),
+        pytest.param(
+            {"INPUT_BASE": "0123456789abcdef0123456789abcdef01234567"}, "could not be fetched", id="unknown-base"
+        ),
     ],
 )
-def test_usage_errors_exit_2_with_an_annotation(checkout: TwoCommits, run_action: Callable[..., Run],
-                                                inputs: dict[str, str], message: str) -> None:
+def test_usage_errors_exit_2_with_an_annotation(
+    checkout: TwoCommits, run_action: Callable[..., Run], inputs: dict[str, str], message: str
+) -> None:
     result = run_action({"INPUT_PATH": str(checkout.path)} | inputs)
     assert result.returncode == 2
     assert "::error title=rustgo-analyzer::" in result.stdout

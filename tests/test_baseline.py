@@ -29,29 +29,40 @@ def test_round_trip_drops_every_known_finding(tmp_path: Path) -> None:
 
 def test_new_findings_survive(tmp_path: Path) -> None:
     report = both_report()
-    baseline = parse_baseline(json.dumps({"findings": [
-        {"rule": f.rule, "path": f.path, "snippet": f.snippet} for f in report.findings[1:]
-    ]}), "inline")
+    baseline = parse_baseline(
+        json.dumps({"findings": [{"rule": f.rule, "path": f.path, "snippet": f.snippet} for f in report.findings[1:]]}),
+        "inline",
+    )
     assert apply_baseline(report, baseline).findings == (report.findings[0],)
 
 
 def test_delta_document_uses_its_head() -> None:
     finding = both_report().findings[0]
-    text = json.dumps({"kind": "delta", "head": {"findings": [
-        {"rule": finding.rule, "path": finding.path, "snippet": finding.snippet, "line": "x"}]}})
+    text = json.dumps(
+        {
+            "kind": "delta",
+            "head": {
+                "findings": [{"rule": finding.rule, "path": finding.path, "snippet": finding.snippet, "line": "x"}]
+            },
+        }
+    )
     baseline = parse_baseline(text, "delta.json")
     assert [(f.rule, f.path, f.snippet, f.line) for f in baseline.findings] == [
-        (finding.rule, finding.path, finding.snippet, 0)]
+        (finding.rule, finding.path, finding.snippet, 0)
+    ]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    pytest.param("{not json", "not a JSON report", id="not-json"),
-    pytest.param("[]", "no 'findings' list", id="a-list"),
-    pytest.param('{"findings": {}}', "no 'findings' list", id="findings-not-a-list"),
-    pytest.param('{"findings": [{"rule": 1, "path": "a"}]}', r"findings\[0\]", id="rule-not-a-string"),
-    pytest.param('{"findings": ["x"]}', r"findings\[0\]", id="item-not-an-object"),
-    pytest.param("[" * 100_000 + "]" * 100_000, "not a JSON report|no 'findings'", id="deep-nesting"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("{not json", "not a JSON report", id="not-json"),
+        pytest.param("[]", "no 'findings' list", id="a-list"),
+        pytest.param('{"findings": {}}', "no 'findings' list", id="findings-not-a-list"),
+        pytest.param('{"findings": [{"rule": 1, "path": "a"}]}', r"findings\[0\]", id="rule-not-a-string"),
+        pytest.param('{"findings": ["x"]}', r"findings\[0\]", id="item-not-an-object"),
+        pytest.param("[" * 100_000 + "]" * 100_000, "not a JSON report|no 'findings'", id="deep-nesting"),
+    ],
+)
 def test_malformed_baselines(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_baseline(text, "b.json")

@@ -97,8 +97,10 @@ def test_retry_failed_and_force_analyze_a_stored_failure_again(tmp_path: Path) -
     corrupt = make_corrupt(tmp_path)
     sources = collect([str(corrupt)], tmp_path / "cache")
     with Store(tmp_path / "s.sqlite") as store:
-        statuses = [run_batch(sources, Settings(), store, BatchOptions(**flags))[0].status for flags in
-                    ({}, {}, {"retry_failed": True}, {"force": True})]
+        statuses = [
+            run_batch(sources, Settings(), store, BatchOptions(**flags))[0].status
+            for flags in ({}, {}, {"retry_failed": True}, {"force": True})
+        ]
     assert statuses == [Status.FAILED, Status.REUSED, Status.FAILED, Status.FAILED]
     assert len(_stored(tmp_path / "s.sqlite")) == 1
 
@@ -181,8 +183,12 @@ def test_killed_batch_resumes_and_a_third_run_reuses_everything(
     monkeypatch.chdir(tmp_path)
     store = tmp_path / "portfolio.sqlite"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "analyzer.cli.batch", *_batch_argv(portfolio, store)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analyzer.cli.batch", *_batch_argv(portfolio, store)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _wait_for_analyzed_row(store, process)
     workers = _children(process.pid)
     process.send_signal(signal.SIGTERM)
@@ -248,8 +254,9 @@ def test_report_renders_from_the_store_without_scanning(tmp_path: Path, portfoli
         pytest.param(["report", "--store", "absent.sqlite"], "no such batch store", id="report-without-store"),
     ],
 )
-def test_usage_errors_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                             argv: list[str], message: str) -> None:
+def test_usage_errors_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
     assert message in capsys.readouterr().err
@@ -272,8 +279,10 @@ def test_progress_bar_shows_counts_on_a_terminal_only(tmp_path: Path) -> None:
     sources = collect([str(repo), str(tmp_path / "missing")], tmp_path / "cache")
     for terminal in (True, False):
         out = io.StringIO()
-        with Store(tmp_path / f"s{terminal}.sqlite") as store, \
-                _Progress(Console(file=out, force_terminal=terminal, width=100)) as progress:
+        with (
+            Store(tmp_path / f"s{terminal}.sqlite") as store,
+            _Progress(Console(file=out, force_terminal=terminal, width=100)) as progress,
+        ):
             run_batch(sources, Settings(), store, BatchOptions(jobs=1, timeout=120), progress)
         if terminal:
             assert "ok 1 · reused 0 · failed 1" in out.getvalue()

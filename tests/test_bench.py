@@ -59,8 +59,12 @@ def test_ripgrep_accepts_exported_patterns(bench: ModuleType, tmp_path: Path) ->
     sample = tmp_path / "src" / "main.rs"
     sample.parent.mkdir()
     sample.write_text("fn main() {}\n", encoding="utf-8")
-    done = subprocess.run([RG, "--no-messages", "-c", "-f", str(tmp_path / "patterns.txt"), str(sample.parent)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [RG, "--no-messages", "-c", "-f", str(tmp_path / "patterns.txt"), str(sample.parent)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode in (0, 1), done.stderr
 
 
@@ -125,7 +129,7 @@ def test_peak_rss_is_the_commands_own(bench: ModuleType, tmp_path: Path) -> None
     """/bin/true measured from this (large) Python process reads a few MiB, not this process's resident set."""
     needs("GNU time (Debian: apt-get install time)", Path(bench.TIME).exists())
     ballast = bytearray(300 << 20)  # make this process's resident set large, as a real benchmark parent's is
-    ballast[:: 4096] = b"x" * len(ballast[:: 4096])
+    ballast[::4096] = b"x" * len(ballast[::4096])
     sample, _ = bench.run_once(["/bin/true"], tmp_path, 60)
     assert sample.returncode == 0
     assert sample.peak_rss_mib < 50

@@ -14,9 +14,19 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "analyzer"
-CORE = ("analyzer.target", "analyzer.inventory", "analyzer.knowledge", "analyzer.manifests", "analyzer.facts",
-        "analyzer.judgement", "analyzer.compare", "analyzer.engine", "analyzer.model", "analyzer.errors",
-        "analyzer.config")
+CORE = (
+    "analyzer.target",
+    "analyzer.inventory",
+    "analyzer.knowledge",
+    "analyzer.manifests",
+    "analyzer.facts",
+    "analyzer.judgement",
+    "analyzer.compare",
+    "analyzer.engine",
+    "analyzer.model",
+    "analyzer.errors",
+    "analyzer.config",
+)
 """The stages and their records: they never print, exit, or know how a report looks."""
 PRESENTATION = ("analyzer.cli", "analyzer.reports")
 ONE_IMPORTER = {"git": "analyzer.target.git", "radon": "analyzer.facts.effort"}
@@ -40,8 +50,9 @@ def imports(module: str) -> frozenset[str]:
     found: set[str] = set()
     for node in ast.walk(ast.parse(known[module].read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found.update(alias.name if alias.name.startswith("analyzer") else alias.name.split(".")[0]
-                         for alias in node.names)
+            found.update(
+                alias.name if alias.name.startswith("analyzer") else alias.name.split(".")[0] for alias in node.names
+            )
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if not node.module.startswith("analyzer"):
                 found.add(node.module.split(".")[0])
@@ -109,8 +120,11 @@ def test_the_checks_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     imports.cache_clear()
     try:
         assert any("imports rich" in v for v in _violations("analyzer.facts"))
-        assert _cycle_through("analyzer.facts.lexers") == ["analyzer.facts.lexers", "analyzer.facts",
-                                                           "analyzer.facts.lexers"]
+        assert _cycle_through("analyzer.facts.lexers") == [
+            "analyzer.facts.lexers",
+            "analyzer.facts",
+            "analyzer.facts.lexers",
+        ]
     finally:
         _modules.cache_clear()
         imports.cache_clear()

@@ -20,7 +20,9 @@ RUST = FIXTURES / "rust-cli-tool"
 
 
 def _schema() -> dict:  # type: ignore[type-arg]
-    return json.loads(resources.files("analyzer.reports.schema").joinpath("report.schema.json").read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("analyzer.reports.schema").joinpath("report.schema.json").read_text(encoding="utf-8")
+    )
 
 
 def test_json_report_validates(capsys: pytest.CaptureFixture[str]) -> None:
@@ -29,7 +31,12 @@ def test_json_report_validates(capsys: pytest.CaptureFixture[str]) -> None:
     jsonschema.Draft202012Validator(_schema()).validate(data)
     assert data["verdict"]["language"] == "go"
     assert {c["id"] for c in data["criteria"]} == {
-        "performance", "memory-safety", "concurrency", "developer-experience", "ecosystem", "interop"
+        "performance",
+        "memory-safety",
+        "concurrency",
+        "developer-experience",
+        "ecosystem",
+        "interop",
     }
 
 
@@ -105,7 +112,9 @@ def test_repo_config_cannot_choose_output(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_pyproject_tool_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.rustgo]\nformat = "json"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n[tool.rustgo]\nformat = "json"\n', encoding="utf-8"
+    )
     assert main([str(tmp_path)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"]["language"] == "undecided"
@@ -126,8 +135,12 @@ def test_rules_listing_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
 def test_module_entry_point_as_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "analyzer", str(RUST), "--format", "json"], capture_output=True, text=True, env=env,
-        check=False, timeout=120,
+        [sys.executable, "-m", "analyzer", str(RUST), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["verdict"]["language"] == "rust"

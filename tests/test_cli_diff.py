@@ -80,18 +80,21 @@ def test_bare_clone_gives_the_same_verdict(repo: Path, tmp_path: Path, capsys: p
     assert "wasm" in _categories(delta["added_markers"])
 
 
-@pytest.mark.parametrize(("args", "code"), [
-    pytest.param(["--fail-on", "verdict-change"], 1, id="verdict-change"),
-    pytest.param(["--fail-on", "lean:0.1"], 1, id="lean-moved"),
-    pytest.param(["--fail-on", "lean:2"], 0, id="lean-under-threshold"),
-    pytest.param(["--fail-on", "criterion:ecosystem:0.1"], 1, id="criterion-moved"),
-    pytest.param(["--fail-on", "criterion:performance:2"], 0, id="criterion-under-threshold"),
-    pytest.param(["--fail-on", "findings"], 1, id="new-findings"),
-    pytest.param(["--fail-on", "lean:0.1", "--exit-zero"], 0, id="exit-zero"),
-    pytest.param(["--fail-on", "criterion:speed:0.1"], 2, id="unknown-criterion"),
-    pytest.param(["--fail-on", "lean:x"], 2, id="malformed-policy"),
-    pytest.param(["--format", "sarif"], 0, id="report-format-renders-head"),
-])
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        pytest.param(["--fail-on", "verdict-change"], 1, id="verdict-change"),
+        pytest.param(["--fail-on", "lean:0.1"], 1, id="lean-moved"),
+        pytest.param(["--fail-on", "lean:2"], 0, id="lean-under-threshold"),
+        pytest.param(["--fail-on", "criterion:ecosystem:0.1"], 1, id="criterion-moved"),
+        pytest.param(["--fail-on", "criterion:performance:2"], 0, id="criterion-under-threshold"),
+        pytest.param(["--fail-on", "findings"], 1, id="new-findings"),
+        pytest.param(["--fail-on", "lean:0.1", "--exit-zero"], 0, id="exit-zero"),
+        pytest.param(["--fail-on", "criterion:speed:0.1"], 2, id="unknown-criterion"),
+        pytest.param(["--fail-on", "lean:x"], 2, id="malformed-policy"),
+        pytest.param(["--format", "sarif"], 0, id="report-format-renders-head"),
+    ],
+)
 def test_diff_policies(repo: Path, args: list[str], code: int, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(repo), "--base", "HEAD~1", "-q", *args]) == code
     captured = capsys.readouterr()
@@ -101,15 +104,18 @@ def test_diff_policies(repo: Path, args: list[str], code: int, capsys: pytest.Ca
         assert "ignored: --exit-zero" in captured.err
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    pytest.param(["diff", "{repo}", "--base", "no-such-branch"], "no-such-branch", id="unknown-base"),
-    pytest.param(["diff", "{repo}", "--base", "HEAD", "--head", "v9"], "v9", id="unknown-head"),
-    pytest.param(["{repo}", "--rev", "HEAD~7"], "HEAD~7", id="unknown-rev"),
-    pytest.param(["{repo}", "--fail-on", "verdict-change"], "use analyze diff", id="delta-policy-on-check"),
-    pytest.param(["{repo}", "--format", "json", "--format", "terminal"], "stdout", id="two-stdout-formats"),
-    pytest.param(["{repo}", "--format", "json:"], "names no file", id="format-without-file"),
-    pytest.param(["{repo}", "--baseline", "{repo}/none.json"], "cannot read the baseline", id="missing-baseline"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["diff", "{repo}", "--base", "no-such-branch"], "no-such-branch", id="unknown-base"),
+        pytest.param(["diff", "{repo}", "--base", "HEAD", "--head", "v9"], "v9", id="unknown-head"),
+        pytest.param(["{repo}", "--rev", "HEAD~7"], "HEAD~7", id="unknown-rev"),
+        pytest.param(["{repo}", "--fail-on", "verdict-change"], "use analyze diff", id="delta-policy-on-check"),
+        pytest.param(["{repo}", "--format", "json", "--format", "terminal"], "stdout", id="two-stdout-formats"),
+        pytest.param(["{repo}", "--format", "json:"], "names no file", id="format-without-file"),
+        pytest.param(["{repo}", "--baseline", "{repo}/none.json"], "cannot read the baseline", id="missing-baseline"),
+    ],
+)
 def test_usage_errors_exit_2(repo: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([a.replace("{repo}", str(repo)) for a in args]) == 2
     assert message in capsys.readouterr().err
@@ -139,14 +145,27 @@ def test_baseline_keeps_only_new_findings(repo: Path, tmp_path: Path, capsys: py
     assert main(["diff", str(repo), "--base", "HEAD~1", "--baseline", str(head), "--fail-on", "findings", "-q"]) == 0
 
 
-def test_several_outputs_from_one_run(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_several_outputs_from_one_run(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     md, sarif, gh = tmp_path / "report.md", tmp_path / "out.sarif", tmp_path / "annotations.txt"
-    data = _json(capsys, [str(repo), "--format", f"markdown:{md}", "--format", f"sarif:{sarif}",
-                          "--format", f"github:{gh}", "--format", "json"])
+    data = _json(
+        capsys,
+        [
+            str(repo),
+            "--format",
+            f"markdown:{md}",
+            "--format",
+            f"sarif:{sarif}",
+            "--format",
+            f"github:{gh}",
+            "--format",
+            "json",
+        ],
+    )
     assert data["verdict"]["language"] in ("rust", "both")
     assert "<!-- rustgo-report -->" in md.read_text(encoding="utf-8")
     log = json.loads(sarif.read_text(encoding="utf-8"))
@@ -165,8 +184,9 @@ def test_several_outputs_from_one_run(repo: Path, tmp_path: Path, monkeypatch: p
     assert capsys.readouterr().out.startswith("go -> both; lean +")
 
 
-def test_output_option_and_environment(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_option_and_environment(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "report.json"
     assert main([str(repo), "--format", "json", "--output", str(target)]) == 0
     assert capsys.readouterr().out == ""
@@ -177,12 +197,13 @@ def test_output_option_and_environment(repo: Path, tmp_path: Path, monkeypatch: 
     assert main(["diff", str(repo), "--base", "HEAD~1", "-q"]) == 0
 
 
-def test_repository_config_cannot_choose_files_or_silence_gates(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_repository_config_cannot_choose_files_or_silence_gates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / ".rustgo.toml").write_text('format = "json:/tmp/owned.json"\n', encoding="utf-8")
     assert main([str(tmp_path)]) == 2
     assert "may not choose output files" in capsys.readouterr().err
-    for setting in ('exit-zero = true\n', 'baseline = "x.json"\n'):
+    for setting in ("exit-zero = true\n", 'baseline = "x.json"\n'):
         (tmp_path / ".rustgo.toml").write_text(setting, encoding="utf-8")
         assert main([str(tmp_path)]) == 2
         assert "disallowed" in capsys.readouterr().err

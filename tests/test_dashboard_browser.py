@@ -28,9 +28,18 @@ def _chromium() -> str:
 def _run(source: str, verdict: str | None, lean: float, files: int, markers: tuple[str, ...] = ()) -> StoredRun:
     failed = verdict is None
     return StoredRun(
-        RunKey(source, "" if failed else "ab" * 20, "0.1.0", "cfg"), "failed" if failed else "ok", verdict,
-        None if failed else 0.9, None if failed else lean, None if failed else files, None if failed else files * 900,
-        markers, "cannot clone: timed out" if failed else None, None, 1.0, "2026-01-01T00:00:00Z",
+        RunKey(source, "" if failed else "ab" * 20, "0.1.0", "cfg"),
+        "failed" if failed else "ok",
+        verdict,
+        None if failed else 0.9,
+        None if failed else lean,
+        None if failed else files,
+        None if failed else files * 900,
+        markers,
+        "cannot clone: timed out" if failed else None,
+        None,
+        1.0,
+        "2026-01-01T00:00:00Z",
     )
 
 
@@ -48,10 +57,26 @@ def _load(chromium: str, tmp_path: Path, fragment: str = "") -> tuple[str, str]:
     page.write_text(render(ROWS, "html"), encoding="utf-8")
     profile = tmp_path / "profile"
     completed = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri() + fragment],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            page.as_uri() + fragment,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     return completed.stdout, completed.stderr

@@ -23,8 +23,9 @@ distributed = pytest.importorskip("distributed", reason="dask[distributed] is th
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None)
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
     try:
         yield str(cluster.scheduler_address)
     finally:
@@ -44,8 +45,20 @@ def test_batch_on_a_local_cluster_stores_in_the_coordinator(tmp_path: Path, sche
         assert [r.run.verdict for r in rows[:3]] == ["go", "rust", "go"]
         assert rows[2].run.key.revision == rows[0].run.key.revision  # the clone is of the same commit
         assert len(list(store)) == len(specs)
-    result = CliRunner().invoke(batch_command, [*specs, "--scheduler", scheduler, "--store", str(tmp_path / "s.sqlite"),
-                                                "--cache-dir", str(tmp_path / "cache"), "--format", "json"])
+    result = CliRunner().invoke(
+        batch_command,
+        [
+            *specs,
+            "--scheduler",
+            scheduler,
+            "--store",
+            str(tmp_path / "s.sqlite"),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert [r["status"] for r in document["repos"]] == ["reused"] * len(specs)

@@ -21,8 +21,9 @@ AUTHOR = git.Actor("Test Author", "author@example.com")
 
 
 def _finding(rule: str, path: str, line: int, snippet: str) -> Finding:
-    return Finding(rule=rule, category="wasm", message="m", path=path, line=line, marker="x", component=".",
-                   snippet=snippet)
+    return Finding(
+        rule=rule, category="wasm", message="m", path=path, line=line, marker="x", component=".", snippet=snippet
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,39 +64,49 @@ def test_moved_findings_do_not_fire_but_copies_do() -> None:
     assert delta.removed_findings == ()
 
 
-@pytest.mark.parametrize(("findings", "known", "expected"), [
-    pytest.param([("A", "x.rs", 1, "s")], [("A", "x.rs", 9, "s")], [], id="line-moved"),
-    pytest.param([("A", "x.rs", 1, "s")], [("A", "y.rs", 1, "s")], [0], id="other-path"),
-    pytest.param([("A", "x.rs", 1, "s")], [("B", "x.rs", 1, "s")], [0], id="other-rule"),
-    pytest.param([("A", "x.rs", 1, "s")], [("A", "x.rs", 1, "t")], [0], id="other-snippet"),
-    pytest.param([("A", "x.rs", 1, "s"), ("A", "x.rs", 5, "s")], [("A", "x.rs", 3, "s")], [1], id="one-of-two"),
-])
-def test_new_findings(findings: list[tuple[str, str, int, str]], known: list[tuple[str, str, int, str]],
-                      expected: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("findings", "known", "expected"),
+    [
+        pytest.param([("A", "x.rs", 1, "s")], [("A", "x.rs", 9, "s")], [], id="line-moved"),
+        pytest.param([("A", "x.rs", 1, "s")], [("A", "y.rs", 1, "s")], [0], id="other-path"),
+        pytest.param([("A", "x.rs", 1, "s")], [("B", "x.rs", 1, "s")], [0], id="other-rule"),
+        pytest.param([("A", "x.rs", 1, "s")], [("A", "x.rs", 1, "t")], [0], id="other-snippet"),
+        pytest.param([("A", "x.rs", 1, "s"), ("A", "x.rs", 5, "s")], [("A", "x.rs", 3, "s")], [1], id="one-of-two"),
+    ],
+)
+def test_new_findings(
+    findings: list[tuple[str, str, int, str]], known: list[tuple[str, str, int, str]], expected: list[int]
+) -> None:
     items = [_finding(*f) for f in findings]
     fresh = new_findings(items, [_finding(*k) for k in known])
     assert fresh == tuple(items[i] for i in expected)
     assert all(finding_key(f) == (f.rule, f.path, f.snippet) for f in items)
 
 
-@pytest.mark.parametrize(("spec", "gate"), [
-    pytest.param("verdict-change", Gate(GateKind.VERDICT_CHANGE), id="verdict"),
-    pytest.param("lean:0.1", Gate(GateKind.LEAN, 0.1), id="lean"),
-    pytest.param("criterion:performance:0.25", Gate(GateKind.CRITERION, 0.25, "performance"), id="criterion"),
-    pytest.param("findings", Gate(GateKind.FINDINGS), id="findings"),
-])
+@pytest.mark.parametrize(
+    ("spec", "gate"),
+    [
+        pytest.param("verdict-change", Gate(GateKind.VERDICT_CHANGE), id="verdict"),
+        pytest.param("lean:0.1", Gate(GateKind.LEAN, 0.1), id="lean"),
+        pytest.param("criterion:performance:0.25", Gate(GateKind.CRITERION, 0.25, "performance"), id="criterion"),
+        pytest.param("findings", Gate(GateKind.FINDINGS), id="findings"),
+    ],
+)
 def test_parse_gate(spec: str, gate: Gate) -> None:
     assert parse_gate(spec) == gate
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    pytest.param("verdict", "unknown --fail-on policy", id="unknown"),
-    pytest.param("lean:abc", "not a number", id="not-a-number"),
-    pytest.param("lean:0", "threshold", id="zero"),
-    pytest.param("lean:-0.2", "threshold", id="negative"),
-    pytest.param("criterion:0.1", "needs an id", id="criterion-without-id"),
-    pytest.param("findings:3", "takes no value", id="value-on-flag"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        pytest.param("verdict", "unknown --fail-on policy", id="unknown"),
+        pytest.param("lean:abc", "not a number", id="not-a-number"),
+        pytest.param("lean:0", "threshold", id="zero"),
+        pytest.param("lean:-0.2", "threshold", id="negative"),
+        pytest.param("criterion:0.1", "needs an id", id="criterion-without-id"),
+        pytest.param("findings:3", "takes no value", id="value-on-flag"),
+    ],
+)
 def test_parse_gate_rejects(spec: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_gate(spec)
@@ -140,8 +151,9 @@ def test_moved_code_in_a_real_repository(tmp_path: Path, knowledge: Knowledge) -
     delta = compute_delta(_revision(tmp_path, "HEAD~1", knowledge), _revision(tmp_path, "HEAD", knowledge))
     lines = {f.line for f in delta.head.findings if f.path == "main.go" and f.category == "concurrency:goroutines"}
     assert lines
-    assert lines != {f.line for f in delta.base.findings if f.path == "main.go"
-                               and f.category == "concurrency:goroutines"}
+    assert lines != {
+        f.line for f in delta.base.findings if f.path == "main.go" and f.category == "concurrency:goroutines"
+    }
     assert delta.added_findings == ()
     assert delta.removed_findings == ()
     assert not delta.verdict_changed

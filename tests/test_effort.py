@@ -15,7 +15,7 @@ from analyzer.knowledge import load as load_knowledge
 from analyzer.reports.json import to_dict
 from analyzer.target.worktree import WorkTree
 
-BRANCHY = '''\
+BRANCHY = """\
 def classify(n):
     if n < 0:
         return "negative"
@@ -30,7 +30,7 @@ def classify(n):
 class Shape:
     def area(self):
         return 0
-'''
+"""
 
 
 @pytest.mark.parametrize(
@@ -51,11 +51,13 @@ def test_measure(language: str, text: str, lines: int, parsed: bool, functions: 
 
 
 def test_summarize_ranks_hotspots_and_counts_lines() -> None:
-    effort = summarize([
-        FileMetrics("a.py", "Python", 10, 8, (("f", 1, 3), ("g", 5, 9)), parsed=True),
-        FileMetrics("b.py", "Python", 4, 4, (("h", 1, 9),), parsed=True),
-        FileMetrics("c.go", "Go", 30),
-    ])
+    effort = summarize(
+        [
+            FileMetrics("a.py", "Python", 10, 8, (("f", 1, 3), ("g", 5, 9)), parsed=True),
+            FileMetrics("b.py", "Python", 4, 4, (("h", 1, 9),), parsed=True),
+            FileMetrics("c.go", "Go", 30),
+        ]
+    )
     assert [(x.language, x.files, x.lines) for x in effort.lines] == [("Go", 1, 30), ("Python", 2, 14)]
     assert (effort.python_files, effort.python_sloc, effort.functions) == (2, 12, 3)
     assert effort.mean_complexity == 7.0
@@ -65,8 +67,9 @@ def test_summarize_ranks_hotspots_and_counts_lines() -> None:
 def _repo(root: Path) -> Path:
     (root / "pkg").mkdir(parents=True)
     (root / "pkg" / "logic.py").write_text(BRANCHY, encoding="utf-8")
-    (root / "pkg" / "main.go").write_text("package main\n\nfunc main() {\n\tgo work()\n}\n\nfunc work() {}\n",
-                                          encoding="utf-8")
+    (root / "pkg" / "main.go").write_text(
+        "package main\n\nfunc main() {\n\tgo work()\n}\n\nfunc work() {}\n", encoding="utf-8"
+    )
     (root / "README.md").write_text("# docs are not measured\n", encoding="utf-8")
     return root
 
@@ -109,6 +112,8 @@ def test_effort_validates_against_the_schema(tmp_path: Path) -> None:
 
     import jsonschema
 
-    schema = json.loads(resources.files("analyzer.reports.schema").joinpath("report.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        resources.files("analyzer.reports.schema").joinpath("report.schema.json").read_text(encoding="utf-8")
+    )
     report = analyze(WorkTree(_repo(tmp_path)), load_knowledge(), Options(jobs=1, effort=True))
     jsonschema.Draft202012Validator(schema).validate(to_dict(report))

@@ -40,12 +40,15 @@ def _categories(report: Report) -> set[str]:
 
 
 def test_git_listing_skips_ignored_files(tmp_path: Path, knowledge: Knowledge) -> None:
-    _write(tmp_path, {
-        "main.go": "package main\n\nfunc main() {\n\tgo work()\n}\n\nfunc work() {}\n",
-        "go.mod": "module example.com/x\n\ngo 1.22\n",
-        ".gitignore": "build/\n",
-        "build/Dockerfile": "FROM scratch\n",
-    })
+    _write(
+        tmp_path,
+        {
+            "main.go": "package main\n\nfunc main() {\n\tgo work()\n}\n\nfunc work() {}\n",
+            "go.mod": "module example.com/x\n\ngo 1.22\n",
+            ".gitignore": "build/\n",
+            "build/Dockerfile": "FROM scratch\n",
+        },
+    )
     repo = Repo.init(tmp_path)
     repo.index.add(["main.go", "go.mod", ".gitignore"])
     repo.index.commit("init", author=AUTHOR, committer=AUTHOR)
@@ -59,14 +62,17 @@ def test_git_listing_skips_ignored_files(tmp_path: Path, knowledge: Knowledge) -
 
 
 def test_facts_that_do_not_count(tmp_path: Path, knowledge: Knowledge) -> None:
-    _write(tmp_path, {
-        "app.py": "# import threading would be nice\ns = 'import multiprocessing'\nprint(s)\n",
-        "README.md": "We could use tokio, axum and Kubernetes here.\n",
-        "vendor/lib/Dockerfile": "FROM golang\n",
-        "examples/demo/Cargo.toml": '[package]\nname = "demo"\nversion = "0.1.0"\n',
-        "examples/demo/src/main.rs": "fn main() { std::thread::spawn(|| {}); }\n",
-        "poetry.lock": '[[package]]\nname = "flask"\nversion = "3.0.0"\n',
-    })
+    _write(
+        tmp_path,
+        {
+            "app.py": "# import threading would be nice\ns = 'import multiprocessing'\nprint(s)\n",
+            "README.md": "We could use tokio, axum and Kubernetes here.\n",
+            "vendor/lib/Dockerfile": "FROM golang\n",
+            "examples/demo/Cargo.toml": '[package]\nname = "demo"\nversion = "0.1.0"\n',
+            "examples/demo/src/main.rs": "fn main() { std::thread::spawn(|| {}); }\n",
+            "poetry.lock": '[[package]]\nname = "flask"\nversion = "3.0.0"\n',
+        },
+    )
     report = _run(tmp_path, knowledge)
     assert _categories(report) == set()
     excluded = {m.category for m in report.excluded}
@@ -75,11 +81,14 @@ def test_facts_that_do_not_count(tmp_path: Path, knowledge: Knowledge) -> None:
 
 
 def test_broken_manifest_is_a_diagnostic(tmp_path: Path, knowledge: Knowledge) -> None:
-    _write(tmp_path, {
-        "package.json": '{"dependencies": {"express": "^4"',
-        "go.mod": "module example.com/x\n\nrequire github.com/gin-gonic/gin v1.9.0\n",
-        "main.go": 'package main\n\nimport "github.com/gin-gonic/gin"\n\nfunc main() { gin.Default().Run() }\n',
-    })
+    _write(
+        tmp_path,
+        {
+            "package.json": '{"dependencies": {"express": "^4"',
+            "go.mod": "module example.com/x\n\nrequire github.com/gin-gonic/gin v1.9.0\n",
+            "main.go": 'package main\n\nimport "github.com/gin-gonic/gin"\n\nfunc main() { gin.Default().Run() }\n',
+        },
+    )
     report = _run(tmp_path, knowledge)
     assert any(d.path == "package.json" for d in report.diagnostics)
     assert "http-server" in _categories(report)
@@ -98,7 +107,9 @@ def test_symlink_out_of_root_is_not_read(tmp_path: Path, knowledge: Knowledge) -
     assert any(d.path == "link.c" for d in report.diagnostics)
 
 
-def test_deterministic_and_parallel_equal(tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deterministic_and_parallel_equal(
+    tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fixtures = Path(__file__).resolve().parents[1] / "fixtures"
     root = fixtures / "cpp-game-engine"
     first = to_dict(_run(root, knowledge, jobs=1))
@@ -119,12 +130,15 @@ def test_read_cap_bounds_bytes(tmp_path: Path, knowledge: Knowledge) -> None:
 
 
 def test_rustgoignore_leaves_paths_out(tmp_path: Path, knowledge: Knowledge) -> None:
-    _write(tmp_path, {
-        ".rustgoignore": "# generated clients\nlegacy/\n*.Dockerfile\n",
-        "legacy/server.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(8); free(p); }\n",
-        "ci.Dockerfile": "FROM golang:1.22\n",
-        "main.go": "package main\n\nfunc main() {}\n",
-    })
+    _write(
+        tmp_path,
+        {
+            ".rustgoignore": "# generated clients\nlegacy/\n*.Dockerfile\n",
+            "legacy/server.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(8); free(p); }\n",
+            "ci.Dockerfile": "FROM golang:1.22\n",
+            "main.go": "package main\n\nfunc main() {}\n",
+        },
+    )
     report = _run(tmp_path, knowledge)
     assert not any(f.path.startswith("legacy/") or f.path == "ci.Dockerfile" for f in report.findings)
     assert {"unsafe-memory", "container"}.isdisjoint(_categories(report))
@@ -132,10 +146,13 @@ def test_rustgoignore_leaves_paths_out(tmp_path: Path, knowledge: Knowledge) -> 
 
 
 def test_content_cache_rematches_only_changed_files(tmp_path: Path, knowledge: Knowledge) -> None:
-    _write(tmp_path, {
-        "a.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n",
-        "b.c": "#include <pthread.h>\nvoid g(void) { pthread_t t; pthread_create(&t, 0, 0, 0); }\n",
-    })
+    _write(
+        tmp_path,
+        {
+            "a.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n",
+            "b.c": "#include <pthread.h>\nvoid g(void) { pthread_t t; pthread_create(&t, 0, 0, 0); }\n",
+        },
+    )
     cache = contents.ContentCache()
     first = analyze(WorkTree(tmp_path), knowledge, Options(jobs=1), cache=cache)
     assert cache.reused == 0
@@ -150,19 +167,21 @@ def test_content_cache_rematches_only_changed_files(tmp_path: Path, knowledge: K
 
 
 def test_a_category_seen_only_in_one_test_file_does_not_count(tmp_path: Path, knowledge: Knowledge) -> None:
-    _write(tmp_path, {
-        "src/lib.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n",
-        "tests/fixtures_gen.py": "import argparse\nparser = argparse.ArgumentParser()\n",
-        "test/integration/hello.go": "package main\n\nfunc main() {}\n",
-    })
+    _write(
+        tmp_path,
+        {
+            "src/lib.c": "#include <stdlib.h>\nvoid f(void) { char *p = malloc(4); free(p); }\n",
+            "tests/fixtures_gen.py": "import argparse\nparser = argparse.ArgumentParser()\n",
+            "test/integration/hello.go": "package main\n\nfunc main() {}\n",
+        },
+    )
     report = _run(tmp_path, knowledge)
     assert {"cli", "existing-go"}.isdisjoint(_categories(report))
     assert {"cli", "existing-go"} <= {m.category for m in report.excluded}
     assert "unsafe-memory" in _categories(report)
 
 
-def test_a_parser_crash_is_a_diagnostic(tmp_path: Path, knowledge: Knowledge,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_parser_crash_is_a_diagnostic(tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
     from analyzer.manifests import python as python_manifests
 
     def crash(path: str, text: str, ctx: object) -> None:

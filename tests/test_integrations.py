@@ -36,14 +36,53 @@ EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 # The keys pre-commit accepts in a hook manifest entry, and the languages it knows (pre-commit 3.x/4.x).
 PRE_COMMIT_KEYS = {
-    "id", "name", "entry", "language", "alias", "files", "exclude", "types", "types_or", "exclude_types",
-    "additional_dependencies", "args", "always_run", "fail_fast", "pass_filenames", "description",
-    "language_version", "log_file", "minimum_pre_commit_version", "require_serial", "stages", "verbose",
+    "id",
+    "name",
+    "entry",
+    "language",
+    "alias",
+    "files",
+    "exclude",
+    "types",
+    "types_or",
+    "exclude_types",
+    "additional_dependencies",
+    "args",
+    "always_run",
+    "fail_fast",
+    "pass_filenames",
+    "description",
+    "language_version",
+    "log_file",
+    "minimum_pre_commit_version",
+    "require_serial",
+    "stages",
+    "verbose",
 }
 PRE_COMMIT_REQUIRED = {"id", "name", "entry", "language"}
 PRE_COMMIT_LANGUAGES = {
-    "conda", "coursier", "dart", "docker", "docker_image", "dotnet", "fail", "golang", "haskell", "julia", "lua",
-    "node", "perl", "pygrep", "python", "r", "ruby", "rust", "script", "swift", "system", "unsupported",
+    "conda",
+    "coursier",
+    "dart",
+    "docker",
+    "docker_image",
+    "dotnet",
+    "fail",
+    "golang",
+    "haskell",
+    "julia",
+    "lua",
+    "node",
+    "perl",
+    "pygrep",
+    "python",
+    "r",
+    "ruby",
+    "rust",
+    "script",
+    "swift",
+    "system",
+    "unsupported",
     "unsupported_script",
 }
 
@@ -80,8 +119,9 @@ def script_outputs() -> set[str]:
     return set(re.findall(r"^\s*set_output ([a-z-]+) ", SCRIPT.read_text("utf-8"), flags=re.MULTILINE))
 
 
-def step(document: dict[str, Any], *, id_: str | None = None, uses: str | None = None,
-         runs: str | None = None) -> dict[str, Any]:
+def step(
+    document: dict[str, Any], *, id_: str | None = None, uses: str | None = None, runs: str | None = None
+) -> dict[str, Any]:
     for candidate in steps_of(document):
         if id_ is not None and candidate.get("id") == id_:
             return candidate
@@ -98,8 +138,18 @@ def step(document: dict[str, Any], *, id_: str | None = None, uses: str | None =
 def test_action_is_composite_with_the_documented_inputs_and_outputs() -> None:
     action = load(ACTION)
     assert action["runs"]["using"] == "composite"
-    assert set(action["inputs"]) == {"path", "base", "expect", "fail-on", "format", "comment", "sarif", "summary",
-                                     "python-version", "github-token"}
+    assert set(action["inputs"]) == {
+        "path",
+        "base",
+        "expect",
+        "fail-on",
+        "format",
+        "comment",
+        "sarif",
+        "summary",
+        "python-version",
+        "github-token",
+    }
     assert all(spec.get("description") for spec in action["inputs"].values())
     assert {"verdict", "report-path"} <= set(action["outputs"])
     docs = DOCS.read_text("utf-8")
@@ -110,8 +160,12 @@ def test_action_is_composite_with_the_documented_inputs_and_outputs() -> None:
 @pytest.mark.parametrize(
     ("name", "default"),
     [
-        pytest.param("path", "."), pytest.param("base", ""), pytest.param("comment", "false"),
-        pytest.param("sarif", "false"), pytest.param("summary", "true"), pytest.param("format", "github"),
+        pytest.param("path", "."),
+        pytest.param("base", ""),
+        pytest.param("comment", "false"),
+        pytest.param("sarif", "false"),
+        pytest.param("summary", "true"),
+        pytest.param("format", "github"),
     ],
 )
 def test_action_defaults(name: str, default: str) -> None:
@@ -172,15 +226,17 @@ def test_steps_are_conditional_where_they_should_be(selector: dict[str, str], co
 
 @pytest.mark.parametrize("name", ["comment", "sarif"])
 def test_reporting_steps_run_even_when_a_gate_failed(name: str) -> None:
-    found = step(load(ACTION), **({"runs": "gh pr comment"} if name == "comment" else
-                                  {"uses": "github/codeql-action/upload-sarif@"}))
+    found = step(
+        load(ACTION),
+        **({"runs": "gh pr comment"} if name == "comment" else {"uses": "github/codeql-action/upload-sarif@"}),
+    )
     assert found["if"].startswith("always() &&")
     assert "steps.analyze.outputs." in found["if"]
 
 
 def test_install_step_installs_the_action_itself() -> None:
     install = step(load(ACTION), id_="install")
-    assert '-m pip install' in install["run"]
+    assert "-m pip install" in install["run"]
     assert '"$GITHUB_ACTION_PATH"' in install["run"]
     assert "python=" in install["run"]
     assert "$GITHUB_OUTPUT" in install["run"]
@@ -207,10 +263,16 @@ def run_snippet(script: str, env: dict[str, str], tmp_path: Path, head: str = ""
     gh.chmod(0o755)
     log = tmp_path / "gh.log"
     log.write_text("", encoding="utf-8")
-    full_env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GH_LOG": str(log), "FAKE_HEAD": head,
-                "RUNNER_TEMP": str(tmp_path), **env}
-    done = subprocess.run(["bash", "-e", "-c", script], env=full_env, capture_output=True, text=True, check=False,
-                          timeout=60)
+    full_env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "GH_LOG": str(log),
+        "FAKE_HEAD": head,
+        "RUNNER_TEMP": str(tmp_path),
+        **env,
+    }
+    done = subprocess.run(
+        ["bash", "-e", "-c", script], env=full_env, capture_output=True, text=True, check=False, timeout=60
+    )
     return done.returncode, done.stdout, log.read_text("utf-8").splitlines()
 
 
@@ -318,8 +380,9 @@ def test_pre_commit_entry_prints_one_verdict_line(fixture: str, tmp_path: Path) 
     entry = BIN / hook["entry"]
     needs(f"the console script {hook['entry']!r} installed beside {sys.executable}", entry.exists())
     shutil.copytree(ROOT / "fixtures" / fixture, tmp_path / "repo")
-    done = subprocess.run([str(entry), *hook["args"]], cwd=tmp_path / "repo", capture_output=True, text=True,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        [str(entry), *hook["args"]], cwd=tmp_path / "repo", capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1
@@ -341,8 +404,11 @@ def test_gitlab_template_structure() -> None:
     assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
     analyze = [line for line in job["script"] if line.startswith("analyze ")]
     assert len(analyze) == 1
-    for part in ('analyze diff . --base "$CI_MERGE_REQUEST_DIFF_BASE_SHA"',
-                 "--format gitlab:gl-code-quality-report.json", "--format markdown:rustgo.md"):
+    for part in (
+        'analyze diff . --base "$CI_MERGE_REQUEST_DIFF_BASE_SHA"',
+        "--format gitlab:gl-code-quality-report.json",
+        "--format markdown:rustgo.md",
+    ):
         assert part in analyze[0]
     assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert "rustgo.md" in job["artifacts"]["paths"]
@@ -354,10 +420,22 @@ def test_gitlab_job_script_runs_on_a_merge_request(tmp_path: Path) -> None:
     needs(f"the console script 'analyze' installed beside {sys.executable}", (BIN / "analyze").exists())
     repo: TwoCommits = make_repo(tmp_path / "project")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GIT_", "RUSTGO_"))}
-    env |= {"PATH": f"{BIN}{os.pathsep}{env['PATH']}", "CI_MERGE_REQUEST_DIFF_BASE_SHA": repo.base,
-            "CI_PIPELINE_SOURCE": "merge_request_event", "ANALYZER_OPTIONS": "", "NO_COLOR": "1"}
-    done = subprocess.run(["bash", "-e", "-c", "\n".join(gitlab_job()["script"])], cwd=repo.path, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    env |= {
+        "PATH": f"{BIN}{os.pathsep}{env['PATH']}",
+        "CI_MERGE_REQUEST_DIFF_BASE_SHA": repo.base,
+        "CI_PIPELINE_SOURCE": "merge_request_event",
+        "ANALYZER_OPTIONS": "",
+        "NO_COLOR": "1",
+    }
+    done = subprocess.run(
+        ["bash", "-e", "-c", "\n".join(gitlab_job()["script"])],
+        cwd=repo.path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if done.returncode == 2 and "Usage:" in done.stderr:
         pytest.skip(f"the installed CLI lacks an option the template uses: {done.stderr.strip().splitlines()[-1]}")
     assert done.returncode == 0, done.stderr

@@ -95,8 +95,10 @@ def test_an_unwritable_folder_is_not_an_error(tmp_path: Path, monkeypatch: pytes
 def test_two_processes_at_once_leave_one_whole_entry(folder: Path) -> None:
     code = "from analyzer import knowledge; k = knowledge.load(); print(len(k.rules.rules))"
     env = {**os.environ, "RUSTGO_CACHE_DIR": str(folder)}
-    procs = [subprocess.Popen([sys.executable, "-P", "-c", code], stdout=subprocess.PIPE, env=env, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen([sys.executable, "-P", "-c", code], stdout=subprocess.PIPE, env=env, text=True)
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=120)[0].strip() for p in procs]
     assert all(p.returncode == 0 for p in procs)
     assert outs[0] == outs[1] == str(len(_fresh().rules.rules))

@@ -76,18 +76,20 @@ def test_shebang(table: LanguageTable, head: bytes, expected: str | None) -> Non
         pytest.param("a.h", b"template <typename T>\nT id(T x);\n", "C++", id="h-template"),
         pytest.param("a.h", b"class Renderer {\npublic:\n};\n", "C++", id="h-class"),
         pytest.param("a.h", b"void f(std::string s);\n", "C++", id="h-std"),
-        pytest.param("a.h", b"#import <Foundation/Foundation.h>\n@interface A : NSObject\n@end\n", "Objective-C",
-                     id="h-objc"),
+        pytest.param(
+            "a.h", b"#import <Foundation/Foundation.h>\n@interface A : NSObject\n@end\n", "Objective-C", id="h-objc"
+        ),
         pytest.param("a.h", b"/* a class of problems */\nint f(void);\n", "C", id="h-class-in-comment"),
-        pytest.param("m/x.m", b"#import \"x.h\"\n@implementation X\n@end\n", "Objective-C", id="m-objc"),
+        pytest.param("m/x.m", b'#import "x.h"\n@implementation X\n@end\n', "Objective-C", id="m-objc"),
         pytest.param("m/x.m", b"function y = f(x)\n  y = x * 2;\nend\n", "MATLAB", id="m-matlab"),
         pytest.param("m/x.m", b"% comment\nA = [1 2 3];\n", "MATLAB", id="m-matlab-comment"),
         pytest.param("x.pl", b"parent(tom, bob).\nancestor(X, Y) :- parent(X, Y).\n", "Prolog", id="pl-prolog"),
         pytest.param("x.pl", b"use strict;\nmy $x = 1;\n", "Perl", id="pl-perl"),
         pytest.param("x.pl", b"use v6;\nsay 'hi';\n", "Raku", id="pl-raku"),
         pytest.param("x.pro", b"QT += core gui\nSOURCES += main.cpp\n", "QMake", id="pro-qmake"),
-        pytest.param("i18n/de.ts", b'<?xml version="1.0"?>\n<!DOCTYPE TS>\n<TS version="2.1">\n',
-                     "Qt Translation", id="ts-qt"),
+        pytest.param(
+            "i18n/de.ts", b'<?xml version="1.0"?>\n<!DOCTYPE TS>\n<TS version="2.1">\n', "Qt Translation", id="ts-qt"
+        ),
         pytest.param("src/a.ts", b"export const x: number = 1;\n", "TypeScript", id="ts-typescript"),
         pytest.param("x.inc", b"<?php\necho 1;\n", "PHP", id="inc-php"),
         pytest.param("x.inc", b"%macro PUSHALL 0\n", "Assembly", id="inc-nasm"),
@@ -140,13 +142,66 @@ def test_kind(table: LanguageTable, language: str, kind: str) -> None:
 
 
 def test_table_is_broad(table: LanguageTable) -> None:
-    required = {"C", "C++", "Objective-C", "Python", "JavaScript", "TypeScript", "Go", "Rust", "Java", "Kotlin",
-                "Scala", "C#", "F#", "Ruby", "PHP", "Swift", "Shell", "Perl", "Prolog", "MATLAB", "Solidity",
-                "Assembly", "CMake", "Makefile", "Dockerfile", "HCL", "YAML", "TOML", "JSON", "XML", "Markdown",
-                "HTML", "CSS", "SQL", "Lua", "Zig", "Dart", "Elixir", "Erlang", "Haskell", "OCaml", "Nim",
-                "Julia", "R", "GLSL", "HLSL", "WebAssembly", "Protocol Buffer", "Linker Script", "Groovy",
-                "Objective-C++", "Visual Basic .NET", "PowerShell", "Batchfile", "Vue", "Svelte", "Cython",
-                "Qt Translation"}
+    required = {
+        "C",
+        "C++",
+        "Objective-C",
+        "Python",
+        "JavaScript",
+        "TypeScript",
+        "Go",
+        "Rust",
+        "Java",
+        "Kotlin",
+        "Scala",
+        "C#",
+        "F#",
+        "Ruby",
+        "PHP",
+        "Swift",
+        "Shell",
+        "Perl",
+        "Prolog",
+        "MATLAB",
+        "Solidity",
+        "Assembly",
+        "CMake",
+        "Makefile",
+        "Dockerfile",
+        "HCL",
+        "YAML",
+        "TOML",
+        "JSON",
+        "XML",
+        "Markdown",
+        "HTML",
+        "CSS",
+        "SQL",
+        "Lua",
+        "Zig",
+        "Dart",
+        "Elixir",
+        "Erlang",
+        "Haskell",
+        "OCaml",
+        "Nim",
+        "Julia",
+        "R",
+        "GLSL",
+        "HLSL",
+        "WebAssembly",
+        "Protocol Buffer",
+        "Linker Script",
+        "Groovy",
+        "Objective-C++",
+        "Visual Basic .NET",
+        "PowerShell",
+        "Batchfile",
+        "Vue",
+        "Svelte",
+        "Cython",
+        "Qt Translation",
+    }
     assert required <= set(table.kinds)
     assert len(table.kinds) >= 80
 
@@ -154,14 +209,26 @@ def test_table_is_broad(table: LanguageTable) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param('[language."A"]\nkind = "programming"\nextensions = [".x"]\n'
-                     '[language."B"]\nkind = "programming"\nextensions = [".x"]\n', "two languages", id="conflict"),
+        pytest.param(
+            '[language."A"]\nkind = "programming"\nextensions = [".x"]\n'
+            '[language."B"]\nkind = "programming"\nextensions = [".x"]\n',
+            "two languages",
+            id="conflict",
+        ),
         pytest.param('[language."A"]\nkind = "code"\n', "kind", id="bad-kind"),
         pytest.param('[language."A"]\nkind = "data"\nextensions = ".x"\n', "list of strings", id="bad-list"),
-        pytest.param('[language."A"]\nkind = "data"\n[[heuristic]]\nextensions = [".x"]\n'
-                     'rules = [{ language = "B", pattern = "x" }]\n', "unknown language", id="unknown-rule"),
-        pytest.param('[language."A"]\nkind = "data"\n[[heuristic]]\nextensions = [".x"]\n'
-                     'rules = [{ language = "A", pattern = "(" }]\n', "bad pattern", id="bad-regex"),
+        pytest.param(
+            '[language."A"]\nkind = "data"\n[[heuristic]]\nextensions = [".x"]\n'
+            'rules = [{ language = "B", pattern = "x" }]\n',
+            "unknown language",
+            id="unknown-rule",
+        ),
+        pytest.param(
+            '[language."A"]\nkind = "data"\n[[heuristic]]\nextensions = [".x"]\n'
+            'rules = [{ language = "A", pattern = "(" }]\n',
+            "bad pattern",
+            id="bad-regex",
+        ),
         pytest.param("[language\n", "not valid TOML", id="bad-toml"),
     ],
 )

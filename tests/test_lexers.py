@@ -37,11 +37,13 @@ CASES = [
     pytest.param("C#", 'var p = @"say ""hi"" await x";', "await", "string", id="csharp-verbatim-doubled-quote"),
     pytest.param("Scala", "val c = 'a'; Future {", "Future", "code", id="scala-char"),
     # JavaScript / TypeScript
-    pytest.param("JavaScript", "const s = `a\n${x}\nrequire('cluster')`;",
-        "require", "string", id="js-template-multiline"),
+    pytest.param(
+        "JavaScript", "const s = `a\n${x}\nrequire('cluster')`;", "require", "string", id="js-template-multiline"
+    ),
     pytest.param("JavaScript", "const s = `a`; require('cluster');", "require", "code", id="js-after-template"),
-    pytest.param("TypeScript", "const u = 'http://x'; await Promise.all(p);",
-        "await", "code", id="ts-url-in-single-quotes"),
+    pytest.param(
+        "TypeScript", "const u = 'http://x'; await Promise.all(p);", "await", "code", id="ts-url-in-single-quotes"
+    ),
     pytest.param("JavaScript", "x = 1; /* cluster.fork() */", "cluster", "comment", id="js-block-comment"),
     # Go
     pytest.param("Go", "s := `a // go func() {`\ngo func() {}()", "// go", "string", id="go-slashes-in-raw-string"),
@@ -50,16 +52,18 @@ CASES = [
     pytest.param("Go", 'fmt.Println("go func(")', "go func", "string", id="go-string"),
     pytest.param("Go", "r := '\"'; go work()", "go work", "code", id="go-rune-with-quote"),
     # Rust
-    pytest.param("Rust", 'let s = r#"a "quoted" // b"#; thread::spawn(f);',
-        "thread::spawn", "code", id="rust-raw-hash-string"),
-    pytest.param("Rust", 'let s = r#"a "quoted" // b"#; thread::spawn(f);',
-        "// b", "string", id="rust-raw-holds-slashes"),
+    pytest.param(
+        "Rust", 'let s = r#"a "quoted" // b"#; thread::spawn(f);', "thread::spawn", "code", id="rust-raw-hash-string"
+    ),
+    pytest.param(
+        "Rust", 'let s = r#"a "quoted" // b"#; thread::spawn(f);', "// b", "string", id="rust-raw-holds-slashes"
+    ),
     pytest.param("Rust", "fn f<'a>(x: &'a str) { tokio::spawn(x) }", "tokio", "code", id="rust-lifetime-not-char"),
     pytest.param("Rust", "let c = '\"'; tokio::spawn(x);", "tokio", "code", id="rust-char-holds-quote"),
     pytest.param("Rust", "/* a /* b */ thread::spawn */ x", "thread::spawn", "comment", id="rust-nested-comment"),
     pytest.param("Rust", "/* a /* b */ c */ thread::spawn(f)", "thread::spawn", "code", id="rust-after-nested-comment"),
     pytest.param("Rust", 'let s = "multi\nline tokio";\nx', "tokio", "string", id="rust-multiline-string"),
-    pytest.param("Rust", "let b = br\"x\"; y", "y", "code", id="rust-byte-raw-string"),
+    pytest.param("Rust", 'let b = br"x"; y', "y", "code", id="rust-byte-raw-string"),
     # Python
     pytest.param("Python", "x = '#'\nimport asyncio", "import", "code", id="py-hash-in-string"),
     pytest.param("Python", "x = '#'  # import asyncio\n", "import", "comment", id="py-comment-after-string"),
@@ -94,7 +98,7 @@ CASES = [
     pytest.param("SQL", "SELECT 'it''s -- x' -- y", "y", "comment", id="sql-dash-comment"),
     pytest.param("Haskell", "x --> y -- note", "y", "code", id="hs-dash-operator"),
     pytest.param("Haskell", "{- a {- b -} c -} d", "c", "comment", id="hs-nested-comment"),
-    pytest.param("Haskell", "foldl' f \"s\" z", "f", "code", id="hs-prime-not-quote"),
+    pytest.param("Haskell", 'foldl\' f "s" z', "f", "code", id="hs-prime-not-quote"),
     pytest.param("Assembly", "mov r0, #1 ; note", "#1", "code", id="asm-immediate"),
     pytest.param("Assembly", "mov r0, #1 ; note", "note", "comment", id="asm-semicolon"),
     pytest.param("Linker Script", "/* MEMORY */ MEMORY {", "MEMORY {", "code", id="ld-block-comment"),
@@ -159,7 +163,14 @@ def test_unknown_language_is_empty() -> None:
 def test_spans_bisect_boundaries() -> None:
     spans = Spans(comments=((2, 4), (10, 12)), strings=())
     assert [spans.in_comment(i) for i in (1, 2, 3, 4, 9, 10, 11, 12)] == [
-        False, True, True, False, False, True, True, False,
+        False,
+        True,
+        True,
+        False,
+        False,
+        True,
+        True,
+        False,
     ]
 
 

@@ -13,17 +13,36 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _tool(name: str) -> list[str]:
-    missing = shutil.which(name) is None and subprocess.run(
-        [sys.executable, "-m", name, "--version"], capture_output=True, check=False
-    ).returncode
+    missing = (
+        shutil.which(name) is None
+        and subprocess.run([sys.executable, "-m", name, "--version"], capture_output=True, check=False).returncode
+    )
     needs(f"{name} (pip install '.[test]')", not missing)
     return [sys.executable, "-m", name]
 
 
 def test_ruff_clean() -> None:
-    done = subprocess.run([*_tool("ruff"), "check", "analyzer", "heuristics", "tests", "bench"], cwd=ROOT,
-                          capture_output=True, text=True, check=False, timeout=300)
+    done = subprocess.run(
+        [*_tool("ruff"), "check", "analyzer", "heuristics", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_format_clean() -> None:
+    done = subprocess.run(
+        [*_tool("ruff"), "format", "--check", "analyzer", "heuristics", "tests", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, "run `ruff format analyzer heuristics tests bench`\n" + done.stdout + done.stderr
 
 
 def test_mypy_strict_clean() -> None:

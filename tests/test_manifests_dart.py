@@ -26,33 +26,53 @@ def _rows(parser: Parser, sample: str) -> list[Row]:
 @pytest.mark.parametrize(
     ("parser", "sample", "expected"),
     [
-        pytest.param(parse_pubspec, "pubspec.yaml", [
-            ("flutter", "sdk:flutter", RT, True, 11),
-            ("http", "^1.1.0", RT, True, 13),
-            ("flame", "^1.12.0", RT, True, 14),
-            ("provider", "", RT, True, 15),
-            ("shared_models", "path:../shared_models", RT, True, 16),
-            ("flutter_test", "sdk:flutter", DEV, True, 20),
-            ("flutter_lints", "^3.0.0", DEV, True, 22),
-            ("mocktail", "1.0.1", DEV, True, 23),
-        ], id="pubspec-flutter-sdk-path-null-dev"),
-        pytest.param(parse_pubspec, "edge-pubspec.yaml", [
-            ("shelf", "^1.4.0", RT, True, 10),
-            ("dart_frog", "git:https://github.com/VeryGoodOpenSource/dart_frog.git", RT, True, 11),
-            ("private_pkg", "^2.0.0", RT, True, 15),
-            ("meta", "1.11.0", RT, False, 22),
-        ], id="pubspec-flow-git-hosted-empty-section-overrides"),
-        pytest.param(parse_pubspec_lock, "pubspec.lock", [
-            ("async", "2.11.0", RT, False, 4),
-            ("flutter", "0.0.0", RT, True, 12),
-            ("flutter_lints", "3.0.1", DEV, True, 17),
-            ("http", "1.1.2", RT, True, 24),
-        ], id="lock-direct-main-dev-transitive-sdk"),
-        pytest.param(parse_pubspec_lock, "edge-pubspec.lock", [
-            ("meta", "1.11.0", RT, True, 2),
-            ("shelf", "1.4.1", RT, True, 6),
-            ("collection", "1.18.0", RT, False, 10),
-        ], id="lock-overridden-and-flow-mapping"),
+        pytest.param(
+            parse_pubspec,
+            "pubspec.yaml",
+            [
+                ("flutter", "sdk:flutter", RT, True, 11),
+                ("http", "^1.1.0", RT, True, 13),
+                ("flame", "^1.12.0", RT, True, 14),
+                ("provider", "", RT, True, 15),
+                ("shared_models", "path:../shared_models", RT, True, 16),
+                ("flutter_test", "sdk:flutter", DEV, True, 20),
+                ("flutter_lints", "^3.0.0", DEV, True, 22),
+                ("mocktail", "1.0.1", DEV, True, 23),
+            ],
+            id="pubspec-flutter-sdk-path-null-dev",
+        ),
+        pytest.param(
+            parse_pubspec,
+            "edge-pubspec.yaml",
+            [
+                ("shelf", "^1.4.0", RT, True, 10),
+                ("dart_frog", "git:https://github.com/VeryGoodOpenSource/dart_frog.git", RT, True, 11),
+                ("private_pkg", "^2.0.0", RT, True, 15),
+                ("meta", "1.11.0", RT, False, 22),
+            ],
+            id="pubspec-flow-git-hosted-empty-section-overrides",
+        ),
+        pytest.param(
+            parse_pubspec_lock,
+            "pubspec.lock",
+            [
+                ("async", "2.11.0", RT, False, 4),
+                ("flutter", "0.0.0", RT, True, 12),
+                ("flutter_lints", "3.0.1", DEV, True, 17),
+                ("http", "1.1.2", RT, True, 24),
+            ],
+            id="lock-direct-main-dev-transitive-sdk",
+        ),
+        pytest.param(
+            parse_pubspec_lock,
+            "edge-pubspec.lock",
+            [
+                ("meta", "1.11.0", RT, True, 2),
+                ("shelf", "1.4.1", RT, True, 6),
+                ("collection", "1.18.0", RT, False, 10),
+            ],
+            id="lock-overridden-and-flow-mapping",
+        ),
     ],
 )
 def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
@@ -61,25 +81,38 @@ def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
 
 def test_workspace_members() -> None:
     text = (SAMPLES / "edge-pubspec.yaml").read_text(encoding="utf-8")
-    assert parse_pubspec("pubspec.yaml", text, FakeContext()).workspace_members == ("packages/server", "packages/client")
+    assert parse_pubspec("pubspec.yaml", text, FakeContext()).workspace_members == (
+        "packages/server",
+        "packages/client",
+    )
 
 
 @pytest.mark.parametrize(
     ("parser", "text", "message"),
     [
-        pytest.param(parse_pubspec, (SAMPLES / "bad-pubspec.yaml").read_text(encoding="utf-8"),
-                     "line 3: dependencies must be a mapping", id="pubspec-list-sample"),
-        pytest.param(parse_pubspec_lock, (SAMPLES / "bad-pubspec.lock").read_text(encoding="utf-8"),
-                     "line 2: package 'http' has unknown dependency kind", id="lock-unknown-kind-sample"),
+        pytest.param(
+            parse_pubspec,
+            (SAMPLES / "bad-pubspec.yaml").read_text(encoding="utf-8"),
+            "line 3: dependencies must be a mapping",
+            id="pubspec-list-sample",
+        ),
+        pytest.param(
+            parse_pubspec_lock,
+            (SAMPLES / "bad-pubspec.lock").read_text(encoding="utf-8"),
+            "line 2: package 'http' has unknown dependency kind",
+            id="lock-unknown-kind-sample",
+        ),
         pytest.param(parse_pubspec, "- a\n- b\n", "must hold a mapping", id="pubspec-root-list"),
-        pytest.param(parse_pubspec, "name: a\ndependencies:\n  x: [1, 2]\n", "line 3: dependency 'x'",
-                     id="pubspec-entry-list"),
+        pytest.param(
+            parse_pubspec, "name: a\ndependencies:\n  x: [1, 2]\n", "line 3: dependency 'x'", id="pubspec-entry-list"
+        ),
         pytest.param(parse_pubspec, "name: a\n---\nname: b\n", "invalid YAML", id="pubspec-two-documents"),
         pytest.param(parse_pubspec, "name: [a\n", "invalid YAML in pubspec.yaml", id="pubspec-unclosed-flow"),
         pytest.param(parse_pubspec, "name: a\nworkspace: pkgs\n", "workspace must be a list", id="workspace-scalar"),
         pytest.param(parse_pubspec_lock, "sdks: {}\n", "no 'packages'", id="lock-no-packages"),
-        pytest.param(parse_pubspec, "a: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper than 64",
-                     id="pubspec-deep-nesting"),
+        pytest.param(
+            parse_pubspec, "a: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper than 64", id="pubspec-deep-nesting"
+        ),
     ],
 )
 def test_malformed_raises(parser: Parser, text: str, message: str) -> None:

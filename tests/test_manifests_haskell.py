@@ -26,38 +26,58 @@ def _rows(parser: Parser, sample: str) -> list[Row]:
 @pytest.mark.parametrize(
     ("parser", "sample", "expected"),
     [
-        pytest.param(parse_cabal, "shop.cabal", [
-            ("base", ">=4.14 && <5", RT, True, 18),
-            ("servant-server", "^>=0.20", RT, True, 19),
-            ("warp", ">= 3.3 && < 3.4", RT, True, 20),
-            ("aeson", "< 2.2", RT, True, 21),
-            ("base", "", RT, True, 28),
-            ("base", "", TEST, True, 35),
-            ("hspec", "==2.*", TEST, True, 35),
-            ("hspec-discover", "", BUILD, True, 36),
-            ("base", "", TEST, True, 41),
-            ("criterion", "", TEST, True, 41),
-        ], id="cabal-stanzas-multiline-own-library-skipped-prose-ignored"),
-        pytest.param(parse_cabal, "edge.cabal", [
-            ("base", "", BUILD, True, 7),
-            ("Cabal", ">= 2.0", BUILD, True, 7),
-            ("base", ">= 4 && < 5", RT, True, 12),
-            ("containers", "", RT, True, 13),
-            ("async", ">= 2.2", RT, True, 14),
-            ("network-uri", ">= 2.6", RT, True, 16),
-            ("network", ">= 2.6", RT, True, 16),
-            ("network", "< 2.6", RT, True, 18),
-            ("mylib", "^>= 1.2", RT, True, 19),
-        ], id="cabal-leading-commas-conditionals-custom-setup-sublibraries"),
-        pytest.param(parse_stack_yaml, "stack.yaml", [
-            ("acme-missiles", "0.3", RT, True, 8),
-            ("servant", "0.20.1", RT, True, 9),
-            ("async", "github:haskell/async", RT, True, 10),
-        ], id="stack-extra-deps-hash-and-github"),
-        pytest.param(parse_stack_yaml, "edge-stack.yaml", [
-            ("wai", "git:https://github.com/yesodweb/wai.git", RT, True, 6),
-            ("text", "2.1", RT, True, 9),
-        ], id="stack-local-and-archive-skipped-git-subdirs"),
+        pytest.param(
+            parse_cabal,
+            "shop.cabal",
+            [
+                ("base", ">=4.14 && <5", RT, True, 18),
+                ("servant-server", "^>=0.20", RT, True, 19),
+                ("warp", ">= 3.3 && < 3.4", RT, True, 20),
+                ("aeson", "< 2.2", RT, True, 21),
+                ("base", "", RT, True, 28),
+                ("base", "", TEST, True, 35),
+                ("hspec", "==2.*", TEST, True, 35),
+                ("hspec-discover", "", BUILD, True, 36),
+                ("base", "", TEST, True, 41),
+                ("criterion", "", TEST, True, 41),
+            ],
+            id="cabal-stanzas-multiline-own-library-skipped-prose-ignored",
+        ),
+        pytest.param(
+            parse_cabal,
+            "edge.cabal",
+            [
+                ("base", "", BUILD, True, 7),
+                ("Cabal", ">= 2.0", BUILD, True, 7),
+                ("base", ">= 4 && < 5", RT, True, 12),
+                ("containers", "", RT, True, 13),
+                ("async", ">= 2.2", RT, True, 14),
+                ("network-uri", ">= 2.6", RT, True, 16),
+                ("network", ">= 2.6", RT, True, 16),
+                ("network", "< 2.6", RT, True, 18),
+                ("mylib", "^>= 1.2", RT, True, 19),
+            ],
+            id="cabal-leading-commas-conditionals-custom-setup-sublibraries",
+        ),
+        pytest.param(
+            parse_stack_yaml,
+            "stack.yaml",
+            [
+                ("acme-missiles", "0.3", RT, True, 8),
+                ("servant", "0.20.1", RT, True, 9),
+                ("async", "github:haskell/async", RT, True, 10),
+            ],
+            id="stack-extra-deps-hash-and-github",
+        ),
+        pytest.param(
+            parse_stack_yaml,
+            "edge-stack.yaml",
+            [
+                ("wai", "git:https://github.com/yesodweb/wai.git", RT, True, 6),
+                ("text", "2.1", RT, True, 9),
+            ],
+            id="stack-local-and-archive-skipped-git-subdirs",
+        ),
     ],
 )
 def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
@@ -72,14 +92,30 @@ def test_stack_packages_are_workspace_members() -> None:
 @pytest.mark.parametrize(
     ("parser", "text", "message"),
     [
-        pytest.param(parse_cabal, (SAMPLES / "bad.cabal").read_text(encoding="utf-8"),
-                     "line 6: dependency '>= 1.0 && < 2' does not start with a package name", id="cabal-sample"),
-        pytest.param(parse_stack_yaml, (SAMPLES / "bad-stack.yaml").read_text(encoding="utf-8"),
-                     "line 3: extra-deps must be a list", id="stack-sample-mapping"),
-        pytest.param(parse_cabal, "name: a\nlibary\n  build-depends: base\n", "line 2: expected a field or a section",
-                     id="cabal-misspelt-stanza"),
-        pytest.param(parse_stack_yaml, "extra-deps:\n- acme\n", "line 2: extra-dep 'acme' is not name-version",
-                     id="stack-entry-without-version"),
+        pytest.param(
+            parse_cabal,
+            (SAMPLES / "bad.cabal").read_text(encoding="utf-8"),
+            "line 6: dependency '>= 1.0 && < 2' does not start with a package name",
+            id="cabal-sample",
+        ),
+        pytest.param(
+            parse_stack_yaml,
+            (SAMPLES / "bad-stack.yaml").read_text(encoding="utf-8"),
+            "line 3: extra-deps must be a list",
+            id="stack-sample-mapping",
+        ),
+        pytest.param(
+            parse_cabal,
+            "name: a\nlibary\n  build-depends: base\n",
+            "line 2: expected a field or a section",
+            id="cabal-misspelt-stanza",
+        ),
+        pytest.param(
+            parse_stack_yaml,
+            "extra-deps:\n- acme\n",
+            "line 2: extra-dep 'acme' is not name-version",
+            id="stack-entry-without-version",
+        ),
         pytest.param(parse_stack_yaml, "extra-deps:\n- [a]\n", "line 2: extra-deps entries", id="stack-entry-list"),
         pytest.param(parse_stack_yaml, "- a\n", "stack.yaml must be a mapping", id="stack-root-list"),
         pytest.param(parse_stack_yaml, "extra-deps: [a\n", "invalid YAML in stack.yaml", id="stack-bad-yaml"),
@@ -93,11 +129,14 @@ def test_malformed_raises(parser: Parser, text: str, message: str) -> None:
 def test_tabs_and_comments_in_cabal() -> None:
     text = "name: t\nexecutable t\n\tbuild-depends: base,\n\t-- scotty 0.12\n\t\tscotty >= 0.20\n"
     assert [(d.name, d.line) for d in parse_cabal("t.cabal", text, FakeContext()).dependencies] == [
-        ("base", 3), ("scotty", 5)]
+        ("base", 3),
+        ("scotty", 5),
+    ]
 
 
 @pytest.mark.parametrize(
-    "path", [pytest.param("pkg/shop.cabal", id="cabal"), pytest.param("stack.yaml", id="stack-yaml")],
+    "path",
+    [pytest.param("pkg/shop.cabal", id="cabal"), pytest.param("stack.yaml", id="stack-yaml")],
 )
 def test_registry_dispatch(path: str) -> None:
     parser = parser_for(path)

@@ -45,36 +45,84 @@ R, B = Scope.RUNTIME, Scope.BUILD
 @pytest.mark.parametrize(
     ("parser", "sample", "path", "expected"),
     [
-        pytest.param(parse_chart_yaml, "Chart.yaml", "charts/shop/Chart.yaml", [
-            ("helm", "chart:shop-api", "1.4.0", B, True, 2),
-            ("helm", "postgresql", "~12.1.0", R, True, 8),
-            ("helm", "redis", "17.x.x", R, True, 12),
-        ], id="chart-v2-with-dependencies"),
-        pytest.param(parse_chart_yaml, "edge-Chart.yaml", "Chart.yaml", [
-            ("helm", "chart:common-lib", "0.1.10", B, True, 5),
-        ], id="chart-v1-library-merge-key-null-dependencies"),
-        pytest.param(parse_values_yaml, "values.yaml", "charts/shop/values.yaml", [
-            ("docker", "ghcr.io/acme/shop-api", "2.3.1", R, True, 2),
-            ("docker", "bitnami/postgresql", "15.4.0", R, True, 8),
-            ("docker", "envoyproxy/envoy", "v1.28.0", R, True, 14),
-            ("docker", "busybox", "1.36", R, True, 16),
-        ], id="values-repository-registry-and-string-images"),
-        pytest.param(parse_values_yaml, "edge-values.yaml", "values.yaml", [
-            ("docker", "nginx", "1.25", R, True, 6),
-            ("docker", "quay.io/prometheus/node-exporter",
-             "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", R, True, 15),
-        ], id="values-aliases-once-templates-and-switches-skipped-digest"),
-        pytest.param(parse_kustomization, "kustomization.yaml", "deploy/prod/kustomization.yaml", [
-            ("kustomize", "https://github.com/acme/platform//deploy/monitoring", "v2.1.0", R, True, 7),
-            ("docker", "ghcr.io/acme/shop-api", "2.3.1", R, True, 9),
-            ("docker", "nginx", "1.25-alpine", R, True, 12),
-            ("helm", "ingress-nginx", "4.8.3", R, True, 15),
-        ], id="kustomization-remote-resource-images-helm-charts"),
-        pytest.param(parse_kustomization, "edge-kustomization.yaml", "kustomization.yaml", [
-            ("kustomize", "github.com/acme/base", "main", R, True, 3),
-            ("docker", "registry.local:5000/team/app",
-             "sha256:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210", R, True, 5),
-        ], id="kustomization-bases-digest-bad-name-null-section"),
+        pytest.param(
+            parse_chart_yaml,
+            "Chart.yaml",
+            "charts/shop/Chart.yaml",
+            [
+                ("helm", "chart:shop-api", "1.4.0", B, True, 2),
+                ("helm", "postgresql", "~12.1.0", R, True, 8),
+                ("helm", "redis", "17.x.x", R, True, 12),
+            ],
+            id="chart-v2-with-dependencies",
+        ),
+        pytest.param(
+            parse_chart_yaml,
+            "edge-Chart.yaml",
+            "Chart.yaml",
+            [
+                ("helm", "chart:common-lib", "0.1.10", B, True, 5),
+            ],
+            id="chart-v1-library-merge-key-null-dependencies",
+        ),
+        pytest.param(
+            parse_values_yaml,
+            "values.yaml",
+            "charts/shop/values.yaml",
+            [
+                ("docker", "ghcr.io/acme/shop-api", "2.3.1", R, True, 2),
+                ("docker", "bitnami/postgresql", "15.4.0", R, True, 8),
+                ("docker", "envoyproxy/envoy", "v1.28.0", R, True, 14),
+                ("docker", "busybox", "1.36", R, True, 16),
+            ],
+            id="values-repository-registry-and-string-images",
+        ),
+        pytest.param(
+            parse_values_yaml,
+            "edge-values.yaml",
+            "values.yaml",
+            [
+                ("docker", "nginx", "1.25", R, True, 6),
+                (
+                    "docker",
+                    "quay.io/prometheus/node-exporter",
+                    "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                    R,
+                    True,
+                    15,
+                ),
+            ],
+            id="values-aliases-once-templates-and-switches-skipped-digest",
+        ),
+        pytest.param(
+            parse_kustomization,
+            "kustomization.yaml",
+            "deploy/prod/kustomization.yaml",
+            [
+                ("kustomize", "https://github.com/acme/platform//deploy/monitoring", "v2.1.0", R, True, 7),
+                ("docker", "ghcr.io/acme/shop-api", "2.3.1", R, True, 9),
+                ("docker", "nginx", "1.25-alpine", R, True, 12),
+                ("helm", "ingress-nginx", "4.8.3", R, True, 15),
+            ],
+            id="kustomization-remote-resource-images-helm-charts",
+        ),
+        pytest.param(
+            parse_kustomization,
+            "edge-kustomization.yaml",
+            "kustomization.yaml",
+            [
+                ("kustomize", "github.com/acme/base", "main", R, True, 3),
+                (
+                    "docker",
+                    "registry.local:5000/team/app",
+                    "sha256:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210",
+                    R,
+                    True,
+                    5,
+                ),
+            ],
+            id="kustomization-bases-digest-bad-name-null-section",
+        ),
     ],
 )
 def test_dependencies(parser: Parser, sample: str, path: str, expected: list[Row]) -> None:
@@ -86,8 +134,9 @@ def test_dependencies(parser: Parser, sample: str, path: str, expected: list[Row
     [
         pytest.param(parse_chart_yaml, "bad-Chart.yaml", "line 5: a chart dependency without a name", id="chart"),
         pytest.param(parse_values_yaml, "bad-values.yaml", "invalid YAML at line 4", id="values-beside-chart"),
-        pytest.param(parse_kustomization, "bad-kustomization.yaml", "line 4: 'images' is not a list",
-                     id="kustomization"),
+        pytest.param(
+            parse_kustomization, "bad-kustomization.yaml", "line 4: 'images' is not a list", id="kustomization"
+        ),
     ],
 )
 def test_malformed_samples_raise(parser: Parser, sample: str, message: str) -> None:
@@ -112,18 +161,34 @@ def _merge_bomb(levels: int) -> str:
     [
         pytest.param(parse_chart_yaml, _alias_bomb(10), "more than 200000 nodes", id="alias-bomb"),
         pytest.param(parse_chart_yaml, _merge_bomb(40), "more than 200000 nodes", id="merge-key-bomb"),
-        pytest.param(parse_chart_yaml, "name: &n\n  x: *n\n", "line 1: YAML anchor is used inside its own value",
-                     id="self-referencing-anchor"),
-        pytest.param(parse_chart_yaml, "name: " + "[" * 100_000, "line 1: YAML flow collections nested deeper",
-                     id="deep-flow-nesting"),
+        pytest.param(
+            parse_chart_yaml,
+            "name: &n\n  x: *n\n",
+            "line 1: YAML anchor is used inside its own value",
+            id="self-referencing-anchor",
+        ),
+        pytest.param(
+            parse_chart_yaml,
+            "name: " + "[" * 100_000,
+            "line 1: YAML flow collections nested deeper",
+            id="deep-flow-nesting",
+        ),
         pytest.param(parse_chart_yaml, "- a\n- b\n", "top level is not a mapping", id="chart-list"),
         pytest.param(parse_chart_yaml, "apiVersion: v2\nversion: 1.0.0\n", "no 'name'", id="chart-without-name"),
-        pytest.param(parse_chart_yaml, "name: x\ndependencies: {a: 1}\n", "line 2: 'dependencies' is not a list",
-                     id="chart-dependencies-mapping"),
+        pytest.param(
+            parse_chart_yaml,
+            "name: x\ndependencies: {a: 1}\n",
+            "line 2: 'dependencies' is not a list",
+            id="chart-dependencies-mapping",
+        ),
         pytest.param(parse_chart_yaml, "name: a\n---\nname: b\n", "invalid YAML", id="two-documents"),
         pytest.param(parse_chart_yaml, "name: \x07bell\n", "invalid YAML", id="control-character"),
-        pytest.param(parse_kustomization, "images:\n  - newTag: '1'\n", "line 2: an entry of 'images' without a name",
-                     id="kustomization-image-without-name"),
+        pytest.param(
+            parse_kustomization,
+            "images:\n  - newTag: '1'\n",
+            "line 2: an entry of 'images' without a name",
+            id="kustomization-image-without-name",
+        ),
     ],
 )
 def test_malformed_input_raises_quickly(parser: Parser, text: str, message: str) -> None:

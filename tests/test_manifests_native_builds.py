@@ -29,56 +29,96 @@ def _rows(parser: Parser, sample: str) -> list[Row]:
 @pytest.mark.parametrize(
     ("parser", "sample", "expected"),
     [
-        pytest.param(parse_conan_lock, "conan.lock", [
-            ("conan", "zlib", "1.3.1", R, False, 4),
-            ("conan", "openssl", "3.2.1", R, False, 5),
-            ("conan", "boost", "1.84.0", R, False, 6),
-            ("conan", "cmake", "3.28.1", B, False, 9),
-        ], id="conan-lock-0.5"),
-        pytest.param(parse_conan_lock, "edge-conan.lock", [
-            ("conan", "libsodium", "1.0.19", R, False, 10),
-            ("conan", "grpc", "1.54.3", R, False, 14),
-            ("conan", "protobuf", "3.21.12", B, False, 18),
-        ], id="conan-lock-0.4-graph-consumer-and-path-nodes-skipped"),
-        pytest.param(parse_meson, "meson.build", [
-            ("meson", "m", "optional", R, True, 4),
-            ("meson", "sdl2", ">=2.26", R, True, 6),
-            ("meson", "gl", "", R, True, 7),
-            ("meson", "vulkan", "optional", R, True, 8),
-            ("meson", "threads", "", R, True, 9),
-            ("meson", "wayland-scanner", "", B, True, 10),
-            ("meson", "imgui", "", R, True, 12),
-        ], id="meson"),
-        pytest.param(parse_meson, "edge-meson.build", [
-            ("meson", "openssl", ">=3.0 <4", R, True, 10),
-            ("meson", "libsodium", "optional", R, True, 13),
-        ], id="meson-comments-strings-computed-names-multiline-calls"),
-        pytest.param(parse_bazel, "MODULE.bazel", [
-            ("bazel", "abseil-cpp", "20240116.2", R, True, 6),
-            ("bazel", "grpc", "1.62.1", R, True, 7),
-            ("bazel", "rules_cc", "0.0.9", R, True, 8),
-            ("bazel", "googletest", "1.14.0", D, True, 9),
-            ("bazel", "libsodium", "", R, True, 13),
-        ], id="module-bazel-dev-dependency-and-repo-rule"),
-        pytest.param(parse_bazel, "WORKSPACE", [
-            ("bazel", "boringssl", "", R, True, 8),
-            ("bazel", "com_github_glfw_glfw", "3.3.8", R, True, 16),
-            ("bazel", "zlib", "", R, True, 22),
-        ], id="workspace-comment-triple-quotes-maybe-comprehension"),
-        pytest.param(parse_makefile, "Makefile", [
-            ("cmake", "SDL2", "", R, True, 5),
-            ("cmake", "GL", "", R, True, 5),
-            ("cmake", "m", "", R, True, 5),
-            ("cmake", "pthread", "", R, True, 5),
-            ("target", "emscripten", "", B, True, 8),
-        ], id="makefile-libs-emcc-recipes-and-sanitizers-ignored"),
-        pytest.param(parse_makefile, "edge-firmware.mk", [
-            ("target", "bare-metal", "", B, True, 2),
-            ("cmake", "nosys", "", R, True, 6),
-            ("cmake", "c_nano", "", R, True, 6),
-            ("cmake", "libsodium", "", R, True, 9),
-            ("cmake", "openssl", "", R, True, 9),
-        ], id="makefile-cross-prefix-target-specific-define-pkg-config"),
+        pytest.param(
+            parse_conan_lock,
+            "conan.lock",
+            [
+                ("conan", "zlib", "1.3.1", R, False, 4),
+                ("conan", "openssl", "3.2.1", R, False, 5),
+                ("conan", "boost", "1.84.0", R, False, 6),
+                ("conan", "cmake", "3.28.1", B, False, 9),
+            ],
+            id="conan-lock-0.5",
+        ),
+        pytest.param(
+            parse_conan_lock,
+            "edge-conan.lock",
+            [
+                ("conan", "libsodium", "1.0.19", R, False, 10),
+                ("conan", "grpc", "1.54.3", R, False, 14),
+                ("conan", "protobuf", "3.21.12", B, False, 18),
+            ],
+            id="conan-lock-0.4-graph-consumer-and-path-nodes-skipped",
+        ),
+        pytest.param(
+            parse_meson,
+            "meson.build",
+            [
+                ("meson", "m", "optional", R, True, 4),
+                ("meson", "sdl2", ">=2.26", R, True, 6),
+                ("meson", "gl", "", R, True, 7),
+                ("meson", "vulkan", "optional", R, True, 8),
+                ("meson", "threads", "", R, True, 9),
+                ("meson", "wayland-scanner", "", B, True, 10),
+                ("meson", "imgui", "", R, True, 12),
+            ],
+            id="meson",
+        ),
+        pytest.param(
+            parse_meson,
+            "edge-meson.build",
+            [
+                ("meson", "openssl", ">=3.0 <4", R, True, 10),
+                ("meson", "libsodium", "optional", R, True, 13),
+            ],
+            id="meson-comments-strings-computed-names-multiline-calls",
+        ),
+        pytest.param(
+            parse_bazel,
+            "MODULE.bazel",
+            [
+                ("bazel", "abseil-cpp", "20240116.2", R, True, 6),
+                ("bazel", "grpc", "1.62.1", R, True, 7),
+                ("bazel", "rules_cc", "0.0.9", R, True, 8),
+                ("bazel", "googletest", "1.14.0", D, True, 9),
+                ("bazel", "libsodium", "", R, True, 13),
+            ],
+            id="module-bazel-dev-dependency-and-repo-rule",
+        ),
+        pytest.param(
+            parse_bazel,
+            "WORKSPACE",
+            [
+                ("bazel", "boringssl", "", R, True, 8),
+                ("bazel", "com_github_glfw_glfw", "3.3.8", R, True, 16),
+                ("bazel", "zlib", "", R, True, 22),
+            ],
+            id="workspace-comment-triple-quotes-maybe-comprehension",
+        ),
+        pytest.param(
+            parse_makefile,
+            "Makefile",
+            [
+                ("cmake", "SDL2", "", R, True, 5),
+                ("cmake", "GL", "", R, True, 5),
+                ("cmake", "m", "", R, True, 5),
+                ("cmake", "pthread", "", R, True, 5),
+                ("target", "emscripten", "", B, True, 8),
+            ],
+            id="makefile-libs-emcc-recipes-and-sanitizers-ignored",
+        ),
+        pytest.param(
+            parse_makefile,
+            "edge-firmware.mk",
+            [
+                ("target", "bare-metal", "", B, True, 2),
+                ("cmake", "nosys", "", R, True, 6),
+                ("cmake", "c_nano", "", R, True, 6),
+                ("cmake", "libsodium", "", R, True, 9),
+                ("cmake", "openssl", "", R, True, 9),
+            ],
+            id="makefile-cross-prefix-target-specific-define-pkg-config",
+        ),
     ],
 )
 def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:

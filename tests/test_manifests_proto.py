@@ -21,15 +21,23 @@ Row = tuple[str, str, str, Scope, bool, int]
 @pytest.mark.parametrize(
     ("sample", "expected"),
     [
-        pytest.param("greeter.proto", [
-            ("protobuf", "google/protobuf/timestamp.proto", "", B, True, 5),
-            ("protobuf", "acme/common/v1/paging.proto", "", B, True, 6),
-            ("protobuf", "service:Greeter", "2 rpc", R, True, 11),
-        ], id="service-rpc-options-commented-service-field-named-service"),
-        pytest.param("edge-messages.proto", [
-            ("protobuf", "acme/legacy.proto", "", B, True, 7),
-            ("protobuf", "service:Empty", "0 rpc", R, True, 14),
-        ], id="proto2-weak-import-block-comment-string-lookalikes"),
+        pytest.param(
+            "greeter.proto",
+            [
+                ("protobuf", "google/protobuf/timestamp.proto", "", B, True, 5),
+                ("protobuf", "acme/common/v1/paging.proto", "", B, True, 6),
+                ("protobuf", "service:Greeter", "2 rpc", R, True, 11),
+            ],
+            id="service-rpc-options-commented-service-field-named-service",
+        ),
+        pytest.param(
+            "edge-messages.proto",
+            [
+                ("protobuf", "acme/legacy.proto", "", B, True, 7),
+                ("protobuf", "service:Empty", "0 rpc", R, True, 14),
+            ],
+            id="proto2-weak-import-block-comment-string-lookalikes",
+        ),
     ],
 )
 def test_dependencies(sample: str, expected: list[Row]) -> None:
@@ -64,10 +72,16 @@ def test_malformed(text: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("service A { rpc X(B) returns (C); }\nservice D { rpc Y(E) returns (F); rpc Z(G) returns (H); }\n",
-                     [("service:A", "1 rpc", 1), ("service:D", "2 rpc", 2)], id="two-services-one-line-each"),
-        pytest.param("service A {\n  rpc X(B) returns (C) { option deprecated = true; };\n  option (x) = { rpc: 1 };\n}\n",
-                     [("service:A", "1 rpc", 1)], id="rpc-in-option-aggregate-not-counted"),
+        pytest.param(
+            "service A { rpc X(B) returns (C); }\nservice D { rpc Y(E) returns (F); rpc Z(G) returns (H); }\n",
+            [("service:A", "1 rpc", 1), ("service:D", "2 rpc", 2)],
+            id="two-services-one-line-each",
+        ),
+        pytest.param(
+            "service A {\n  rpc X(B) returns (C) { option deprecated = true; };\n  option (x) = { rpc: 1 };\n}\n",
+            [("service:A", "1 rpc", 1)],
+            id="rpc-in-option-aggregate-not-counted",
+        ),
         pytest.param("message M { string service = 1; }\n", [], id="field-named-service"),
     ],
 )

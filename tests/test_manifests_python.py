@@ -70,9 +70,13 @@ REQUIREMENTS = [
         pytest.param(
             parse_requirements,
             "requirements-dev.txt",
-            [REQUIREMENTS[3], *REQUIREMENTS[:3], *REQUIREMENTS[4:],
-             ("pytest", ">=7", DEV, True, "requirements-dev.txt", 2),
-             ("ruff", "", DEV, True, "requirements-dev.txt", 3)],
+            [
+                REQUIREMENTS[3],
+                *REQUIREMENTS[:3],
+                *REQUIREMENTS[4:],
+                ("pytest", ">=7", DEV, True, "requirements-dev.txt", 2),
+                ("ruff", "", DEV, True, "requirements-dev.txt", 3),
+            ],
             id="requirements-dev-scope-nested-includes",
         ),
         pytest.param(
@@ -151,9 +155,7 @@ REQUIREMENTS = [
         ),
     ],
 )
-def test_parsers(
-    parser: Callable[[str, str, ParseContext], ManifestResult], sample: str, expected: list[Row]
-) -> None:
+def test_parsers(parser: Callable[[str, str, ParseContext], ManifestResult], sample: str, expected: list[Row]) -> None:
     assert _rows(_parse(parser, sample).dependencies) == expected
 
 

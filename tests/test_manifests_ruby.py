@@ -15,7 +15,6 @@ from analyzer.model import Scope
 SAMPLES = Path(__file__).parent / "manifest_samples" / "ruby"
 
 
-
 Row = tuple[str, str, Scope, bool, int]
 
 
@@ -28,30 +27,40 @@ def _rows(parser: Parser, path: str, text: str) -> list[Row]:
 @pytest.mark.parametrize(
     ("parser", "sample", "expected"),
     [
-        pytest.param(parse_gemfile, "Gemfile", [
-            ("rails", "~> 7.1, >= 7.1.2", Scope.RUNTIME, True, 7),
-            ("pg", "~> 1.5", Scope.RUNTIME, True, 8),
-            ("puma", ">= 5.0", Scope.RUNTIME, True, 9),
-            ("sidekiq", "", Scope.RUNTIME, True, 10),
-            ("bootsnap", "", Scope.RUNTIME, True, 11),
-            ("debug", "", Scope.DEV, True, 14),
-            ("pry-byebug", "", Scope.DEV, True, 16),
-            ("capybara", "", Scope.TEST, True, 21),
-            ("selenium-webdriver", "~> 4.10", Scope.TEST, True, 22),
-            ("rubocop-rails", "", Scope.DEV, True, 25),
-            ("rspec-rails", "", Scope.TEST, True, 26),
-            ("activerecord-jdbcpostgresql-adapter", "", Scope.RUNTIME, True, 29),
-        ], id="gemfile-groups-options-nested-blocks"),
-        pytest.param(parse_gemfile_lock, "Gemfile.lock", [
-            ("bootsnap", "1.17.0", Scope.RUNTIME, False, 5),
-            ("actionpack", "7.1.2", Scope.RUNTIME, False, 11),
-            ("msgpack", "1.7.2", Scope.RUNTIME, False, 13),
-            ("nokogiri", "1.15.5-x86_64-linux", Scope.RUNTIME, False, 14),
-            ("pg", "1.5.4", Scope.RUNTIME, False, 16),
-            ("racc", "1.7.3", Scope.RUNTIME, False, 17),
-            ("rack", "3.0.8", Scope.RUNTIME, False, 18),
-            ("rails", "7.1.2", Scope.RUNTIME, False, 19),
-        ], id="lockfile-git-and-gem-sources"),
+        pytest.param(
+            parse_gemfile,
+            "Gemfile",
+            [
+                ("rails", "~> 7.1, >= 7.1.2", Scope.RUNTIME, True, 7),
+                ("pg", "~> 1.5", Scope.RUNTIME, True, 8),
+                ("puma", ">= 5.0", Scope.RUNTIME, True, 9),
+                ("sidekiq", "", Scope.RUNTIME, True, 10),
+                ("bootsnap", "", Scope.RUNTIME, True, 11),
+                ("debug", "", Scope.DEV, True, 14),
+                ("pry-byebug", "", Scope.DEV, True, 16),
+                ("capybara", "", Scope.TEST, True, 21),
+                ("selenium-webdriver", "~> 4.10", Scope.TEST, True, 22),
+                ("rubocop-rails", "", Scope.DEV, True, 25),
+                ("rspec-rails", "", Scope.TEST, True, 26),
+                ("activerecord-jdbcpostgresql-adapter", "", Scope.RUNTIME, True, 29),
+            ],
+            id="gemfile-groups-options-nested-blocks",
+        ),
+        pytest.param(
+            parse_gemfile_lock,
+            "Gemfile.lock",
+            [
+                ("bootsnap", "1.17.0", Scope.RUNTIME, False, 5),
+                ("actionpack", "7.1.2", Scope.RUNTIME, False, 11),
+                ("msgpack", "1.7.2", Scope.RUNTIME, False, 13),
+                ("nokogiri", "1.15.5-x86_64-linux", Scope.RUNTIME, False, 14),
+                ("pg", "1.5.4", Scope.RUNTIME, False, 16),
+                ("racc", "1.7.3", Scope.RUNTIME, False, 17),
+                ("rack", "3.0.8", Scope.RUNTIME, False, 18),
+                ("rails", "7.1.2", Scope.RUNTIME, False, 19),
+            ],
+            id="lockfile-git-and-gem-sources",
+        ),
     ],
 )
 def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
@@ -63,14 +72,20 @@ def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
     [
         pytest.param("", [], id="empty"),
         pytest.param('gem "a#b", "1.0" # note\n', [("a#b", "1.0", Scope.RUNTIME, True, 1)], id="hash-inside-string"),
-        pytest.param('group :doc do\n  gem "yard"\nend\n', [("yard", "", Scope.DEV, True, 2)],
-                     id="non-standard-group-is-dev"),
-        pytest.param('group :production do\n  gem "lograge"\nend\n', [("lograge", "", Scope.RUNTIME, True, 2)],
-                     id="production-group-is-runtime"),
+        pytest.param(
+            'group :doc do\n  gem "yard"\nend\n', [("yard", "", Scope.DEV, True, 2)], id="non-standard-group-is-dev"
+        ),
+        pytest.param(
+            'group :production do\n  gem "lograge"\nend\n',
+            [("lograge", "", Scope.RUNTIME, True, 2)],
+            id="production-group-is-runtime",
+        ),
         pytest.param('gem "dotenv" if ENV["X"]\n', [("dotenv", "", Scope.RUNTIME, True, 1)], id="modifier-if"),
-        pytest.param('source "https://gems.example" do\n  gem "private"\nend\ngem "public"\n',
-                     [("private", "", Scope.RUNTIME, True, 2), ("public", "", Scope.RUNTIME, True, 4)],
-                     id="source-block"),
+        pytest.param(
+            'source "https://gems.example" do\n  gem "private"\nend\ngem "public"\n',
+            [("private", "", Scope.RUNTIME, True, 2), ("public", "", Scope.RUNTIME, True, 4)],
+            id="source-block",
+        ),
     ],
 )
 def test_gemfile_edge_cases(text: str, expected: list[Row]) -> None:
@@ -81,13 +96,22 @@ def test_gemfile_edge_cases(text: str, expected: list[Row]) -> None:
     ("parser", "text", "message"),
     [
         pytest.param(parse_gemfile, 'gem "a"\nend\n', "line 2: 'end' without an open block", id="gemfile-stray-end"),
-        pytest.param(parse_gemfile, 'group :test do\n  gem "a"\n', "opened at line 1 is never closed",
-                     id="gemfile-unclosed-group"),
-        pytest.param(parse_gemfile_lock, "GEM\n  specs:\n    rails 7.1\n", "line 3: 'rails 7.1' is not",
-                     id="lock-bad-spec"),
-        pytest.param(parse_gemfile_lock, "GEM\n  specs:\n<<<<<<< HEAD\n", "line 3: unresolved merge conflict",
-                     id="lock-merge-conflict"),
-        pytest.param(parse_gemfile_lock, "{\"not\": \"a lockfile\"}\n", "not a Gemfile.lock", id="lock-not-lockfile"),
+        pytest.param(
+            parse_gemfile,
+            'group :test do\n  gem "a"\n',
+            "opened at line 1 is never closed",
+            id="gemfile-unclosed-group",
+        ),
+        pytest.param(
+            parse_gemfile_lock, "GEM\n  specs:\n    rails 7.1\n", "line 3: 'rails 7.1' is not", id="lock-bad-spec"
+        ),
+        pytest.param(
+            parse_gemfile_lock,
+            "GEM\n  specs:\n<<<<<<< HEAD\n",
+            "line 3: unresolved merge conflict",
+            id="lock-merge-conflict",
+        ),
+        pytest.param(parse_gemfile_lock, '{"not": "a lockfile"}\n', "not a Gemfile.lock", id="lock-not-lockfile"),
     ],
 )
 def test_malformed_input_raises(parser: Parser, text: str, message: str) -> None:

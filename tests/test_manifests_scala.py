@@ -26,26 +26,41 @@ def _rows(path: str, sample: str) -> list[Row]:
 @pytest.mark.parametrize(
     ("path", "sample", "expected"),
     [
-        pytest.param("build.sbt", "build.sbt", [
-            ("com.typesafe.akka:akka-actor-typed", "2.8.5", RT, True, 11),
-            ("com.typesafe.akka:akka-http", "10.5.3", RT, True, 12),
-            ("ch.qos.logback:logback-classic", "1.4.14", RT, True, 14),
-            ("com.typesafe.akka:akka-actor-testkit-typed", "2.8.5", TEST, True, 15),
-            ("org.scalatest:scalatest", "3.2.17", TEST, True, 16),
-            ("javax.servlet:javax.servlet-api", "4.0.1", BUILD, True, 18),
-            ("org.typelevel:kind-projector", "0.13.2", BUILD, True, 21),
-        ], id="build-sbt-seq-vals-configs-compiler-plugin"),
-        pytest.param("build.sbt", "edge-build.sbt", [
-            ("org.typelevel:cats-effect", "3.5.2", RT, True, 5),
-            ("org.http4s:http4s-ember-server", "http4sVersion", RT, True, 11),
-            ("dev.zio:zio", "2.0.21", TEST, True, 12),
-            ("com.softwaremill.sttp.client3:core", "3.9.1", RT, True, 13),
-        ], id="build-sbt-nested-comment-scalajs-unresolved-version-url-string"),
-        pytest.param("project/plugins.sbt", "plugins.sbt", [
-            ("com.github.sbt:sbt-native-packager", "1.9.16", BUILD, True, 1),
-            ("org.scalameta:sbt-scalafmt", "2.5.2", BUILD, True, 2),
-            ("com.thesamet.scalapb:compilerplugin", "0.11.13", BUILD, True, 3),
-        ], id="plugins-sbt-everything-build"),
+        pytest.param(
+            "build.sbt",
+            "build.sbt",
+            [
+                ("com.typesafe.akka:akka-actor-typed", "2.8.5", RT, True, 11),
+                ("com.typesafe.akka:akka-http", "10.5.3", RT, True, 12),
+                ("ch.qos.logback:logback-classic", "1.4.14", RT, True, 14),
+                ("com.typesafe.akka:akka-actor-testkit-typed", "2.8.5", TEST, True, 15),
+                ("org.scalatest:scalatest", "3.2.17", TEST, True, 16),
+                ("javax.servlet:javax.servlet-api", "4.0.1", BUILD, True, 18),
+                ("org.typelevel:kind-projector", "0.13.2", BUILD, True, 21),
+            ],
+            id="build-sbt-seq-vals-configs-compiler-plugin",
+        ),
+        pytest.param(
+            "build.sbt",
+            "edge-build.sbt",
+            [
+                ("org.typelevel:cats-effect", "3.5.2", RT, True, 5),
+                ("org.http4s:http4s-ember-server", "http4sVersion", RT, True, 11),
+                ("dev.zio:zio", "2.0.21", TEST, True, 12),
+                ("com.softwaremill.sttp.client3:core", "3.9.1", RT, True, 13),
+            ],
+            id="build-sbt-nested-comment-scalajs-unresolved-version-url-string",
+        ),
+        pytest.param(
+            "project/plugins.sbt",
+            "plugins.sbt",
+            [
+                ("com.github.sbt:sbt-native-packager", "1.9.16", BUILD, True, 1),
+                ("org.scalameta:sbt-scalafmt", "2.5.2", BUILD, True, 2),
+                ("com.thesamet.scalapb:compilerplugin", "0.11.13", BUILD, True, 3),
+            ],
+            id="plugins-sbt-everything-build",
+        ),
     ],
 )
 def test_dependencies(path: str, sample: str, expected: list[Row]) -> None:
@@ -60,8 +75,11 @@ def test_subprojects_are_workspace_members() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param((SAMPLES / "bad-build.sbt").read_text(encoding="utf-8"), "line 2: '\\(' is never closed",
-                     id="sample-unclosed-settings"),
+        pytest.param(
+            (SAMPLES / "bad-build.sbt").read_text(encoding="utf-8"),
+            "line 2: '\\(' is never closed",
+            id="sample-unclosed-settings",
+        ),
         pytest.param('val x = "a" % "b" % "1"\n/* open\n', "line 2: unterminated /\\*", id="unterminated-comment"),
         pytest.param('val x = "a % "b" % "1"\n', "unterminated string", id="unterminated-string"),
         pytest.param("lazy val a = Seq(1, 2]\n", "line 1: unbalanced '\\]'", id="mismatched-bracket"),
@@ -73,7 +91,8 @@ def test_malformed_raises(text: str, message: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [pytest.param("build.sbt", id="build-sbt"), pytest.param("project/plugins.sbt", id="plugins-sbt")],
+    "path",
+    [pytest.param("build.sbt", id="build-sbt"), pytest.param("project/plugins.sbt", id="plugins-sbt")],
 )
 def test_registry_dispatch(path: str) -> None:
     parser = parser_for(path)
@@ -89,4 +108,5 @@ def test_registry_turns_errors_into_diagnostics() -> None:
 def test_plugin_call_inside_a_string_changes_no_scope() -> None:
     text = 'val s = "addSbtPlugin("\nlibraryDependencies += "a" % "b" % "1"\n'
     assert [(d.name, d.scope, d.line) for d in parse_sbt("build.sbt", text, FakeContext()).dependencies] == [
-        ("a:b", RT, 2)]
+        ("a:b", RT, 2)
+    ]

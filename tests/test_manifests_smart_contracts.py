@@ -28,51 +28,91 @@ def _rows(parser: Parser, sample: str) -> list[Row]:
 @pytest.mark.parametrize(
     ("parser", "sample", "expected"),
     [
-        pytest.param(chain.parse_foundry, "foundry.toml", [
-            ("solidity", "solc", "0.8.24", B, True, 5),
-            ("solidity", "openzeppelin-contracts", "", R, True, 7),
-            ("solidity", "forge-std", "", T, True, 7),
-        ], id="foundry-solc-once-across-profiles-remappings"),
-        pytest.param(chain.parse_foundry, "edge-foundry.toml", [
-            ("solidity", "solc", "0.8.26", B, True, 3),
-            ("solidity", "solady", "", R, True, 4),
-            ("solidity", "@uniswap/v4-core", "", R, True, 4),
-            ("solidity", "forge-std", "1.9.1", T, True, 11),
-            ("solidity", "@openzeppelin-contracts", "5.0.2", R, True, 12),
-        ], id="foundry-soldeer-scoped-and-self-remapping"),
-        pytest.param(chain.parse_anchor, "Anchor.toml", [
-            ("anchor", "anchor-cli", "0.30.1", B, True, 2),
-            ("anchor", "token_vault", "", R, True, 9),
-            ("anchor", "staking", "", R, True, 10),
-            ("anchor", "cluster:Localnet", "", R, True, 16),
-        ], id="anchor-programs-once-across-clusters"),
-        pytest.param(chain.parse_anchor, "edge-Anchor.toml", [
-            ("anchor", "my-program", "", R, True, 10),
-            ("anchor", "cluster:https://api.devnet.solana.com", "", R, True, 6),
-        ], id="anchor-quoted-program-url-cluster"),
-        pytest.param(chain.parse_move, "Move.toml", [
-            ("move", "Sui", "framework/testnet", R, True, 7),
-            ("move", "Utils", "../utils", R, True, 8),
-            ("move", "TestHelpers", "../test_helpers", D, True, 14),
-        ], id="move-git-local-dev"),
+        pytest.param(
+            chain.parse_foundry,
+            "foundry.toml",
+            [
+                ("solidity", "solc", "0.8.24", B, True, 5),
+                ("solidity", "openzeppelin-contracts", "", R, True, 7),
+                ("solidity", "forge-std", "", T, True, 7),
+            ],
+            id="foundry-solc-once-across-profiles-remappings",
+        ),
+        pytest.param(
+            chain.parse_foundry,
+            "edge-foundry.toml",
+            [
+                ("solidity", "solc", "0.8.26", B, True, 3),
+                ("solidity", "solady", "", R, True, 4),
+                ("solidity", "@uniswap/v4-core", "", R, True, 4),
+                ("solidity", "forge-std", "1.9.1", T, True, 11),
+                ("solidity", "@openzeppelin-contracts", "5.0.2", R, True, 12),
+            ],
+            id="foundry-soldeer-scoped-and-self-remapping",
+        ),
+        pytest.param(
+            chain.parse_anchor,
+            "Anchor.toml",
+            [
+                ("anchor", "anchor-cli", "0.30.1", B, True, 2),
+                ("anchor", "token_vault", "", R, True, 9),
+                ("anchor", "staking", "", R, True, 10),
+                ("anchor", "cluster:Localnet", "", R, True, 16),
+            ],
+            id="anchor-programs-once-across-clusters",
+        ),
+        pytest.param(
+            chain.parse_anchor,
+            "edge-Anchor.toml",
+            [
+                ("anchor", "my-program", "", R, True, 10),
+                ("anchor", "cluster:https://api.devnet.solana.com", "", R, True, 6),
+            ],
+            id="anchor-quoted-program-url-cluster",
+        ),
+        pytest.param(
+            chain.parse_move,
+            "Move.toml",
+            [
+                ("move", "Sui", "framework/testnet", R, True, 7),
+                ("move", "Utils", "../utils", R, True, 8),
+                ("move", "TestHelpers", "../test_helpers", D, True, 14),
+            ],
+            id="move-git-local-dev",
+        ),
         pytest.param(chain.parse_move, "edge-Move.toml", [], id="move-implicit-framework"),
-        pytest.param(chain.parse_js_chain_config, "hardhat.config.js", [
-            ("solidity", "solc", "0.8.20", B, True, 12),
-            ("solidity", "solc", "0.7.6", B, True, 13),
-            ("npm", "@nomicfoundation/hardhat-toolbox", "", D, True, 1),
-            ("npm", "hardhat-gas-reporter", "", D, True, 2),
-            ("npm", "hardhat", "", D, True, 5),
-        ], id="hardhat-compilers-comments-builtins-relative"),
-        pytest.param(chain.parse_js_chain_config, "edge-hardhat.config.ts", [
-            ("solidity", "solc", "0.8.24", B, True, 9),
-            ("npm", "hardhat", "", D, True, 1),
-            ("npm", "@nomicfoundation/hardhat-toolbox-viem", "", D, True, 2),
-            ("npm", "dotenv", "", D, True, 3),
-        ], id="hardhat-ts-string-version-imports"),
-        pytest.param(chain.parse_js_chain_config, "truffle-config.js", [
-            ("solidity", "solc", "0.8.19", B, True, 9),
-            ("npm", "@truffle/hdwallet-provider", "", D, True, 1),
-        ], id="truffle-solc-block"),
+        pytest.param(
+            chain.parse_js_chain_config,
+            "hardhat.config.js",
+            [
+                ("solidity", "solc", "0.8.20", B, True, 12),
+                ("solidity", "solc", "0.7.6", B, True, 13),
+                ("npm", "@nomicfoundation/hardhat-toolbox", "", D, True, 1),
+                ("npm", "hardhat-gas-reporter", "", D, True, 2),
+                ("npm", "hardhat", "", D, True, 5),
+            ],
+            id="hardhat-compilers-comments-builtins-relative",
+        ),
+        pytest.param(
+            chain.parse_js_chain_config,
+            "edge-hardhat.config.ts",
+            [
+                ("solidity", "solc", "0.8.24", B, True, 9),
+                ("npm", "hardhat", "", D, True, 1),
+                ("npm", "@nomicfoundation/hardhat-toolbox-viem", "", D, True, 2),
+                ("npm", "dotenv", "", D, True, 3),
+            ],
+            id="hardhat-ts-string-version-imports",
+        ),
+        pytest.param(
+            chain.parse_js_chain_config,
+            "truffle-config.js",
+            [
+                ("solidity", "solc", "0.8.19", B, True, 9),
+                ("npm", "@truffle/hdwallet-provider", "", D, True, 1),
+            ],
+            id="truffle-solc-block",
+        ),
     ],
 )
 def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
@@ -83,10 +123,16 @@ def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
     ("sample", "path", "message"),
     [
         pytest.param("bad-foundry.toml", "foundry.toml", "invalid TOML", id="foundry-duplicate-table"),
-        pytest.param("bad-Anchor.toml", "Anchor.toml", "'programs.localnet' is not a table", id="anchor-programs-string"),
+        pytest.param(
+            "bad-Anchor.toml", "Anchor.toml", "'programs.localnet' is not a table", id="anchor-programs-string"
+        ),
         pytest.param("bad-Move.toml", "move/Move.toml", "no [package] name", id="move-without-package"),
-        pytest.param("bad-hardhat.config.js", "hardhat.config.js", "unterminated comment opened at line 6",
-                     id="hardhat-unterminated-comment"),
+        pytest.param(
+            "bad-hardhat.config.js",
+            "hardhat.config.js",
+            "unterminated comment opened at line 6",
+            id="hardhat-unterminated-comment",
+        ),
     ],
 )
 def test_malformed_becomes_diagnostic(sample: str, path: str, message: str) -> None:

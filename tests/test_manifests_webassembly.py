@@ -27,26 +27,49 @@ def _rows(parser: Parser, sample: str) -> list[Row]:
 @pytest.mark.parametrize(
     ("parser", "sample", "expected"),
     [
-        pytest.param(wasm.parse_trunk, "Trunk.toml", [("target", "wasm32-unknown-unknown", "", B, True, 2)],
-                     id="trunk-build-target-line"),
-        pytest.param(wasm.parse_trunk, "edge-Trunk.toml", [("target", "wasm32-unknown-unknown", "", B, True, 1)],
-                     id="trunk-empty-config-still-wasm"),
-        pytest.param(wasm.parse_asconfig, "asconfig.json", [("target", "assemblyscript", "", B, True, 2)],
-                     id="asconfig-targets"),
-        pytest.param(wasm.parse_asconfig, "edge-asconfig.json", [("target", "assemblyscript", "", B, True, 1)],
-                     id="asconfig-extends-only"),
-        pytest.param(wasm.parse_wit, "world.wit", [
-            ("wit", "acme:image-filters", "0.3.0", R, True, 1),
-            ("wit", "interface:filters", "", R, True, 4),
-            ("wit", "wasi:io", "0.2.0", B, True, 5),
-            ("wit", "world:filter-plugin", "", R, True, 10),
-            ("wit", "wasi:logging", "", B, True, 11),
-        ], id="wit-package-interface-world-foreign-uses"),
-        pytest.param(wasm.parse_wit, "edge-types.wit", [
-            ("wit", "interface:types", "", R, True, 3),
-            ("wit", "interface:use-types", "", R, True, 7),
-            ("wit", "wasi:io", "0.2.0-rc-2023-11-10", B, True, 9),
-        ], id="wit-no-package-nested-comment-escaped-name-prerelease"),
+        pytest.param(
+            wasm.parse_trunk,
+            "Trunk.toml",
+            [("target", "wasm32-unknown-unknown", "", B, True, 2)],
+            id="trunk-build-target-line",
+        ),
+        pytest.param(
+            wasm.parse_trunk,
+            "edge-Trunk.toml",
+            [("target", "wasm32-unknown-unknown", "", B, True, 1)],
+            id="trunk-empty-config-still-wasm",
+        ),
+        pytest.param(
+            wasm.parse_asconfig, "asconfig.json", [("target", "assemblyscript", "", B, True, 2)], id="asconfig-targets"
+        ),
+        pytest.param(
+            wasm.parse_asconfig,
+            "edge-asconfig.json",
+            [("target", "assemblyscript", "", B, True, 1)],
+            id="asconfig-extends-only",
+        ),
+        pytest.param(
+            wasm.parse_wit,
+            "world.wit",
+            [
+                ("wit", "acme:image-filters", "0.3.0", R, True, 1),
+                ("wit", "interface:filters", "", R, True, 4),
+                ("wit", "wasi:io", "0.2.0", B, True, 5),
+                ("wit", "world:filter-plugin", "", R, True, 10),
+                ("wit", "wasi:logging", "", B, True, 11),
+            ],
+            id="wit-package-interface-world-foreign-uses",
+        ),
+        pytest.param(
+            wasm.parse_wit,
+            "edge-types.wit",
+            [
+                ("wit", "interface:types", "", R, True, 3),
+                ("wit", "interface:use-types", "", R, True, 7),
+                ("wit", "wasi:io", "0.2.0-rc-2023-11-10", B, True, 9),
+            ],
+            id="wit-no-package-nested-comment-escaped-name-prerelease",
+        ),
     ],
 )
 def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
@@ -74,10 +97,15 @@ def test_malformed_becomes_diagnostic(sample: str, path: str, message: str) -> N
         pytest.param(wasm.parse_trunk, "[build\n", "invalid TOML", id="trunk-bad-toml"),
         pytest.param(wasm.parse_asconfig, "[]", "not a JSON object", id="asconfig-array"),
         pytest.param(wasm.parse_asconfig, "{", "invalid JSON at line 1", id="asconfig-truncated"),
-        pytest.param(wasm.parse_wit, "/* never closed\npackage a:b;\n", "unterminated comment opened at line 1",
-                     id="wit-unterminated-comment"),
-        pytest.param(wasm.parse_wit, "package Not Valid;\n", "line 1: 'NotValid' is not a package name",
-                     id="wit-bad-package"),
+        pytest.param(
+            wasm.parse_wit,
+            "/* never closed\npackage a:b;\n",
+            "unterminated comment opened at line 1",
+            id="wit-unterminated-comment",
+        ),
+        pytest.param(
+            wasm.parse_wit, "package Not Valid;\n", "line 1: 'NotValid' is not a package name", id="wit-bad-package"
+        ),
         pytest.param(wasm.parse_wit, "}\n{\n", "line 1: '}' closes nothing", id="wit-close-before-open"),
     ],
 )

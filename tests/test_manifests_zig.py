@@ -21,15 +21,36 @@ Row = tuple[str, str, str, Scope, bool, int]
 @pytest.mark.parametrize(
     ("sample", "expected"),
     [
-        pytest.param("build.zig.zon", [
-            ("zig", "zap", "git+https://github.com/zigzap/zap?ref=v0.10.1#8f5e6b4c2a1d0e9f", Scope.RUNTIME, True, 7),
-            ("zig", "httpz", "https://github.com/karlseguin/http.zig/archive/refs/heads/master.tar.gz", Scope.RUNTIME,
-             True, 11),
-        ], id="enum-name-lazy-and-path-dependency-skipped"),
-        pytest.param("edge-build.zig.zon", [
-            ("zig", "sdl-zig", "https://github.com/ikskuh/SDL.zig/archive/1a2b3c.tar.gz", Scope.RUNTIME, True, 11),
-            ("zig", 'with "quote"', "https://example.com/q.tar.gz", Scope.RUNTIME, True, 15),
-        ], id="quoted-identifiers-multiline-string-comments-empty-entry"),
+        pytest.param(
+            "build.zig.zon",
+            [
+                (
+                    "zig",
+                    "zap",
+                    "git+https://github.com/zigzap/zap?ref=v0.10.1#8f5e6b4c2a1d0e9f",
+                    Scope.RUNTIME,
+                    True,
+                    7,
+                ),
+                (
+                    "zig",
+                    "httpz",
+                    "https://github.com/karlseguin/http.zig/archive/refs/heads/master.tar.gz",
+                    Scope.RUNTIME,
+                    True,
+                    11,
+                ),
+            ],
+            id="enum-name-lazy-and-path-dependency-skipped",
+        ),
+        pytest.param(
+            "edge-build.zig.zon",
+            [
+                ("zig", "sdl-zig", "https://github.com/ikskuh/SDL.zig/archive/1a2b3c.tar.gz", Scope.RUNTIME, True, 11),
+                ("zig", 'with "quote"', "https://example.com/q.tar.gz", Scope.RUNTIME, True, 15),
+            ],
+            id="quoted-identifiers-multiline-string-comments-empty-entry",
+        ),
     ],
 )
 def test_dependencies(sample: str, expected: list[Row]) -> None:
@@ -50,7 +71,7 @@ def test_malformed_sample_raises() -> None:
         pytest.param("// only a comment\n", "is empty", id="only-comment"),
         pytest.param('"just a string"', "must hold a struct literal", id="not-a-struct"),
         pytest.param(".{ .name = .x } .{}", "line 1: text after the top-level literal", id="trailing-text"),
-        pytest.param(".{ .name = \"x\"", "ends before the '}' of the literal opened at line 1", id="truncated"),
+        pytest.param('.{ .name = "x"', "ends before the '}' of the literal opened at line 1", id="truncated"),
         pytest.param('.{ .name = "unterminated }', "unexpected '\"'", id="unterminated-string"),
         pytest.param(".{ .a = 1, 2 }", "mixes named fields and bare values", id="mixed-literal"),
         pytest.param(".{ .dependencies = .{ 1, 2 } }", ".dependencies must be a struct", id="dependencies-tuple"),
@@ -66,7 +87,9 @@ def test_malformed_text_raises_quickly(text: str, message: str) -> None:
 
 
 def test_struct_without_dependencies_declares_nothing() -> None:
-    result = parse_build_zig_zon("build.zig.zon", '.{ .name = "lib", .version = "1.0.0", .paths = .{""} }', FakeContext())
+    result = parse_build_zig_zon(
+        "build.zig.zon", '.{ .name = "lib", .version = "1.0.0", .paths = .{""} }', FakeContext()
+    )
     assert result.dependencies == ()
 
 

@@ -16,24 +16,44 @@ from analyzer.batch.tasks import Status
 from analyzer.reports.dashboard import READY, embed_json, render_html
 from analyzer.reports.portfolio import CSV_COLUMNS, document, plain, render, render_csv, render_table, summarize
 
-HOSTILE = '</script><script>alert(1)</script><!--[bold]x[/bold]\x1b[31m=cmd|calc'
+HOSTILE = "</script><script>alert(1)</script><!--[bold]x[/bold]\x1b[31m=cmd|calc"
 
 
-def _run(source: str, verdict: str | None = "go", lean: float | None = -0.5, *, error: str | None = None,
-         markers: tuple[str, ...] = ("cli", "http-server"), revision: str = "c" * 40, files: int = 12) -> StoredRun:
+def _run(
+    source: str,
+    verdict: str | None = "go",
+    lean: float | None = -0.5,
+    *,
+    error: str | None = None,
+    markers: tuple[str, ...] = ("cli", "http-server"),
+    revision: str = "c" * 40,
+    files: int = 12,
+) -> StoredRun:
     status = "failed" if error else "ok"
     return StoredRun(
-        RunKey(source, revision if not error else "", "0.1.0", "cfg"), status, None if error else verdict,
-        None if error else 0.8, None if error else lean, None if error else files, None if error else 4096,
-        () if error else markers, error, None, 1.25, "2026-01-02T03:04:05.000Z",
+        RunKey(source, revision if not error else "", "0.1.0", "cfg"),
+        status,
+        None if error else verdict,
+        None if error else 0.8,
+        None if error else lean,
+        None if error else files,
+        None if error else 4096,
+        () if error else markers,
+        error,
+        None,
+        1.25,
+        "2026-01-02T03:04:05.000Z",
     )
 
 
 def _rows() -> list[Row]:
     return [
         Row(Status.OK, _run("svc-go")),
-        Row(Status.REUSED, _run("core-rust", "rust", 0.7, markers=("wasm",)),
-            (_run("core-rust", "go", -0.1, revision="1" * 40), _run("core-rust", "rust", 0.7))),
+        Row(
+            Status.REUSED,
+            _run("core-rust", "rust", 0.7, markers=("wasm",)),
+            (_run("core-rust", "go", -0.1, revision="1" * 40), _run("core-rust", "rust", 0.7)),
+        ),
         Row(Status.FAILED, _run("gone", error="gone: no such file or directory")),
     ]
 
@@ -47,8 +67,13 @@ def test_document_has_the_contract_fields() -> None:
     assert doc["repos"][2]["commit"] is None
     assert doc["repos"][1]["history"][0]["verdict"] == "go"
     assert doc["summary"] == {
-        "repos": 3, "ok": 1, "failed": 1, "reused": 1, "errors": 1,
-        "verdicts": {"go": 1, "rust": 1}, "markers": {"cli": 1, "http-server": 1, "wasm": 1},
+        "repos": 3,
+        "ok": 1,
+        "failed": 1,
+        "reused": 1,
+        "errors": 1,
+        "verdicts": {"go": 1, "rust": 1},
+        "markers": {"cli": 1, "http-server": 1, "wasm": 1},
     }
     assert json.loads(render(_rows(), "json")) == doc
 
@@ -73,7 +98,7 @@ def test_csv_has_one_row_per_repository() -> None:
 @pytest.mark.parametrize(
     ("source", "cell"),
     [
-        pytest.param("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")", id="formula"),
+        pytest.param('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")', id="formula"),
         pytest.param("@SUM(A1)", "'@SUM(A1)", id="at-sign"),
         pytest.param("-cmd", "'-cmd", id="minus"),
         pytest.param("plain/repo", "plain/repo", id="ordinary-name"),

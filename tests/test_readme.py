@@ -51,4 +51,6 @@ def test_rules_doc_is_current() -> None:
     from analyzer.reports.rules import rules_markdown
 
     assert RULES_DOC.is_file(), "no docs/rules.md: run `python tests/golden.py`"
-    assert RULES_DOC.read_text(encoding="utf-8") == rules_markdown(), "stale docs/rules.md: run `python tests/golden.py`"
+    assert RULES_DOC.read_text(encoding="utf-8") == rules_markdown(), (
+        "stale docs/rules.md: run `python tests/golden.py`"
+    )

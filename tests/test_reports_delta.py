@@ -13,10 +13,13 @@ from analyzer.reports import change, terminal_delta
 from analyzer.reports import json as json_report
 
 
-def _delta(added: tuple[Marker, ...] = (), removed: tuple[Marker, ...] = (),
-           moves: tuple[tuple[str, float, float], ...] = ()) -> Delta:
+def _delta(
+    added: tuple[Marker, ...] = (), removed: tuple[Marker, ...] = (), moves: tuple[tuple[str, float, float], ...] = ()
+) -> Delta:
     return dataclasses.replace(
-        wasm_delta(), added_markers=added, removed_markers=removed,
+        wasm_delta(),
+        added_markers=added,
+        removed_markers=removed,
         criteria=tuple(CriterionChange(cid, before, after) for cid, before, after in moves),
     )
 
@@ -28,20 +31,34 @@ def _marker(category: str, count: int = 1) -> Marker:
 @pytest.mark.parametrize(
     ("delta", "expected"),
     [
-        pytest.param(_delta((WASM_MARKER,), (), (("ecosystem", -0.5, -0.38),)),
-                     "This change adds a WASM target: ecosystem +0.12 toward Rust.", id="wasm"),
-        pytest.param(_delta((), (_marker("http-server"),), (("ecosystem", 0.1, 0.3), ("concurrency", 0.0, -0.4))),
-                     "This change removes an HTTP server: concurrency -0.40 toward Go, ecosystem +0.20 toward Rust.",
-                     id="removal-two-moves"),
-        pytest.param(_delta((_marker("grpc", 5), _marker("cli", 1)), (), ()),
-                     "This change adds gRPC services and a command-line tool; no criterion moves.", id="no-move"),
-        pytest.param(_delta((), (), (("interop", 0.3, 0.302),)),
-                     "This change does not move the analysis: no marker added or removed, no criterion moved.",
-                     id="below-threshold"),
-        pytest.param(_delta((), (), (("interop", 0.3, 0.25),)), "This change moves interop -0.05 toward Go.",
-                     id="moves-only"),
-        pytest.param(_delta((_marker("new-thing"),), (), ()), "This change adds new-thing; no criterion moves.",
-                     id="unknown-category"),
+        pytest.param(
+            _delta((WASM_MARKER,), (), (("ecosystem", -0.5, -0.38),)),
+            "This change adds a WASM target: ecosystem +0.12 toward Rust.",
+            id="wasm",
+        ),
+        pytest.param(
+            _delta((), (_marker("http-server"),), (("ecosystem", 0.1, 0.3), ("concurrency", 0.0, -0.4))),
+            "This change removes an HTTP server: concurrency -0.40 toward Go, ecosystem +0.20 toward Rust.",
+            id="removal-two-moves",
+        ),
+        pytest.param(
+            _delta((_marker("grpc", 5), _marker("cli", 1)), (), ()),
+            "This change adds gRPC services and a command-line tool; no criterion moves.",
+            id="no-move",
+        ),
+        pytest.param(
+            _delta((), (), (("interop", 0.3, 0.302),)),
+            "This change does not move the analysis: no marker added or removed, no criterion moved.",
+            id="below-threshold",
+        ),
+        pytest.param(
+            _delta((), (), (("interop", 0.3, 0.25),)), "This change moves interop -0.05 toward Go.", id="moves-only"
+        ),
+        pytest.param(
+            _delta((_marker("new-thing"),), (), ()),
+            "This change adds new-thing; no criterion moves.",
+            id="unknown-category",
+        ),
     ],
 )
 def test_headline(delta: Delta, expected: str) -> None:
@@ -89,8 +106,19 @@ def test_terminal_delta_caps_findings_unless_verbose() -> None:
 def test_json_delta() -> None:
     document = json.loads(json_report.render_delta(wasm_delta()))
     assert list(document) == [
-        "schema_version", "kind", "tool", "summary", "base", "head", "verdict_changed", "lean_change", "criteria",
-        "added_markers", "removed_markers", "added_findings", "removed_findings",
+        "schema_version",
+        "kind",
+        "tool",
+        "summary",
+        "base",
+        "head",
+        "verdict_changed",
+        "lean_change",
+        "criteria",
+        "added_markers",
+        "removed_markers",
+        "added_findings",
+        "removed_findings",
     ]
     assert document["kind"] == "delta"
     assert document["summary"].startswith("This change adds a WASM target")

@@ -33,10 +33,12 @@ def test_escaping(value: str, data: str, prop: str) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        pytest.param({"file": "src/a.rs", "line": 3, "title": "R001"}, "::notice file=src/a.rs,line=3,title=R001::m",
-                     id="full"),
-        pytest.param({"file": "Cargo.toml", "line": 0, "title": "R001"}, "::notice file=Cargo.toml,title=R001::m",
-                     id="no-line"),
+        pytest.param(
+            {"file": "src/a.rs", "line": 3, "title": "R001"}, "::notice file=src/a.rs,line=3,title=R001::m", id="full"
+        ),
+        pytest.param(
+            {"file": "Cargo.toml", "line": 0, "title": "R001"}, "::notice file=Cargo.toml,title=R001::m", id="no-line"
+        ),
         pytest.param({"title": "verdict"}, "::notice title=verdict::m", id="no-file"),
         pytest.param({}, "::notice::m", id="bare"),
         pytest.param({"file": "a,b:c.rs", "line": 2}, "::notice file=a%2Cb%3Ac.rs,line=2::m", id="escaped-file"),
@@ -53,8 +55,10 @@ def test_both_report_annotations() -> None:
         "for the native codec: the components pull in opposite directions. 10 of 11 counted findings annotated; "
         "the job summary and SARIF report list all."
     )
-    assert lines[1] == ("::warning file=native/codec/src/stats.rs,line=30,title=LAT003 hdrhistogram::"
-                        "Records latency histograms (hdrhistogram).")
+    assert lines[1] == (
+        "::warning file=native/codec/src/stats.rs,line=30,title=LAT003 hdrhistogram::"
+        "Records latency histograms (hdrhistogram)."
+    )
     assert len(lines) == 11
     assert all(line.startswith("::warning ") for line in lines[1:])
     assert not any("vendor" in line or "testdata" in line for line in lines)
@@ -75,8 +79,11 @@ def test_caps_and_order() -> None:
 
 
 def test_excluded_and_pathless_findings_are_not_annotated() -> None:
-    findings = [_finding("R001", "vendor/x.rs", 1, excluded="vendored"), _finding("R002", "", 0),
-                _finding("R003", "src/a.rs", 2)]
+    findings = [
+        _finding("R001", "vendor/x.rs", 1, excluded="vendored"),
+        _finding("R002", "", 0),
+        _finding("R003", "src/a.rs", 2),
+    ]
     lines = github.render(findings_report(findings, {})).splitlines()
     assert lines[1:] == ["::notice file=src/a.rs,line=2,title=R003 m::R003 says so."]
 

@@ -48,8 +48,11 @@ def test_first_issue_exactly() -> None:
 
 @pytest.mark.parametrize(
     ("weight", "severity"),
-    [pytest.param(None, "info", id="no-evidence"), pytest.param(0.2, "info", id="light"),
-     pytest.param(0.5, "minor", id="threshold")],
+    [
+        pytest.param(None, "info", id="no-evidence"),
+        pytest.param(0.2, "info", id="light"),
+        pytest.param(0.5, "minor", id="threshold"),
+    ],
 )
 def test_severity(weight: float | None, severity: str) -> None:
     weights = {} if weight is None else {"R001": weight}
@@ -60,8 +63,9 @@ def test_severity(weight: float | None, severity: str) -> None:
     ("before", "after", "same"),
     [
         pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R001", "a.rs", 90, "x = 1"), True, id="moved"),
-        pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R001", "a.rs", 3, "  x  =  1 "), True,
-                     id="reindented"),
+        pytest.param(
+            _finding("R001", "a.rs", 3, "x = 1"), _finding("R001", "a.rs", 3, "  x  =  1 "), True, id="reindented"
+        ),
         pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R002", "a.rs", 3, "x = 1"), False, id="rule"),
         pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R001", "b.rs", 3, "x = 1"), False, id="path"),
         pytest.param(_finding("R001", "a.rs", 3, "x = 1"), _finding("R001", "a.rs", 3, "x = 2"), False, id="snippet"),

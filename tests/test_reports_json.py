@@ -41,23 +41,62 @@ def test_rendered_samples_validate(build: Callable[[], Report], validator: Draft
 def test_contract_fields_in_order() -> None:
     document = json_report.to_dict(both_report())
     assert list(document) == [
-        "schema_version", "tool", "target", "verdict", "criteria", "markers", "excluded_markers",
-        "components", "findings", "diagnostics", "languages", "stats", "effort",
+        "schema_version",
+        "tool",
+        "target",
+        "verdict",
+        "criteria",
+        "markers",
+        "excluded_markers",
+        "components",
+        "findings",
+        "diagnostics",
+        "languages",
+        "stats",
+        "effort",
     ]
     assert document["schema_version"] == "1"
     assert document["tool"] == {"name": "rustgo-analyzer", "version": "0.1.0"}
     assert list(document["verdict"]) == [
-        "language", "confidence", "summary", "runner_up", "lean", "reasons", "split", "interop",
+        "language",
+        "confidence",
+        "summary",
+        "runner_up",
+        "lean",
+        "reasons",
+        "split",
+        "interop",
     ]
     assert list(document["criteria"][0]["evidence"][0]) == [
-        "rule", "category", "marker", "leans", "weight", "message", "path", "line", "component",
+        "rule",
+        "category",
+        "marker",
+        "leans",
+        "weight",
+        "message",
+        "path",
+        "line",
+        "component",
     ]
     assert list(document["findings"][0]) == [
-        "rule", "category", "marker", "message", "path", "line", "component", "snippet", "excluded",
+        "rule",
+        "category",
+        "marker",
+        "message",
+        "path",
+        "line",
+        "component",
+        "snippet",
+        "excluded",
     ]
     assert list(document["diagnostics"][0]) == ["path", "message", "severity", "stage"]
     assert [c["id"] for c in document["criteria"]] == [
-        "performance", "memory-safety", "concurrency", "developer-experience", "ecosystem", "interop",
+        "performance",
+        "memory-safety",
+        "concurrency",
+        "developer-experience",
+        "ecosystem",
+        "interop",
     ]
 
 

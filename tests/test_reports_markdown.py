@@ -18,8 +18,16 @@ Build = Callable[[], str]
 
 def _many(count: int, path_length: int = 40) -> Report:
     findings = [
-        Finding("MEM001", "unsafe-memory", "Manages heap memory by hand.", f"src/{'d' * path_length}/f{n:05}.c", n + 1,
-                "malloc-free", ".", snippet=f"free(p{n});")
+        Finding(
+            "MEM001",
+            "unsafe-memory",
+            "Manages heap memory by hand.",
+            f"src/{'d' * path_length}/f{n:05}.c",
+            n + 1,
+            "malloc-free",
+            ".",
+            snippet=f"free(p{n});",
+        )
         for n in range(count)
     ]
     return findings_report(findings, {"MEM001": 1.0})
@@ -86,8 +94,9 @@ def test_headline_and_sections_of_both_report() -> None:
     text = markdown.render(both_report())
     lines = text.splitlines()
     assert lines[2] == "### rustgo-analyzer: **Both** · confidence 71% · lean +0.04"
-    assert ("**Runner-up:** Go · **Split:** `native/codec` → Rust, `services/api` → Go · "
-            "**Interop:** FFI (C ABI)") in lines
+    assert (
+        "**Runner-up:** Go · **Split:** `native/codec` → Rust, `services/api` → Go · **Interop:** FFI (C ABI)"
+    ) in lines
     assert "| Performance and latency | 1.00 | `Go ◀─────┿━━━──▶ Rust` | +0.70 | 3 |" in lines
     assert "| Ecosystem and use cases | 1.00 | `Go ◀──━━━┿─────▶ Rust` | -0.52 | 7 |" in lines
     assert "<details><summary>Memory safety and security: +0.55 (1 item)</summary>" in lines
@@ -95,8 +104,9 @@ def test_headline_and_sections_of_both_report() -> None:
     assert "12 findings excluded (not counted): fixture 7, vendored 5." in lines
     assert "| `concurrency:goroutines` | 14 | goroutines 14 |" in lines
     assert "#### Components" in lines
-    assert lines[-1] == ("<sub>rustgo-analyzer 0.1.0 · acme-platform @ `3f9c2e1a7b5d` · 312 files (198 counted) · "
-                         "164 rules</sub>")
+    assert lines[-1] == (
+        "<sub>rustgo-analyzer 0.1.0 · acme-platform @ `3f9c2e1a7b5d` · 312 files (198 counted) · 164 rules</sub>"
+    )
 
 
 def test_undecided_says_there_is_nothing() -> None:
@@ -154,8 +164,16 @@ def test_code_spans(value: str, table: bool, expected: str) -> None:
 
 
 def test_hostile_path_stays_in_its_cell() -> None:
-    finding = Finding("MEM001", "unsafe-memory", "Hand-managed memory.", "x|y</details>\n@team.c", 3, "malloc-free",
-                      ".", snippet="a | b ` c")
+    finding = Finding(
+        "MEM001",
+        "unsafe-memory",
+        "Hand-managed memory.",
+        "x|y</details>\n@team.c",
+        3,
+        "malloc-free",
+        ".",
+        snippet="a | b ` c",
+    )
     text = markdown.render(findings_report([finding], {"MEM001": 1.0}))
     row = next(line for line in text.splitlines() if "MEM001" in line and "x" in line)
     assert row == "| `x\\|y</details> @team.c:3` | `MEM001` | Hand-managed memory. | ``a \\| b ` c`` |"
@@ -191,8 +209,10 @@ def test_whole_sections_dropped_when_rows_are_not_enough() -> None:
 def test_delta_headline_names_wasm_and_the_move() -> None:
     lines = markdown.render_delta(wasm_delta()).splitlines()
     assert lines[2] == "### rustgo-analyzer diff: **Both (unchanged)**"
-    assert lines[4] == ("This change adds a WASM target and removes a container build: ecosystem +0.12 toward Rust, "
-                        "performance +0.03 toward Rust.")
+    assert lines[4] == (
+        "This change adds a WASM target and removes a container build: ecosystem +0.12 toward Rust, "
+        "performance +0.03 toward Rust."
+    )
     assert lines[6] == "Lean +0.04 → +0.16 (+0.12 toward Rust) · base `3f9c2e1a7b5d` → head work tree"
     assert "| Ecosystem and use cases | -0.52 | -0.40 | `Go ◀───━━┿─────▶ Rust` | +0.12 toward Rust |" in lines
     assert "| + | `wasm` | wasm-bindgen | 1 | `native/codec/web/Cargo.toml:8` |" in lines
@@ -208,8 +228,11 @@ def test_delta_verdict_change() -> None:
 
 @pytest.mark.parametrize(
     ("build", "fmt"),
-    [pytest.param(wasm_delta, "markdown", id="markdown"), pytest.param(wasm_delta, "terminal", id="terminal"),
-     pytest.param(wasm_delta, "json", id="json")],
+    [
+        pytest.param(wasm_delta, "markdown", id="markdown"),
+        pytest.param(wasm_delta, "terminal", id="terminal"),
+        pytest.param(wasm_delta, "json", id="json"),
+    ],
 )
 def test_render_delta_dispatch(build: Callable[[], Delta], fmt: str) -> None:
     text = reports.render_delta(build(), fmt)

@@ -36,11 +36,21 @@ def registry() -> RuleSet:
 
 def _rule(rule_id: str, category: str = "wasm") -> Rule:
     return Rule(
-        id=rule_id, name=f"rule-{rule_id.lower()}", status=Status.STABLE, category=category, marker="m",
-        summary=f"Summary of {rule_id}.", rationale=f"Rationale of {rule_id}.", weight=1.0, evidence=(),
-        dependencies=(), paths=(), content=(),
+        id=rule_id,
+        name=f"rule-{rule_id.lower()}",
+        status=Status.STABLE,
+        category=category,
+        marker="m",
+        summary=f"Summary of {rule_id}.",
+        rationale=f"Rationale of {rule_id}.",
+        weight=1.0,
+        evidence=(),
+        dependencies=(),
+        paths=(),
+        content=(),
         examples_match=(Example(dependency="wasm-bindgen"), Example(language="Rust", code="#[wasm_bindgen]\n")),
-        examples_no_match=(Example(dependency="serde"),), pack="test.toml",
+        examples_no_match=(Example(dependency="serde"),),
+        pack="test.toml",
     )
 
 
@@ -53,8 +63,9 @@ def _doc(report: Report, rules: RuleSet | None = None) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("build", [pytest.param(both_report, id="both"), pytest.param(undecided_report, id="empty")])
-def test_validates_against_oasis_schema(build: Callable[[], Report], validator: Draft4Validator,
-                                        registry: RuleSet) -> None:
+def test_validates_against_oasis_schema(
+    build: Callable[[], Report], validator: Draft4Validator, registry: RuleSet
+) -> None:
     document = _doc(build(), registry)
     assert [error.message for error in validator.iter_errors(document)] == []
 
@@ -83,8 +94,7 @@ def test_results_are_counted_findings_only() -> None:
     counted = [f for f in report.findings if f.excluded is None]
     assert len(run["results"]) == len(counted) == 11
     assert run["properties"]["excludedFindings"] == 12
-    assert not any("vendor" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                   for r in run["results"])
+    assert not any("vendor" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"])
 
 
 def test_rule_help_comes_from_registry(registry: RuleSet) -> None:
@@ -102,8 +112,10 @@ def test_rule_help_comes_from_registry(registry: RuleSet) -> None:
 
 
 def test_unknown_rule_gets_minimal_descriptor() -> None:
-    findings = [Finding("NEW901", "grpc", "Exposes gRPC services.", "api/go.mod", 6, "grpc-go", "."),
-                _finding("WASM900", "a.rs", 3)]
+    findings = [
+        Finding("NEW901", "grpc", "Exposes gRPC services.", "api/go.mod", 6, "grpc-go", "."),
+        _finding("WASM900", "a.rs", 3),
+    ]
     run = _doc(findings_report(findings, {}), RuleSet((_rule("WASM900"),)))["runs"][0]
     rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
     assert rules["NEW901"] == {
@@ -138,14 +150,19 @@ def test_help_lists_examples() -> None:
 def test_locations(path: str, line: int, uri: str, start: int) -> None:
     result = _doc(findings_report([_finding("R001", path, line, snippet="s")], {}))["runs"][0]["results"][0]
     location = result["locations"][0]["physicalLocation"]
-    assert location == {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": start, "snippet": {"text": "s"}}}
+    assert location == {
+        "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": start, "snippet": {"text": "s"}},
+    }
 
 
 @pytest.mark.parametrize(
     ("weight", "level"),
-    [pytest.param(0.49, "note", id="light"), pytest.param(0.5, "warning", id="threshold"),
-     pytest.param(2.0, "warning", id="heavy")],
+    [
+        pytest.param(0.49, "note", id="light"),
+        pytest.param(0.5, "warning", id="threshold"),
+        pytest.param(2.0, "warning", id="heavy"),
+    ],
 )
 def test_level_follows_rule_weight(weight: float, level: str) -> None:
     report = findings_report([_finding("R001", "a.rs", 1)], {"R001": weight})
@@ -176,7 +193,9 @@ def test_results_capped_weightiest_first(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_run_properties_carry_verdict() -> None:
     properties = _doc(both_report())["runs"][0]["properties"]
     assert properties["verdict"] == {
-        "language": "both", "confidence": 0.715, "lean": 0.042,
+        "language": "both",
+        "confidence": 0.715,
+        "lean": 0.042,
         "summary": "Go for the API service, Rust for the native codec: the components pull in opposite directions.",
         "runnerUp": "go",
         "split": [{"component": "native/codec", "language": "rust"}, {"component": "services/api", "language": "go"}],
@@ -185,14 +204,24 @@ def test_run_properties_carry_verdict() -> None:
 
 
 def test_diagnostics_are_tool_notifications() -> None:
-    report = findings_report([], {}, [Diagnostic("web/package.json", "bad JSON", Severity.WARNING, "manifests"),
-                                      Diagnostic("", "no git history", Severity.INFO, "git")])
+    report = findings_report(
+        [],
+        {},
+        [
+            Diagnostic("web/package.json", "bad JSON", Severity.WARNING, "manifests"),
+            Diagnostic("", "no git history", Severity.INFO, "git"),
+        ],
+    )
     invocation = _doc(report)["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is True
     assert invocation["toolExecutionNotifications"] == [
-        {"level": "warning", "message": {"text": "bad JSON"},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": "web/package.json",
-                                                                  "uriBaseId": "%SRCROOT%"}}}]},
+        {
+            "level": "warning",
+            "message": {"text": "bad JSON"},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": {"uri": "web/package.json", "uriBaseId": "%SRCROOT%"}}}
+            ],
+        },
         {"level": "note", "message": {"text": "no git history"}},
     ]
 

@@ -126,8 +126,18 @@ def test_lean_bar(lean: float, expected: str) -> None:
 def _with_evidence(count: int) -> Report:
     report = both_report()
     items = tuple(
-        EvidenceItem("performance", Lean.RUST, 3.0 + i / 100, f"LAT{i:03d}", "low-latency", "spin",
-                     f"Busy-spins on a hot path {i}.", f"src/hot{i:02d}.rs", i + 1, ".")
+        EvidenceItem(
+            "performance",
+            Lean.RUST,
+            3.0 + i / 100,
+            f"LAT{i:03d}",
+            "low-latency",
+            "spin",
+            f"Busy-spins on a hot path {i}.",
+            f"src/hot{i:02d}.rs",
+            i + 1,
+            ".",
+        )
         for i in range(count)
     )
     criteria = (dataclasses.replace(report.criteria[0], evidence=items), *report.criteria[1:])
@@ -158,8 +168,9 @@ def test_fact_feeding_two_criteria_is_listed_once() -> None:
     [pytest.param(False, 20, "… and 5 more", id="capped"), pytest.param(True, 25, None, id="verbose-all")],
 )
 def test_diagnostics_cap(verbose: bool, shown: int, tail: str | None) -> None:
-    diagnostics = tuple(Diagnostic(f"pkg{i:02d}/package.json", "invalid JSON", Severity.ERROR, "manifests")
-                        for i in range(25))
+    diagnostics = tuple(
+        Diagnostic(f"pkg{i:02d}/package.json", "invalid JSON", Severity.ERROR, "manifests") for i in range(25)
+    )
     report = dataclasses.replace(both_report(), diagnostics=diagnostics)
     text = terminal.render(report, width=100, verbose=verbose)
     assert "Diagnostics  25" in text
@@ -177,8 +188,18 @@ def test_components_table_only_with_several_components() -> None:
 def test_repository_text_is_inert() -> None:
     hostile = Finding("WEB001", "http-server", "x", "a.py", 1, "flask", ".", excluded="vendored")
     report = both_report()
-    evidence = EvidenceItem("interop", Lean.RUST, 9.0, "FFI001", "ffi", "ctypes",
-                            "[bold red]not markup[/] \x1b[2J cleared", "evil\x1b]0;pwned\x07\u202e.py", 3, ".")
+    evidence = EvidenceItem(
+        "interop",
+        Lean.RUST,
+        9.0,
+        "FFI001",
+        "ffi",
+        "ctypes",
+        "[bold red]not markup[/] \x1b[2J cleared",
+        "evil\x1b]0;pwned\x07\u202e.py",
+        3,
+        ".",
+    )
     criteria = (*report.criteria[:-1], dataclasses.replace(report.criteria[-1], evidence=(evidence,)))
     report = dataclasses.replace(report, criteria=criteria, findings=(*report.findings, hostile))
     text = terminal.render(report, width=120)

@@ -58,11 +58,14 @@ def _comparable(report: object) -> dict[str, object]:
     return data
 
 
-@pytest.mark.parametrize("fixture", [
-    pytest.param("go-services-rust-core", id="both"),
-    pytest.param("rust-wasm-lib", id="wasm"),
-    pytest.param("python-with-rust-ext", id="pyo3"),
-])
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        pytest.param("go-services-rust-core", id="both"),
+        pytest.param("rust-wasm-lib", id="wasm"),
+        pytest.param("python-with-rust-ext", id="pyo3"),
+    ],
+)
 def test_revision_report_equals_work_tree_report(tmp_path: Path, knowledge: Knowledge, fixture: str) -> None:
     root = tmp_path / "repo"
     shutil.copytree(FIXTURES / fixture, root)
@@ -76,11 +79,17 @@ def test_revision_report_equals_work_tree_report(tmp_path: Path, knowledge: Know
 
 def test_older_revision_bare_clone_and_subfolder(tmp_path: Path, knowledge: Knowledge) -> None:
     root = tmp_path / "repo"
-    _write(root, {"svc/main.go": "package main\n\nfunc main() {\n\tgo serve()\n}\n\nfunc serve() {}\n",
-                  "svc/go.mod": "module example.com/svc\n\ngo 1.22\n"})
+    _write(
+        root,
+        {
+            "svc/main.go": "package main\n\nfunc main() {\n\tgo serve()\n}\n\nfunc serve() {}\n",
+            "svc/go.mod": "module example.com/svc\n\ngo 1.22\n",
+        },
+    )
     _commit_all(root, "go service")
-    _write(root, {"core/Cargo.toml": '[package]\nname = "core"\nversion = "0.1.0"\n',
-                  "core/src/lib.rs": "pub fn f() {}\n"})
+    _write(
+        root, {"core/Cargo.toml": '[package]\nname = "core"\nversion = "0.1.0"\n', "core/src/lib.rs": "pub fn f() {}\n"}
+    )
     _commit_all(root, "rust core")
     (root / "svc" / "main.go").unlink()  # the work tree differs from every commit: revisions must not read it
     with RevisionTree(root, "HEAD~1") as tree:
@@ -99,12 +108,15 @@ def test_older_revision_bare_clone_and_subfolder(tmp_path: Path, knowledge: Know
     assert "existing-rust" not in {m.category for m in report.markers}
 
 
-@pytest.mark.parametrize(("rev", "where", "message"), [
-    pytest.param("no-such-branch", ".", "no-such-branch", id="unknown-name"),
-    pytest.param("HEAD~5", ".", "HEAD~5", id="beyond-history"),
-    pytest.param("deadbeef", ".", "deadbeef", id="unknown-sha"),
-    pytest.param("HEAD", "gone", "gone", id="folder-absent-at-revision"),
-])
+@pytest.mark.parametrize(
+    ("rev", "where", "message"),
+    [
+        pytest.param("no-such-branch", ".", "no-such-branch", id="unknown-name"),
+        pytest.param("HEAD~5", ".", "HEAD~5", id="beyond-history"),
+        pytest.param("deadbeef", ".", "deadbeef", id="unknown-sha"),
+        pytest.param("HEAD", "gone", "gone", id="folder-absent-at-revision"),
+    ],
+)
 def test_bad_revisions_raise_target_error(tmp_path: Path, rev: str, where: str, message: str) -> None:
     _write(tmp_path, {"a.txt": "a\n"})
     _commit_all(tmp_path, "one")
@@ -121,9 +133,16 @@ def test_not_a_repository(tmp_path: Path) -> None:
 def test_symlinks_in_git_objects(tmp_path: Path) -> None:
     _write(tmp_path, {"real/lib.rs": "pub fn f() {}\n", "top.txt": "top\n"})
     links = {
-        "inside.rs": "real/lib.rs", "via-dir": "realdir/lib.rs", "realdir": "real", "outside": "../../etc/passwd",
-        "absolute": "/etc/passwd", "dangling": "real/missing.rs", "loop-a": "loop-b", "loop-b": "loop-a",
-        "to-dir": "real", "self": ".",
+        "inside.rs": "real/lib.rs",
+        "via-dir": "realdir/lib.rs",
+        "realdir": "real",
+        "outside": "../../etc/passwd",
+        "absolute": "/etc/passwd",
+        "dangling": "real/missing.rs",
+        "loop-a": "loop-b",
+        "loop-b": "loop-a",
+        "to-dir": "real",
+        "self": ".",
     }
     for name, target in links.items():
         (tmp_path / name).symlink_to(target)
@@ -143,12 +162,15 @@ def test_symlinks_in_git_objects(tmp_path: Path) -> None:
     }
 
 
-@pytest.mark.parametrize(("link", "targets", "expected"), [
-    pytest.param("a/l", {"a/l": "../b/f"}, ("b/f", ""), id="relative-up"),
-    pytest.param("l", {"l": "x/../../f"}, (None, "symlink points outside the repository; skipped"), id="escapes"),
-    pytest.param("l", {"l": "m/f", "m": "d"}, ("d/f", ""), id="through-linked-dir"),
-    pytest.param("l", {"l": None}, (None, "dangling symlink; skipped"), id="unreadable"),
-])
+@pytest.mark.parametrize(
+    ("link", "targets", "expected"),
+    [
+        pytest.param("a/l", {"a/l": "../b/f"}, ("b/f", ""), id="relative-up"),
+        pytest.param("l", {"l": "x/../../f"}, (None, "symlink points outside the repository; skipped"), id="escapes"),
+        pytest.param("l", {"l": "m/f", "m": "d"}, ("d/f", ""), id="through-linked-dir"),
+        pytest.param("l", {"l": None}, (None, "dangling symlink; skipped"), id="unreadable"),
+    ],
+)
 def test_resolve_link(link: str, targets: dict[str, str | None], expected: tuple[str | None, str]) -> None:
     assert resolve_link(link, targets) == expected
 
@@ -168,10 +190,15 @@ def test_submodule_is_skipped_with_info(tmp_path: Path) -> None:
 
 
 def test_gitignore_does_not_apply_but_gitattributes_does(tmp_path: Path, knowledge: Knowledge) -> None:
-    _write(tmp_path, {
-        ".gitignore": "build/\n", "build/gen.go": "package gen\n",
-        ".gitattributes": "third_party/** linguist-vendored\n", "third_party/x.go": "package x\n",
-    })
+    _write(
+        tmp_path,
+        {
+            ".gitignore": "build/\n",
+            "build/gen.go": "package gen\n",
+            ".gitattributes": "third_party/** linguist-vendored\n",
+            "third_party/x.go": "package x\n",
+        },
+    )
     _commit_all(tmp_path, "forced")  # build/ is committed in spite of .gitignore
     with RevisionTree(tmp_path, "HEAD") as tree:
         assert "build/gen.go" in _listing(tree)[0]
@@ -225,7 +252,9 @@ def test_missing_blob_is_a_diagnostic(tmp_path: Path) -> None:
 
     author = Actor("Test Author", "author@example.com")
     repo = Repo.init(tmp_path)
-    (tmp_path / "main.go").write_text("package main\n\nfunc main() {\n\tgo run()\n}\n\nfunc run() {}\n", encoding="utf-8")
+    (tmp_path / "main.go").write_text(
+        "package main\n\nfunc main() {\n\tgo run()\n}\n\nfunc run() {}\n", encoding="utf-8"
+    )
     (tmp_path / "lost.c").write_text("#include <stdlib.h>\nvoid f(void) { free(malloc(1)); }\n", encoding="utf-8")
     repo.index.add(["main.go", "lost.c"])
     repo.index.commit("init", author=author, committer=author)

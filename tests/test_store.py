@@ -34,8 +34,14 @@ def test_new_store_has_its_schema_version_and_wal(tmp_path: Path) -> None:
 
 def test_summary_columns() -> None:
     columns = summary_columns(_report("go", -0.5, ("http-server", "cli", "cli")))
-    assert columns == {"verdict": "go", "confidence": 0.8, "lean": -0.5, "files": 4, "bytes": 1234,
-                       "markers": ["cli", "http-server"]}
+    assert columns == {
+        "verdict": "go",
+        "confidence": 0.8,
+        "lean": -0.5,
+        "files": 4,
+        "bytes": 1234,
+        "markers": ["cli", "http-server"],
+    }
 
 
 def test_save_and_get_round_trip(tmp_path: Path) -> None:

@@ -210,5 +210,7 @@ def test_invalid_gitignore_lines_are_diagnostics(tmp_path: Path) -> None:
     _write(tmp_path, {".gitignore": "!\n\\\n*.log\n", "a.log": "x", "b.py": ""})
     files, diagnostics = WorkTree(tmp_path).list_files()
     assert [f.path for f in files] == [".gitignore", "b.py"]
-    assert [(d.path, d.message.split(":")[0]) for d in diagnostics] == [(".gitignore", "line 1"),
-                                                                        (".gitignore", "line 2")]
+    assert [(d.path, d.message.split(":")[0]) for d in diagnostics] == [
+        (".gitignore", "line 1"),
+        (".gitignore", "line 2"),
+    ]

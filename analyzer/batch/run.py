@@ -76,8 +76,12 @@ def _plan(
 
 
 def run_batch(
-    sources: Sequence[Source], settings: Settings, store: Store, options: BatchOptions | None = None,
-    observer: BatchObserver | None = None, runner: Runner | None = None,
+    sources: Sequence[Source],
+    settings: Settings,
+    store: Store,
+    options: BatchOptions | None = None,
+    observer: BatchObserver | None = None,
+    runner: Runner | None = None,
 ) -> list[Row]:
     """Analyze (or reuse) every source, storing each result as it comes; rows in the order of ``sources``."""
     options = options if options is not None else BatchOptions()
@@ -108,4 +112,3 @@ def with_history(row: Row, store: Store) -> Row:
     """The row with its source's stored history when there is more than this one run."""
     history = tuple(store.history(row.run.key.source))
     return Row(row.status, row.run, history if len(history) > 1 else ())
-

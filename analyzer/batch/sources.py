@@ -109,7 +109,8 @@ def discover(directory: Path) -> list[str]:
     except OSError as exc:
         raise TargetError(f"{directory}: cannot list the folder to discover: {exc.strerror}") from exc
     return [
-        str(Path(directory) / child.name) for child in children
+        str(Path(directory) / child.name)
+        for child in children
         if child.is_dir(follow_symlinks=False) and _is_repository(Path(child.path))
     ]
 

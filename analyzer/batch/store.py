@@ -46,8 +46,10 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_by_source ON runs (source, finished_at);
 """
-_COLUMNS = ("source, revision, tool_version, config_hash, status, verdict, confidence, lean, files, bytes, markers,"
-            " error, report, seconds, finished_at")
+_COLUMNS = (
+    "source, revision, tool_version, config_hash, status, verdict, confidence, lean, files, bytes, markers,"
+    " error, report, seconds, finished_at"
+)
 
 
 class StoreError(AnalyzerError):
@@ -105,11 +107,36 @@ def summary_columns(report: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _row(values: tuple[Any, ...]) -> StoredRun:
-    (source, revision, tool, config, status, verdict, confidence, lean, files, size, markers, error, report,
-     seconds, finished) = values
+    (
+        source,
+        revision,
+        tool,
+        config,
+        status,
+        verdict,
+        confidence,
+        lean,
+        files,
+        size,
+        markers,
+        error,
+        report,
+        seconds,
+        finished,
+    ) = values
     return StoredRun(
-        RunKey(source, revision, tool, config), status, verdict, confidence, lean, files, size,
-        tuple(json.loads(markers)), error, report, seconds, finished,
+        RunKey(source, revision, tool, config),
+        status,
+        verdict,
+        confidence,
+        lean,
+        files,
+        size,
+        tuple(json.loads(markers)),
+        error,
+        report,
+        seconds,
+        finished,
     )
 
 
@@ -142,7 +169,8 @@ class Store:
             elif found > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: written by a newer rustgo-analyzer (store schema {found}, this one reads"
-                    f" {SCHEMA_VERSION}); upgrade, or give another --store")
+                    f" {SCHEMA_VERSION}); upgrade, or give another --store"
+                )
 
     def __enter__(self) -> Store:
         return self
@@ -173,20 +201,36 @@ class Store:
 
     def save(self, key: RunKey, *, report: Mapping[str, Any] | None, error: str | None, seconds: float) -> StoredRun:
         """Write (or replace) the row at ``key`` and commit it; a report means ok, no report means failed."""
-        columns = summary_columns(report) if report is not None else {
-            "verdict": None, "confidence": None, "lean": None, "files": None, "bytes": None, "markers": []}
+        columns = (
+            summary_columns(report)
+            if report is not None
+            else {"verdict": None, "confidence": None, "lean": None, "files": None, "bytes": None, "markers": []}
+        )
         text = None if report is None else json.dumps(report, ensure_ascii=False, allow_nan=False)
         values = (
-            key.source, key.revision, key.tool_version, key.config_hash, "ok" if report is not None else "failed",
-            columns["verdict"], columns["confidence"], columns["lean"], columns["files"], columns["bytes"],
-            json.dumps(columns["markers"]), error, text, seconds,
+            key.source,
+            key.revision,
+            key.tool_version,
+            key.config_hash,
+            "ok" if report is not None else "failed",
+            columns["verdict"],
+            columns["confidence"],
+            columns["lean"],
+            columns["files"],
+            columns["bytes"],
+            json.dumps(columns["markers"]),
+            error,
+            text,
+            seconds,
         )
         with self._db:
             # A repeated key (--force, a retried failure) replaces its row: each key is stored once.
             self._db.execute(
                 "INSERT OR REPLACE INTO runs (source, revision, tool_version, config_hash, status, verdict,"
                 " confidence, lean, files, bytes, markers, error, report, seconds)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
         stored = self.get(key)
         assert stored is not None
         return stored
@@ -195,13 +239,13 @@ class Store:
         """The newest row of every source, sorted by source."""
         found = self._db.execute(
             f"SELECT {_COLUMNS} FROM runs AS r WHERE id = (SELECT id FROM runs WHERE source = r.source"
-            " ORDER BY finished_at DESC, id DESC LIMIT 1) ORDER BY source")
+            " ORDER BY finished_at DESC, id DESC LIMIT 1) ORDER BY source"
+        )
         return [_row(values) for values in found]
 
     def history(self, source: str) -> list[StoredRun]:
         """Every row of a source, oldest first: its trend across commits, versions and configurations."""
-        found = self._db.execute(
-            f"SELECT {_COLUMNS} FROM runs WHERE source=? ORDER BY finished_at, id", (source,))
+        found = self._db.execute(f"SELECT {_COLUMNS} FROM runs WHERE source=? ORDER BY finished_at, id", (source,))
         return [_row(values) for values in found]
 
     def __iter__(self) -> Iterator[StoredRun]:

@@ -128,16 +128,23 @@ def run_isolated(task: Task, timeout: float) -> Outcome:
     started = time.monotonic()
     child = subprocess.Popen(
         [sys.executable, "-c", "from analyzer.batch.tasks import child_main; child_main()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, start_new_session=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         out, _ = child.communicate(pickle.dumps(task), timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(child.pid, signal.SIGKILL)  # git processes of the task go too
         child.wait()
-        return Outcome(task.source.spec, Status.FAILED, task.commit, error=f"timed out after {timeout:g} s",
-                       seconds=time.monotonic() - started)
+        return Outcome(
+            task.source.spec,
+            Status.FAILED,
+            task.commit,
+            error=f"timed out after {timeout:g} s",
+            seconds=time.monotonic() - started,
+        )
     if child.returncode != 0 or not out:
         error = f"worker process died (exit code {child.returncode})"
         return Outcome(task.source.spec, Status.FAILED, task.commit, error=error, seconds=time.monotonic() - started)

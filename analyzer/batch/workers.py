@@ -79,8 +79,7 @@ class _Slot:
 
 def _start(ctx: SpawnContext, settings: Settings) -> _Slot:
     ours, theirs = ctx.Pipe()
-    process = ctx.Process(target=_serve, args=(theirs, os.getpid(), settings), daemon=True,
-                          name="rustgo-batch-worker")
+    process = ctx.Process(target=_serve, args=(theirs, os.getpid(), settings), daemon=True, name="rustgo-batch-worker")
     process.start()
     theirs.close()
     return _Slot(process, ours)

@@ -40,8 +40,15 @@ class _Progress:
     def start(self, total: int) -> None:
         if not self._console.is_terminal:
             return
-        self._bar = Progress(TextColumn("batch"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                             TimeRemainingColumn(), console=self._console, transient=True)
+        self._bar = Progress(
+            TextColumn("batch"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeRemainingColumn(),
+            console=self._console,
+            transient=True,
+        )
         self._bar.start()
         self._task = self._bar.add_task("", total=total)
 
@@ -97,8 +104,13 @@ def _emit(rows: Sequence[Any], formats: Sequence[str], output: str | None, no_co
     from analyzer.reports.portfolio import render  # here, not at the top: keeps --help fast
 
     for fmt, path in _outputs(formats, output):
-        color = path is None and fmt == "terminal" and not no_color and not os.environ.get("NO_COLOR") \
+        color = (
+            path is None
+            and fmt == "terminal"
+            and not no_color
+            and not os.environ.get("NO_COLOR")
             and sys.stdout.isatty()
+        )
         text = render(rows, fmt, color=color)
         if path is None:
             click.echo(text, nl=not text.endswith("\n"))
@@ -134,23 +146,57 @@ def batch_command() -> None:
 
 @batch_command.command("run")
 @click.argument("sources", nargs=-1)
-@click.option("--from-file", "from_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="A file listing sources, one per line (# comments).")
-@click.option("--discover", "discover_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-              help="A folder whose immediate subfolders that are git repositories (work trees or bare) are sources.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
-              help="Worker processes.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600.0, show_default=True,
-              help="Seconds one repository may take before its worker is killed.")
-@click.option("--store", "store_path", type=click.Path(path_type=Path, dir_okay=False), default=Path(DEFAULT_NAME),
-              help=_STORE_HELP)
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Where git URLs are cloned (default: ~/.cache/rustgo-analyzer/clones).")
+@click.option(
+    "--from-file",
+    "from_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A file listing sources, one per line (# comments).",
+)
+@click.option(
+    "--discover",
+    "discover_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder whose immediate subfolders that are git repositories (work trees or bare) are sources.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="cores",
+    help="Worker processes.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=600.0,
+    show_default=True,
+    help="Seconds one repository may take before its worker is killed.",
+)
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(DEFAULT_NAME),
+    help=_STORE_HELP,
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where git URLs are cloned (default: ~/.cache/rustgo-analyzer/clones).",
+)
 @click.option("--force", is_flag=True, help="Analyze again even what the store already holds.")
 @click.option("--retry-failed", is_flag=True, help="Analyze again what failed before (timeouts, crashes).")
 @click.option("--scheduler", metavar="ADDRESS", help="Run the tasks on a Dask cluster (needs the 'batch' extra).")
-@click.option("--format", "formats", multiple=True, metavar="FMT[:FILE]",
-              help=f"Output format, repeatable: {', '.join(FORMATS)}; FMT:FILE writes to FILE.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FMT[:FILE]",
+    help=f"Output format, repeatable: {', '.join(FORMATS)}; FMT:FILE writes to FILE.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the one format without :FILE here.")
 @click.option("--select", help="Comma-separated rule ids, id prefixes or categories to use.")
 @click.option("--ignore", help="Comma-separated rule ids, id prefixes or categories to leave out.")
@@ -158,11 +204,26 @@ def batch_command() -> None:
 @click.option("--weights", help="Criterion weights, e.g. 'performance=2,developer-experience=0.5'.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=1 << 20, help="Bytes read at most per file.")
 @click.option("--no-color", is_flag=True, help="Plain output.")
-def run_command(sources: tuple[str, ...], from_files: tuple[Path, ...], discover_dirs: tuple[Path, ...], jobs: int,
-                timeout: float, store_path: Path, cache_dir: Path | None, force: bool, retry_failed: bool,
-                scheduler: str | None, formats: tuple[str, ...], output: str | None, select: str | None,
-                ignore: str | None, exclude: str | None, weights: str | None, max_file_size: int,
-                no_color: bool) -> None:
+def run_command(
+    sources: tuple[str, ...],
+    from_files: tuple[Path, ...],
+    discover_dirs: tuple[Path, ...],
+    jobs: int,
+    timeout: float,
+    store_path: Path,
+    cache_dir: Path | None,
+    force: bool,
+    retry_failed: bool,
+    scheduler: str | None,
+    formats: tuple[str, ...],
+    output: str | None,
+    select: str | None,
+    ignore: str | None,
+    exclude: str | None,
+    weights: str | None,
+    max_file_size: int,
+    no_color: bool,
+) -> None:
     """Analyze every source (paths, bare repositories, git URLs) and store each result as it finishes."""
     from analyzer.batch.run import run_batch  # here, not at the top: keeps --help fast
     from analyzer.batch.sources import collect
@@ -182,10 +243,20 @@ def run_command(sources: tuple[str, ...], from_files: tuple[Path, ...], discover
 
 
 @batch_command.command("report")
-@click.option("--store", "store_path", type=click.Path(path_type=Path, dir_okay=False), default=Path(DEFAULT_NAME),
-              help=_STORE_HELP)
-@click.option("--format", "formats", multiple=True, metavar="FMT[:FILE]",
-              help=f"Output format, repeatable: {', '.join(FORMATS)}; FMT:FILE writes to FILE.")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path(DEFAULT_NAME),
+    help=_STORE_HELP,
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FMT[:FILE]",
+    help=f"Output format, repeatable: {', '.join(FORMATS)}; FMT:FILE writes to FILE.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the one format without :FILE here.")
 @click.option("--no-color", is_flag=True, help="Plain output.")
 def report_command(store_path: Path, formats: tuple[str, ...], output: str | None, no_color: bool) -> None:
@@ -205,8 +276,9 @@ def report_command(store_path: Path, formats: tuple[str, ...], output: str | Non
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the batch group standalone; exit codes as ``analyze``: 0 done, 2 usage or configuration, 3 crash."""
     try:
-        batch_command.main(args=list(sys.argv[1:] if argv is None else argv), prog_name="analyze batch",
-                           standalone_mode=False)
+        batch_command.main(
+            args=list(sys.argv[1:] if argv is None else argv), prog_name="analyze batch", standalone_mode=False
+        )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

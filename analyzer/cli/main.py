@@ -98,28 +98,56 @@ def main_group() -> None:
 def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
     """Options every analyzing command takes (DESIGN §7), applied in the order --help lists them."""
     options = [
-        click.option("--format", "formats", multiple=True, metavar="FORMAT[:FILE]",
-                     help=f"Report format, repeatable: {', '.join(FORMATS)}; FORMAT:FILE writes to FILE "
-                          "(default: terminal on stdout)."),
-        click.option("--output", "-o", type=click.Path(dir_okay=False),
-                     help="Write the report of a format given without FILE to FILE instead of stdout."),
-        click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-                     help="Configuration file (default: .rustgo.toml or [tool.rustgo] in the repo's pyproject.toml)."),
+        click.option(
+            "--format",
+            "formats",
+            multiple=True,
+            metavar="FORMAT[:FILE]",
+            help=f"Report format, repeatable: {', '.join(FORMATS)}; FORMAT:FILE writes to FILE "
+            "(default: terminal on stdout).",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False),
+            help="Write the report of a format given without FILE to FILE instead of stdout.",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path, dir_okay=False, exists=True),
+            help="Configuration file (default: .rustgo.toml or [tool.rustgo] in the repo's pyproject.toml).",
+        ),
         click.option("--select", help="Comma-separated rule ids, id prefixes or categories to use."),
         click.option("--ignore", help="Comma-separated rule ids, id prefixes or categories to leave out."),
         click.option("--exclude", help="Comma-separated gitignore-style paths to leave out."),
         click.option("--weights", help="Criterion weights, e.g. 'performance=2,developer-experience=0.5'."),
-        click.option("--fail-on", "fail_on", multiple=True, metavar="POLICY",
-                     help="Exit 1 when POLICY triggers, repeatable: findings (new findings), and for diff "
-                          "verdict-change, lean:N (|lean change| >= N), criterion:ID:N."),
+        click.option(
+            "--fail-on",
+            "fail_on",
+            multiple=True,
+            metavar="POLICY",
+            help="Exit 1 when POLICY triggers, repeatable: findings (new findings), and for diff "
+            "verdict-change, lean:N (|lean change| >= N), criterion:ID:N.",
+        ),
         click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when a policy triggers."),
-        click.option("--baseline", type=click.Path(dir_okay=False),
-                     help="A previous JSON report: its findings are known and neither shown nor counted."),
-        click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Save this run's findings (its JSON report) as a baseline to FILE."),
+        click.option(
+            "--baseline",
+            type=click.Path(dir_okay=False),
+            help="A previous JSON report: its findings are known and neither shown nor counted.",
+        ),
+        click.option(
+            "--write-baseline",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Save this run's findings (its JSON report) as a baseline to FILE.",
+        ),
         click.option("--jobs", "-j", type=int, help="Worker processes for content matching (0 = one per core)."),
-        click.option("--effort", is_flag=True, default=None,
-                     help="Add porting-effort figures: lines per language, Python complexity and hot spots (radon)."),
+        click.option(
+            "--effort",
+            is_flag=True,
+            default=None,
+            help="Add porting-effort figures: lines per language, Python complexity and hot spots (radon).",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line (terminal format)."),
         click.option("--verbose", "-v", is_flag=True, help="Show all evidence and diagnostics."),
         click.option("--no-color", is_flag=True, help="Plain output (also when NO_COLOR is set or output is piped)."),
@@ -149,10 +177,18 @@ def _prepare(path: Path, options: dict[str, Any], extra: Mapping[str, Any]) -> _
     if not path.is_dir():
         raise TargetError(f"{path}: not a directory; give the root of a repository")
     cli_values: dict[str, Any] = {
-        "format": list(options["formats"]) or None, "output": options["output"], "select": options["select"],
-        "ignore": options["ignore"], "exclude": options["exclude"], "weights": options["weights"],
-        "fail_on": list(options["fail_on"]) or None, "exit_zero": options["exit_zero"],
-        "baseline": options["baseline"], "jobs": options["jobs"], "effort": options["effort"], **extra,
+        "format": list(options["formats"]) or None,
+        "output": options["output"],
+        "select": options["select"],
+        "ignore": options["ignore"],
+        "exclude": options["exclude"],
+        "weights": options["weights"],
+        "fail_on": list(options["fail_on"]) or None,
+        "exit_zero": options["exit_zero"],
+        "baseline": options["baseline"],
+        "jobs": options["jobs"],
+        "effort": options["effort"],
+        **extra,
     }
     config = resolve(path, options["config_file"], default_environ(), cli_values)
     knowledge = load_knowledge(dict(config.weights), config.select, config.ignore)
@@ -219,8 +255,11 @@ def _exit_code(run: _Run, failures: list[str]) -> None:
 
 @main_group.command("check")
 @click.argument("path", type=click.Path(path_type=Path), default=Path())
-@click.option("--rev", help="Analyze this git revision, read from git objects without a checkout "
-                            "(default: the work tree; HEAD in a bare repository).")
+@click.option(
+    "--rev",
+    help="Analyze this git revision, read from git objects without a checkout "
+    "(default: the work tree; HEAD in a bare repository).",
+)
 @click.option("--expect", type=click.Choice(EXPECTATIONS), help="Exit 1 when the verdict differs.")
 @_shared_options
 def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path | None, **options: Any) -> None:
@@ -235,17 +274,23 @@ def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path 
     if baseline is not None:
         report = apply_baseline(report, baseline)
     verdict = report.verdict
-    _emit(run, lambda fmt, color: render(report, fmt, color=color, verbose=run.verbose, rules=run.knowledge.rules),
-          f"{verdict.language.value} ({verdict.confidence:.0%}): {verdict.summary}",
-          lambda: _job_summary(report))
+    _emit(
+        run,
+        lambda fmt, color: render(report, fmt, color=color, verbose=run.verbose, rules=run.knowledge.rules),
+        f"{verdict.language.value} ({verdict.confidence:.0%}): {verdict.summary}",
+        lambda: _job_summary(report),
+    )
     failures = gate_failures(run.config.fail_on, report)
     if run.config.expect and run.config.expect != verdict.language.value:
         failures.insert(0, f"expected verdict {run.config.expect}, got {verdict.language.value}")
     _exit_code(run, failures)
 
 
-@main_group.command("diff", epilog="Formats terminal, json and markdown show the change; sarif, github and gitlab "
-                                    "show the head report (after --baseline), as code scanning compares runs itself.")
+@main_group.command(
+    "diff",
+    epilog="Formats terminal, json and markdown show the change; sarif, github and gitlab "
+    "show the head report (after --baseline), as code scanning compares runs itself.",
+)
 @click.argument("path", type=click.Path(path_type=Path), default=Path())
 @click.option("--base", required=True, help="The revision to compare against (e.g. origin/main, HEAD~1).")
 @click.option("--head", help="The revision to compare (default: the work tree at PATH; HEAD in a bare repository).")
@@ -260,8 +305,12 @@ def diff_command(path: Path, base: str, head: str | None, write_baseline: Path |
     if baseline is not None:
         before, after = apply_baseline(before, baseline), apply_baseline(after, baseline)
     delta = compute_delta(before, after)
-    _emit(run, lambda fmt, color: _render_delta(run, delta, fmt, color), _delta_line(delta),
-          lambda: _render_delta(run, delta, "markdown", False))
+    _emit(
+        run,
+        lambda fmt, color: _render_delta(run, delta, fmt, color),
+        _delta_line(delta),
+        lambda: _render_delta(run, delta, "markdown", False),
+    )
     _exit_code(run, gate_failures(run.config.fail_on, after, delta))
 
 

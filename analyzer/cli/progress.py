@@ -37,8 +37,12 @@ class DelayedProgress:
         self._done += count
         if self._progress is None and self._clock() - self._started >= DELAY and self._console.is_terminal:
             self._progress = Progress(
-                TextColumn("matching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                console=self._console, transient=True,
+                TextColumn("matching"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=self._console,
+                transient=True,
             )
             self._progress.start()
             self._task = self._progress.add_task("files", total=self._total)

@@ -39,9 +39,14 @@ def _finding(item: Any, source: str, index: int) -> Finding:
     snippet = item.get("snippet", "")
     line = item.get("line", 0)
     return Finding(
-        rule=item["rule"], category=str(item.get("category", "")), message=str(item.get("message", "")),
-        path=item["path"], line=line if isinstance(line, int) else 0, marker=str(item.get("marker", "")),
-        component=str(item.get("component", "")), snippet=snippet if isinstance(snippet, str) else "",
+        rule=item["rule"],
+        category=str(item.get("category", "")),
+        message=str(item.get("message", "")),
+        path=item["path"],
+        line=line if isinstance(line, int) else 0,
+        marker=str(item.get("marker", "")),
+        component=str(item.get("component", "")),
+        snippet=snippet if isinstance(snippet, str) else "",
         excluded=item.get("excluded") if isinstance(item.get("excluded"), str) else None,
     )
 

@@ -72,21 +72,32 @@ def collect(
     facts += path_facts(inventory, matcher, knowledge.criteria)
     test_weight = knowledge.criteria.multipliers.get("test-file", 1.0)
     programming = frozenset(
-        e.language for e in inventory.files
+        e.language
+        for e in inventory.files
         if settings.effort and e.language is not None and knowledge.languages.kind(e.language) == "programming"
     )
-    job = Job(tree, knowledge.rules, settings.max_file_size, test_weight, dict(cache.hits) if cache else {},
-              programming)
+    job = Job(
+        tree, knowledge.rules, settings.max_file_size, test_weight, dict(cache.hits) if cache else {}, programming
+    )
 
     def measured(entry: FileEntry) -> bool:
         return entry.role is Role.SOURCE and entry.language in programming
 
-    outcome = content_facts(job, matcher, inventory, manifest_texts, settings.jobs,
-                            progress.advance if progress is not None else None, cache, measured,
-                            progress.start if progress is not None else None)
+    outcome = content_facts(
+        job,
+        matcher,
+        inventory,
+        manifest_texts,
+        settings.jobs,
+        progress.advance if progress is not None else None,
+        cache,
+        measured,
+        progress.start if progress is not None else None,
+    )
     if progress is not None:
         progress.finish()
     read = outcome.read + sum(len(t) for t in manifest_texts.values())
     effort = summarize(sorted(outcome.metrics, key=lambda m: m.path)) if settings.effort else None
-    return Collected(facts=tuple(exclude_test_only([*facts, *outcome.facts], test_weight)), bytes_read=read,
-                     effort=effort)
+    return Collected(
+        facts=tuple(exclude_test_only([*facts, *outcome.facts], test_weight)), bytes_read=read, effort=effort
+    )

@@ -108,8 +108,19 @@ def match_batch(job: Job, matcher: Matcher, batch: Sequence[FileEntry], texts: M
         weight = job.test_weight if entry.role is Role.TEST else 1.0
         for rule_id, line, snippet in hits:
             rule = matcher.rule(rule_id)
-            out.facts.append(Fact(rule_id, rule.category, rule.marker, FactKind.CONTENT, entry.path, line, snippet,
-                                  entry.component, weight))
+            out.facts.append(
+                Fact(
+                    rule_id,
+                    rule.category,
+                    rule.marker,
+                    FactKind.CONTENT,
+                    entry.path,
+                    line,
+                    snippet,
+                    entry.component,
+                    weight,
+                )
+            )
     return out
 
 
@@ -140,15 +151,22 @@ def _batches(entries: Sequence[FileEntry], size: int) -> list[list[FileEntry]]:
 
 
 def content_facts(
-    job: Job, matcher: Matcher, inventory: Inventory, texts: Mapping[str, str], jobs: int,
-    progress: Callable[[int], None] | None = None, cache: ContentCache | None = None,
-    measured: Callable[[FileEntry], bool] | None = None, started: Callable[[int], None] | None = None,
+    job: Job,
+    matcher: Matcher,
+    inventory: Inventory,
+    texts: Mapping[str, str],
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+    cache: ContentCache | None = None,
+    measured: Callable[[FileEntry], bool] | None = None,
+    started: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Content facts of every counted file some pattern applies to (and every file ``measured`` selects for
     the effort figures), with the bytes read for them. ``started`` learns how many files that is, ``progress``
     how many are done."""
     wanted = [
-        e for e in inventory.files
+        e
+        for e in inventory.files
         if e.role.counts and (matcher.wants_content(e.path, e.language) or (measured is not None and measured(e)))
     ]
     if started is not None:

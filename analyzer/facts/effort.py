@@ -67,8 +67,12 @@ def summarize(metrics: Iterable[FileMetrics]) -> Effort:
     total_cc = sum(f[0] for f in functions)
     ranked = sorted(functions, key=lambda f: (-f[0], f[1], f[2]))[:HOTSPOTS]
     return Effort(
-        lines=tuple(sorted((LanguageLines(lang, n, count) for lang, (n, count) in lines.items()),
-                           key=lambda x: (-x.lines, x.language))),
+        lines=tuple(
+            sorted(
+                (LanguageLines(lang, n, count) for lang, (n, count) in lines.items()),
+                key=lambda x: (-x.lines, x.language),
+            )
+        ),
         python_files=python_files,
         python_sloc=sloc,
         functions=len(functions),

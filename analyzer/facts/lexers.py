@@ -262,119 +262,152 @@ def _hash_if(accept: Callable[[str, str], bool]) -> _Token:
     return _Token("ghash", "#", COMMENT, _line_comment_if(accept))
 
 
-_FAMILIES: Mapping[str, tuple[_Token, ...]] = MappingProxyType({
-    "c": (_Token("cline", _C_LINE, COMMENT), _BLOCK, _DQ, _CHR),
-    "cpp": (
-        _Token("cline", _C_LINE, COMMENT), _BLOCK,
-        _Token("cppraw", r'R"[^()\\ \t\r\n"]{0,16}\(', STRING, _cpp_raw),
-        _DQ, _Token("cppchar", _CHAR, STRING, _cpp_char),
-    ),
-    "java": (_LINE, _BLOCK, _TDQ, _DQ, _CHR),
-    "kotlin": (_LINE, _BLOCK_NESTED, _RAW_TDQ, _DQ, _CHR),
-    "groovy": (_LINE, _BLOCK, _TDQ, _TSQ, _DQ, _SQ),
-    "csharp": (  # $@"..." is code `$` then a verbatim string at `@`
-        _LINE, _BLOCK, _Token("verbatim", r'@\$*"(?:[^"]|"")*"?', STRING), _RAW_TDQ, _DQ, _CHR,
-    ),
-    "js": (_LINE, _BLOCK, _Token("template", _BACKTICK.regex, STRING), _DQ, _SQ),
-    "go": (_LINE, _BLOCK, _Token("raw", r"`[^`]*`?", STRING), _DQ, _CHR),
-    "rust": (_LINE, _BLOCK_NESTED, _Token("hashraw", r'r#*"', STRING, _hash_raw), _DQM, _CHR),
-    "swift": (_LINE, _BLOCK_NESTED, _Token("hashraw", r'##*"', STRING, _hash_raw), _TDQ, _DQ),
-    "dart": (
-        _LINE, _BLOCK_NESTED,
-        _Token("rawstr", r"""r(?:'''(?:[^']|'{1,2}[^'])*'{0,3}|\"""(?:[^"]|"{1,2}[^"])*"{0,3}"""
-               r"""|'[^'\n]*'?|"[^"\n]*"?)""", STRING),
-        _TDQ, _TSQ, _DQ, _SQ,
-    ),
-    "php": (_LINE, _BLOCK, _hash_if(lambda _before, after: after != "["), _DQM, _SQM, _BACKTICK),
-    "clike_sq": (_LINE, _BLOCK, _DQ, _SQ),  # Solidity, Protocol Buffer
-    "zig": (_LINE, _Token("zigml", r"\\\\[^\n]*", STRING), _DQ, _CHR),
-    "python": (  # prefixes (r, b, f, u) stay code: the extent starts at the quote
-        _HASH, _TDQ, _TSQ,
-        _Token("pydq", _DQ_LINE.replace('|""', ""), STRING),  # "" may open a triple quote here
-        _Token("pysq", _SQ_LINE.replace("|''", ""), STRING),
-    ),
-    "ruby": (_Token("rbdoc", r"=begin\b", COMMENT, _line_doc("=end")), _HASH, _DQM, _SQM, _BACKTICK),
-    "shell": (_hash_if(_shell_boundary), _DQM, _Token("sqlit", r"'(?:[^']|'')*'?", STRING)),
-    "make": (_hash_if(lambda before, _after: before != "\\"),),
-    "cmake": (
-        _Token("bcomment", r"#\[=*\[", COMMENT, _long_bracket), _HASH,
-        _Token("bargument", r"\[=*\[", STRING, _long_bracket), _DQM,
-    ),
-    "yaml": (
-        _hash_if(_after_space),
-        _Token("ydq", '"', STRING, _yaml_quoted), _Token("ysq", "'", STRING, _yaml_quoted),
-    ),
-    "toml": (_HASH, _TDQ, _Token("ltsq", _RAW_TRIPLE_SQ, STRING), _DQ, _Token("lsq", r"'[^'\n]*'?", STRING)),
-    "hcl": (_HASH, _LINE, _BLOCK, _DQ),
-    "perl": (
-        _Token("pod", "=[A-Za-z]", COMMENT, _line_doc("=cut")),
-        _hash_if(lambda before, _after: before != "$"), _DQM, _SQM,
-    ),
-    "hash_multi": (_HASH, _DQM, _SQM),  # R
-    "elixir": (_hash_if(lambda before, _after: before != "?"), _TDQ, _TSQ, _DQM, _SQM),
-    "lua": (
-        _Token("longc", r"--\[=*\[", COMMENT, _long_bracket), _DASHES,
-        _Token("longs", r"\[=*\[", STRING, _long_bracket), _DQ, _SQ,
-    ),
-    "sql": (_DASHES, _BLOCK, _Token("sqlsq", r"'(?:[^']|'')*'?", STRING)),
-    "haskell": (
-        _Token("hsblock", r"\{-", COMMENT, _nested(r"\{-|-\}", "{-")),
-        _Token("hsdash", "--+", COMMENT, _haskell_dashes), _DQ,
-        _Token("hschar", _CHAR, STRING, _not_after_word),
-    ),
-    "asm": (
-        _Token("semi", r";[^\n]*", COMMENT), _LINE, _BLOCK,
-        _hash_if(lambda _before, after: not after or after in " \t\r\n#!"),
-        _DQ, _Token("asmsq", r"'[^'\n]*'", STRING),
-    ),
-    "ld": (_BLOCK, _DQ),
-    "json": (_DQ,),
-    "jsonc": (_LINE, _BLOCK, _DQ),
-    "ini": (
-        _Token("semi", ";", COMMENT, _line_comment_if(_after_space)),
-        _Token("ihash", "#", COMMENT, _line_comment_if(_after_space)),
-    ),
-})
+_FAMILIES: Mapping[str, tuple[_Token, ...]] = MappingProxyType(
+    {
+        "c": (_Token("cline", _C_LINE, COMMENT), _BLOCK, _DQ, _CHR),
+        "cpp": (
+            _Token("cline", _C_LINE, COMMENT),
+            _BLOCK,
+            _Token("cppraw", r'R"[^()\\ \t\r\n"]{0,16}\(', STRING, _cpp_raw),
+            _DQ,
+            _Token("cppchar", _CHAR, STRING, _cpp_char),
+        ),
+        "java": (_LINE, _BLOCK, _TDQ, _DQ, _CHR),
+        "kotlin": (_LINE, _BLOCK_NESTED, _RAW_TDQ, _DQ, _CHR),
+        "groovy": (_LINE, _BLOCK, _TDQ, _TSQ, _DQ, _SQ),
+        "csharp": (  # $@"..." is code `$` then a verbatim string at `@`
+            _LINE,
+            _BLOCK,
+            _Token("verbatim", r'@\$*"(?:[^"]|"")*"?', STRING),
+            _RAW_TDQ,
+            _DQ,
+            _CHR,
+        ),
+        "js": (_LINE, _BLOCK, _Token("template", _BACKTICK.regex, STRING), _DQ, _SQ),
+        "go": (_LINE, _BLOCK, _Token("raw", r"`[^`]*`?", STRING), _DQ, _CHR),
+        "rust": (_LINE, _BLOCK_NESTED, _Token("hashraw", r'r#*"', STRING, _hash_raw), _DQM, _CHR),
+        "swift": (_LINE, _BLOCK_NESTED, _Token("hashraw", r'##*"', STRING, _hash_raw), _TDQ, _DQ),
+        "dart": (
+            _LINE,
+            _BLOCK_NESTED,
+            _Token(
+                "rawstr",
+                r"""r(?:'''(?:[^']|'{1,2}[^'])*'{0,3}|\"""(?:[^"]|"{1,2}[^"])*"{0,3}"""
+                r"""|'[^'\n]*'?|"[^"\n]*"?)""",
+                STRING,
+            ),
+            _TDQ,
+            _TSQ,
+            _DQ,
+            _SQ,
+        ),
+        "php": (_LINE, _BLOCK, _hash_if(lambda _before, after: after != "["), _DQM, _SQM, _BACKTICK),
+        "clike_sq": (_LINE, _BLOCK, _DQ, _SQ),  # Solidity, Protocol Buffer
+        "zig": (_LINE, _Token("zigml", r"\\\\[^\n]*", STRING), _DQ, _CHR),
+        "python": (  # prefixes (r, b, f, u) stay code: the extent starts at the quote
+            _HASH,
+            _TDQ,
+            _TSQ,
+            _Token("pydq", _DQ_LINE.replace('|""', ""), STRING),  # "" may open a triple quote here
+            _Token("pysq", _SQ_LINE.replace("|''", ""), STRING),
+        ),
+        "ruby": (_Token("rbdoc", r"=begin\b", COMMENT, _line_doc("=end")), _HASH, _DQM, _SQM, _BACKTICK),
+        "shell": (_hash_if(_shell_boundary), _DQM, _Token("sqlit", r"'(?:[^']|'')*'?", STRING)),
+        "make": (_hash_if(lambda before, _after: before != "\\"),),
+        "cmake": (
+            _Token("bcomment", r"#\[=*\[", COMMENT, _long_bracket),
+            _HASH,
+            _Token("bargument", r"\[=*\[", STRING, _long_bracket),
+            _DQM,
+        ),
+        "yaml": (
+            _hash_if(_after_space),
+            _Token("ydq", '"', STRING, _yaml_quoted),
+            _Token("ysq", "'", STRING, _yaml_quoted),
+        ),
+        "toml": (_HASH, _TDQ, _Token("ltsq", _RAW_TRIPLE_SQ, STRING), _DQ, _Token("lsq", r"'[^'\n]*'?", STRING)),
+        "hcl": (_HASH, _LINE, _BLOCK, _DQ),
+        "perl": (
+            _Token("pod", "=[A-Za-z]", COMMENT, _line_doc("=cut")),
+            _hash_if(lambda before, _after: before != "$"),
+            _DQM,
+            _SQM,
+        ),
+        "hash_multi": (_HASH, _DQM, _SQM),  # R
+        "elixir": (_hash_if(lambda before, _after: before != "?"), _TDQ, _TSQ, _DQM, _SQM),
+        "lua": (
+            _Token("longc", r"--\[=*\[", COMMENT, _long_bracket),
+            _DASHES,
+            _Token("longs", r"\[=*\[", STRING, _long_bracket),
+            _DQ,
+            _SQ,
+        ),
+        "sql": (_DASHES, _BLOCK, _Token("sqlsq", r"'(?:[^']|'')*'?", STRING)),
+        "haskell": (
+            _Token("hsblock", r"\{-", COMMENT, _nested(r"\{-|-\}", "{-")),
+            _Token("hsdash", "--+", COMMENT, _haskell_dashes),
+            _DQ,
+            _Token("hschar", _CHAR, STRING, _not_after_word),
+        ),
+        "asm": (
+            _Token("semi", r";[^\n]*", COMMENT),
+            _LINE,
+            _BLOCK,
+            _hash_if(lambda _before, after: not after or after in " \t\r\n#!"),
+            _DQ,
+            _Token("asmsq", r"'[^'\n]*'", STRING),
+        ),
+        "ld": (_BLOCK, _DQ),
+        "json": (_DQ,),
+        "jsonc": (_LINE, _BLOCK, _DQ),
+        "ini": (
+            _Token("semi", ";", COMMENT, _line_comment_if(_after_space)),
+            _Token("ihash", "#", COMMENT, _line_comment_if(_after_space)),
+        ),
+    }
+)
 
-_LANGUAGES: Mapping[str, str] = MappingProxyType({
-    name.lower(): family
-    for family, names in (
-        ("c", ("C", "Objective-C", "Cuda", "OpenCL", "GLSL", "HLSL", "Metal", "WGSL")),
-        ("cpp", ("C++", "Objective-C++")),
-        ("java", ("Java", "Vala")),
-        ("kotlin", ("Kotlin", "Scala")),
-        ("groovy", ("Groovy", "Gradle")),
-        ("csharp", ("C#",)),
-        ("js", ("JavaScript", "TypeScript", "TSX", "JSX")),
-        ("go", ("Go", "Odin")),
-        ("rust", ("Rust",)),
-        ("swift", ("Swift",)),
-        ("dart", ("Dart",)),
-        ("php", ("PHP", "Hack")),
-        ("clike_sq", ("Solidity", "Protocol Buffer", "FlatBuffers", "Apex", "Bicep")),
-        ("zig", ("Zig",)),
-        ("python", ("Python", "Starlark", "Cython", "GDScript", "Meson", "Mojo")),
-        ("ruby", ("Ruby", "Crystal")),
-        ("shell", ("Shell", "Dockerfile")),
-        ("make", ("Makefile",)),
-        ("cmake", ("CMake",)),
-        ("yaml", ("YAML",)),
-        ("toml", ("TOML",)),
-        ("hcl", ("HCL", "Thrift")),
-        ("perl", ("Perl",)),
-        ("hash_multi", ("R",)),
-        ("elixir", ("Elixir",)),
-        ("lua", ("Lua",)),
-        ("sql", ("SQL", "PLSQL", "PLpgSQL", "TSQL")),
-        ("haskell", ("Haskell",)),
-        ("asm", ("Assembly", "Unix Assembly")),
-        ("ld", ("Linker Script",)),
-        ("json", ("JSON",)),
-        ("jsonc", ("JSON with Comments",)),
-        ("ini", ("INI",)),
-    )
-    for name in names
-})
+_LANGUAGES: Mapping[str, str] = MappingProxyType(
+    {
+        name.lower(): family
+        for family, names in (
+            ("c", ("C", "Objective-C", "Cuda", "OpenCL", "GLSL", "HLSL", "Metal", "WGSL")),
+            ("cpp", ("C++", "Objective-C++")),
+            ("java", ("Java", "Vala")),
+            ("kotlin", ("Kotlin", "Scala")),
+            ("groovy", ("Groovy", "Gradle")),
+            ("csharp", ("C#",)),
+            ("js", ("JavaScript", "TypeScript", "TSX", "JSX")),
+            ("go", ("Go", "Odin")),
+            ("rust", ("Rust",)),
+            ("swift", ("Swift",)),
+            ("dart", ("Dart",)),
+            ("php", ("PHP", "Hack")),
+            ("clike_sq", ("Solidity", "Protocol Buffer", "FlatBuffers", "Apex", "Bicep")),
+            ("zig", ("Zig",)),
+            ("python", ("Python", "Starlark", "Cython", "GDScript", "Meson", "Mojo")),
+            ("ruby", ("Ruby", "Crystal")),
+            ("shell", ("Shell", "Dockerfile")),
+            ("make", ("Makefile",)),
+            ("cmake", ("CMake",)),
+            ("yaml", ("YAML",)),
+            ("toml", ("TOML",)),
+            ("hcl", ("HCL", "Thrift")),
+            ("perl", ("Perl",)),
+            ("hash_multi", ("R",)),
+            ("elixir", ("Elixir",)),
+            ("lua", ("Lua",)),
+            ("sql", ("SQL", "PLSQL", "PLpgSQL", "TSQL")),
+            ("haskell", ("Haskell",)),
+            ("asm", ("Assembly", "Unix Assembly")),
+            ("ld", ("Linker Script",)),
+            ("json", ("JSON",)),
+            ("jsonc", ("JSON with Comments",)),
+            ("ini", ("INI",)),
+        )
+        for name in names
+    }
+)
 
 
 def supports(language: str) -> bool:

@@ -31,8 +31,7 @@ MARKER_BYTES = 2048
 
 _ATTRIBUTES_LIMIT = 1 << 20
 _ROLE_NAMES = {role.value: role for role in Role if role is not Role.SOURCE}
-_FLAGS = {"linguist-vendored": Role.VENDORED, "linguist-generated": Role.GENERATED,
-          "linguist-documentation": Role.DOCS}
+_FLAGS = {"linguist-vendored": Role.VENDORED, "linguist-generated": Role.GENERATED, "linguist-documentation": Role.DOCS}
 
 
 @dataclass(frozen=True)
@@ -140,13 +139,25 @@ def _parse_attributes(prefix: str, text: str, source: str, diagnostics: list[Dia
         if not attrs:
             continue
         if words[0].startswith("!"):
-            diagnostics.append(Diagnostic(source, f"line {number}: negative patterns are not allowed in "
-                                          ".gitattributes; line ignored", Severity.WARNING, "inventory"))
+            diagnostics.append(
+                Diagnostic(
+                    source,
+                    f"line {number}: negative patterns are not allowed in .gitattributes; line ignored",
+                    Severity.WARNING,
+                    "inventory",
+                )
+            )
             continue
         pattern = _attribute_pattern(words[0].strip('"'))
         if pattern is None:
-            diagnostics.append(Diagnostic(source, f"line {number}: unusable pattern {words[0][:80]!r}; line ignored",
-                                          Severity.WARNING, "inventory"))
+            diagnostics.append(
+                Diagnostic(
+                    source,
+                    f"line {number}: unusable pattern {words[0][:80]!r}; line ignored",
+                    Severity.WARNING,
+                    "inventory",
+                )
+            )
             continue
         lines.append((prefix, pattern, attrs))
     return lines
@@ -158,7 +169,7 @@ def _attributes_for(path: str, lines: Iterable[_AttrLine]) -> dict[str, AttrValu
     for prefix, regex, attrs in lines:
         if not path.startswith(prefix):
             continue
-        match = regex.match(path[len(prefix):])
+        match = regex.match(path[len(prefix) :])
         # A pattern that only matched a parent directory does not apply to the files inside it.
         if match is None or match.groupdict().get("ps_d"):
             continue
@@ -167,14 +178,18 @@ def _attributes_for(path: str, lines: Iterable[_AttrLine]) -> dict[str, AttrValu
 
 
 def _load_attributes(tree: Tree, files: Iterable[TreeFile], diagnostics: list[Diagnostic]) -> list[_AttrLine]:
-    sources = sorted((f.path for f in files if f.path.rpartition("/")[2] == ".gitattributes"),
-                     key=lambda p: (p.count("/"), p))
+    sources = sorted(
+        (f.path for f in files if f.path.rpartition("/")[2] == ".gitattributes"), key=lambda p: (p.count("/"), p)
+    )
     lines: list[_AttrLine] = []
     for source in sources:
         raw = tree.read(source, _ATTRIBUTES_LIMIT)
         if raw is None:
-            diagnostics.append(Diagnostic(source, "could not read .gitattributes; its overrides are ignored",
-                                          Severity.WARNING, "inventory"))
+            diagnostics.append(
+                Diagnostic(
+                    source, "could not read .gitattributes; its overrides are ignored", Severity.WARNING, "inventory"
+                )
+            )
             continue
         prefix = source[: -len(".gitattributes")]
         lines.extend(_parse_attributes(prefix, raw.decode("utf-8", "replace"), source, diagnostics))
@@ -182,6 +197,7 @@ def _load_attributes(tree: Tree, files: Iterable[TreeFile], diagnostics: list[Di
 
 
 # -- roles and languages -------------------------------------------------------------------------------
+
 
 def _role(path: str, rules: PathRules, attrs: Mapping[str, AttrValue]) -> Role:
     """First matching role in precedence order; an explicit attribute wins, a false one vetoes its role."""
@@ -206,8 +222,14 @@ def _read_head(tree: Tree, entry: TreeFile, limit: int) -> bytes | None:
     return b"" if entry.size == 0 else tree.read(entry.path, limit)
 
 
-def _classify(entry: TreeFile, attrs: Mapping[str, AttrValue], languages: LanguageTable, rules: PathRules,
-              tree: Tree, diagnostics: list[Diagnostic]) -> tuple[str | None, Role]:
+def _classify(
+    entry: TreeFile,
+    attrs: Mapping[str, AttrValue],
+    languages: LanguageTable,
+    rules: PathRules,
+    tree: Tree,
+    diagnostics: list[Diagnostic],
+) -> tuple[str | None, Role]:
     role = _role(entry.path, rules, attrs)
     language = languages.detect(entry.path, None)
     content = languages.needs_content(entry.path)
@@ -219,8 +241,9 @@ def _classify(entry: TreeFile, attrs: Mapping[str, AttrValue], languages: Langua
     if content or (wants_marker and checkable(language)):
         head = _read_head(tree, entry, HEAD_BYTES if content else MARKER_BYTES)
         if head is None:
-            diagnostics.append(Diagnostic(entry.path, "could not read file; language unknown",
-                                          Severity.WARNING, "inventory"))
+            diagnostics.append(
+                Diagnostic(entry.path, "could not read file; language unknown", Severity.WARNING, "inventory")
+            )
             return None, role
         language = languages.detect(entry.path, head)
         if wants_marker and checkable(language) and rules.is_generated(entry.path, head):
@@ -231,13 +254,19 @@ def _classify(entry: TreeFile, attrs: Mapping[str, AttrValue], languages: Langua
 
 # -- components ----------------------------------------------------------------------------------------
 
+
 def _parent(path: str) -> str:
     return path.rpartition("/")[0] or "."
 
 
 def _components(files: Iterable[tuple[str, Role]], rules: PathRules) -> tuple[Component, ...]:
-    eligible = [(p, eco) for p, role in files if role in (Role.SOURCE, Role.TEST)
-                for eco in [rules.ecosystem(p)] if eco is not None]
+    eligible = [
+        (p, eco)
+        for p, role in files
+        if role in (Role.SOURCE, Role.TEST)
+        for eco in [rules.ecosystem(p)]
+        if eco is not None
+    ]
     present = {p for p, _ in eligible}
     found: dict[str, list[tuple[str, str]]] = {".": []}
     for path, eco in eligible:
@@ -280,9 +309,7 @@ IGNORE_FILE = ".rustgoignore"
 """Gitignore-style patterns, at the repository root, of paths the analysis leaves out entirely."""
 
 
-def _apply_ignore_file(
-    tree: Tree, listed: tuple[TreeFile, ...], diagnostics: list[Diagnostic]
-) -> tuple[TreeFile, ...]:
+def _apply_ignore_file(tree: Tree, listed: tuple[TreeFile, ...], diagnostics: list[Diagnostic]) -> tuple[TreeFile, ...]:
     if not any(entry.path == IGNORE_FILE for entry in listed):
         return listed
     data = tree.read(IGNORE_FILE, 1 << 20)
@@ -312,8 +339,9 @@ def scan(tree: Tree, languages: LanguageTable, paths: PathRules) -> Inventory:
     component_dirs = {c.path for c in components}
     owners: dict[str, str] = {}
     files = tuple(
-        FileEntry(path=e.path, size=e.size, language=language, role=role,
-                  component=_owner(e.path, component_dirs, owners))
+        FileEntry(
+            path=e.path, size=e.size, language=language, role=role, component=_owner(e.path, component_dirs, owners)
+        )
         for e, language, role in sorted(classified, key=lambda item: item[0].path)
     )
     return Inventory(root=tree.root, files=files, components=components, diagnostics=tuple(diagnostics))

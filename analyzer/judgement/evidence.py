@@ -41,9 +41,7 @@ class _RuleGroup:
     first: Fact
 
 
-def _rule_groups(
-    facts: Iterable[Fact], rules: Mapping[str, Rule], scale: Callable[[Fact], float]
-) -> list[_RuleGroup]:
+def _rule_groups(facts: Iterable[Fact], rules: Mapping[str, Rule], scale: Callable[[Fact], float]) -> list[_RuleGroup]:
     by_rule: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.counted and fact.rule in rules:

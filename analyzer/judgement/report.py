@@ -63,8 +63,13 @@ def _shares(files: Iterable[FileEntry], languages: LanguageTable) -> tuple[tuple
 
 
 def _score(
-    facts: Sequence[Fact], shares: tuple[LanguageShare, ...], largest: Mapping[str, str], rules: Mapping[str, Rule],
-    criteria: Criteria, component: str, file_languages: Mapping[str, str],
+    facts: Sequence[Fact],
+    shares: tuple[LanguageShare, ...],
+    largest: Mapping[str, str],
+    rules: Mapping[str, Rule],
+    criteria: Criteria,
+    component: str,
+    file_languages: Mapping[str, str],
 ) -> UnitScore:
     by_language = {s.language: s.share for s in shares}
 
@@ -102,8 +107,17 @@ def _findings(facts: Sequence[Fact], rules: Mapping[str, Rule]) -> tuple[Finding
         rule = rules.get(fact.rule)
         message = rule.summary if rule else fact.marker
         findings.append(
-            Finding(fact.rule, fact.category, message, fact.path, fact.line, fact.marker, fact.component, fact.snippet,
-                    fact.excluded)
+            Finding(
+                fact.rule,
+                fact.category,
+                message,
+                fact.path,
+                fact.line,
+                fact.marker,
+                fact.component,
+                fact.snippet,
+                fact.excluded,
+            )
         )
     return tuple(sorted(findings, key=lambda f: (f.excluded is not None, f.path, f.line, f.rule)))
 
@@ -171,9 +185,19 @@ def _verdict(
 
 
 def build_report(
-    *, tree_root: str, revision: str | None, version: str, inventory: Inventory, facts: Sequence[Fact],
-    diagnostics: Sequence[Diagnostic], knowledge_criteria: Criteria, rules: Mapping[str, Rule],
-    languages: LanguageTable, bytes_read: int, seconds: float, effort: Effort | None = None,
+    *,
+    tree_root: str,
+    revision: str | None,
+    version: str,
+    inventory: Inventory,
+    facts: Sequence[Fact],
+    diagnostics: Sequence[Diagnostic],
+    knowledge_criteria: Criteria,
+    rules: Mapping[str, Rule],
+    languages: LanguageTable,
+    bytes_read: int,
+    seconds: float,
+    effort: Effort | None = None,
 ) -> Report:
     """The report of one analysis."""
     criteria = knowledge_criteria
@@ -200,18 +224,33 @@ def build_report(
             c_verdict = VerdictLanguage.UNDECIDED
         components.append(
             ComponentVerdict(
-                path=component.path, verdict=c_verdict, confidence=c_score.confidence, lean=round(c_score.lean, 6),
-                mass=round(c_score.mass, 6), manifests=component.manifests, ecosystems=component.ecosystems,
-                languages=c_shares, markers=tuple(sorted({f.category for f in c_facts if f.counted})),
-                files=len(files_by_component.get(component.path, ())), workspace=component.workspace,
+                path=component.path,
+                verdict=c_verdict,
+                confidence=c_score.confidence,
+                lean=round(c_score.lean, 6),
+                mass=round(c_score.mass, 6),
+                manifests=component.manifests,
+                ecosystems=component.ecosystems,
+                languages=c_shares,
+                markers=tuple(sorted({f.category for f in c_facts if f.counted})),
+                files=len(files_by_component.get(component.path, ())),
+                workspace=component.workspace,
             )
         )
     verdict = _verdict(repo, criteria, scored, facts)
     counted_files = sum(1 for e in inventory.files if e.role.counts)
     return Report(
-        tool_name=TOOL_NAME, tool_version=version, target=Target(tree_root, revision), verdict=verdict,
-        criteria=repo.criteria, markers=_markers(facts, counted=True), components=tuple(components),
-        findings=_findings(facts, rules), diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.message))),
-        languages=shares, stats=Stats(len(inventory.files), counted_files, bytes_read, round(seconds, 3), len(rules)),
-        excluded=_markers(facts, counted=False), effort=effort,
+        tool_name=TOOL_NAME,
+        tool_version=version,
+        target=Target(tree_root, revision),
+        verdict=verdict,
+        criteria=repo.criteria,
+        markers=_markers(facts, counted=True),
+        components=tuple(components),
+        findings=_findings(facts, rules),
+        diagnostics=tuple(sorted(diagnostics, key=lambda d: (d.path, d.message))),
+        languages=shares,
+        stats=Stats(len(inventory.files), counted_files, bytes_read, round(seconds, 3), len(rules)),
+        excluded=_markers(facts, counted=False),
+        effort=effort,
     )

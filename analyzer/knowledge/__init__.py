@@ -53,8 +53,9 @@ def content_digest() -> str:
 def _build(extra_packs: Iterable[tuple[str, str]] = ()) -> Knowledge:
     """Parse and validate the data files: the slow path, taken on a cache miss."""
     criteria = load_criteria()
-    return Knowledge(criteria=criteria, rules=load_rules(criteria, extra_packs), languages=load_languages(),
-                     paths=load_path_rules())
+    return Knowledge(
+        criteria=criteria, rules=load_rules(criteria, extra_packs), languages=load_languages(), paths=load_path_rules()
+    )
 
 
 def _shipped() -> Knowledge:

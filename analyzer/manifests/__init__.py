@@ -216,9 +216,12 @@ def _matches(entry: _Entry, path: str) -> bool:
     if path.endswith(_TEMPLATE_SUFFIXES):
         return False
     if "/" in entry.pattern:
-        return path == entry.pattern or path.endswith("/" + entry.pattern) or fnmatch.fnmatchcase(
-            path, "*/" + entry.pattern
-        ) or fnmatch.fnmatchcase(path, entry.pattern)
+        return (
+            path == entry.pattern
+            or path.endswith("/" + entry.pattern)
+            or fnmatch.fnmatchcase(path, "*/" + entry.pattern)
+            or fnmatch.fnmatchcase(path, entry.pattern)
+        )
     return fnmatch.fnmatchcase(posixpath.basename(path), entry.pattern)
 
 

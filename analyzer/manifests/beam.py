@@ -132,13 +132,22 @@ def parse_mix_exs(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             if match.start() < covered or match.start() not in pairs:
                 continue  # a tuple inside the previous dependency's options, or text inside a string
             covered = pairs[match.start()]
-            body = code[match.end():covered]
+            body = code[match.end() : covered]
             options = {m.group(1): m.group(2) for m in _MIX_OPTION.finditer(body)}
             if options.get("in_umbrella") == "true":
                 continue  # a sibling app of the same umbrella, not a third-party package
             name = options["hex"].lstrip(":").strip('"') if "hex" in options else match.group(1)
-            deps.append(Dependency(_HEX, name, _mix_version(body, options), _mix_scope(options), True, path,
-                                   _line_at(newlines, match.start())))
+            deps.append(
+                Dependency(
+                    _HEX,
+                    name,
+                    _mix_version(body, options),
+                    _mix_scope(options),
+                    True,
+                    path,
+                    _line_at(newlines, match.start()),
+                )
+            )
     apps = re.search(r'\bapps_path:\s*"([^"\n]+)"', code)
     members = (f"{apps.group(1).rstrip('/')}/*",) if apps else ()
     return ManifestResult(dependencies=tuple(deps), workspace_members=members)
@@ -274,8 +283,7 @@ class _TermReader:
 def _keyed(terms: tuple[_Term, ...], key: str) -> Iterator[_Term]:
     """Values of ``{key, Value}`` tuples among ``terms``."""
     for term in terms:
-        if term.kind == "tuple" and len(term.items) >= 2 and term.items[0].kind == "atom" \
-                and term.items[0].text == key:
+        if term.kind == "tuple" and len(term.items) >= 2 and term.items[0].kind == "atom" and term.items[0].text == key:
             yield term.items[1]
 
 

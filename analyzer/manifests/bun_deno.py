@@ -103,7 +103,7 @@ def key_lines(text: str, depth: int) -> dict[tuple[str, ...], int]:
 def _split_at_version(spec: str) -> tuple[str, str]:
     """(name, version) of ``name@version`` or ``@scope/name@version``; version "" when absent."""
     at = spec.find("@", 1)
-    return (spec, "") if at < 0 else (spec[:at], spec[at + 1:])
+    return (spec, "") if at < 0 else (spec[:at], spec[at + 1 :])
 
 
 # --- YAML ----------------------------------------------------------------------------------------
@@ -152,16 +152,27 @@ def parse_bun_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     deps: list[Dependency] = []
     for key, entry in packages.items():
         if not isinstance(entry, list) or not entry or not isinstance(entry[0], str):
-            raise ManifestError(f"line {lines.get(('packages', key), 0)}: bun.lock entry {key!r} is not "
-                                "an array starting with 'name@version'")
+            raise ManifestError(
+                f"line {lines.get(('packages', key), 0)}: bun.lock entry {key!r} is not "
+                "an array starting with 'name@version'"
+            )
         name, version = _split_at_version(entry[0])
         if not name or version.startswith(_LOCAL):
             continue  # the workspace's own packages
         scope = declared.get(name)
         # A key with a slash past the scope is a nested copy ("parent/child"); only hoisted ones are declared.
         hoisted = key == name
-        deps.append(Dependency("npm", name, version, scope or Scope.RUNTIME, hoisted and scope is not None,
-                               path, lines.get(("packages", key), 0)))
+        deps.append(
+            Dependency(
+                "npm",
+                name,
+                version,
+                scope or Scope.RUNTIME,
+                hoisted and scope is not None,
+                path,
+                lines.get(("packages", key), 0),
+            )
+        )
     members = tuple(sorted(str(k) for k in workspaces if k)) if isinstance(workspaces, dict) else ()
     return ManifestResult(dependencies=tuple(deps), workspace_members=members)
 
@@ -173,7 +184,7 @@ def _deno_specifier(spec: str) -> tuple[str, str, str] | None:
     """(ecosystem, name, version) of an ``npm:`` or ``jsr:`` specifier; None for URLs and paths."""
     for prefix, ecosystem in (("npm:", "npm"), ("jsr:", "jsr")):
         if spec.startswith(prefix):
-            rest = spec[len(prefix):].lstrip("/")
+            rest = spec[len(prefix) :].lstrip("/")
             # A sub-path ("npm:preact@10/hooks") follows the version or the bare name.
             parts = rest.split("/")
             size = 2 if rest.startswith("@") else 1
@@ -182,16 +193,16 @@ def _deno_specifier(spec: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _import_map(table: object, section: tuple[str, ...], lines: dict[tuple[str, ...], int],
-                path: str) -> Iterator[Dependency]:
+def _import_map(
+    table: object, section: tuple[str, ...], lines: dict[tuple[str, ...], int], path: str
+) -> Iterator[Dependency]:
     if not isinstance(table, dict):
         raise ManifestError(f"deno.json: {'.'.join(section)!r} must be an object of specifier: target")
     for alias, target in table.items():
         found = _deno_specifier(target) if isinstance(target, str) else None
         if found is not None:
             ecosystem, name, version = found
-            yield Dependency(ecosystem, name, version, Scope.RUNTIME, True, path,
-                             lines.get((*section, alias), 0))
+            yield Dependency(ecosystem, name, version, Scope.RUNTIME, True, path, lines.get((*section, alias), 0))
 
 
 def parse_deno_json(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -229,8 +240,11 @@ def parse_deno_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             name, version = _split_at_version(str(key))
             # npm entries carry their resolved peers after an underscore: "pkg@1.0.0_peer@2.0.0".
             version = version.split("_", 1)[0]
-            deps.append(Dependency(ecosystem, name, version, Scope.RUNTIME, False, path,
-                                   lines.get((*prefix, ecosystem, key), 0)))
+            deps.append(
+                Dependency(
+                    ecosystem, name, version, Scope.RUNTIME, False, path, lines.get((*prefix, ecosystem, key), 0)
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -243,8 +257,9 @@ def _catalog(node: yaml.Node, path: str, label: str) -> Iterator[Dependency]:
     for key, value in node.value:
         if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
             # A catalog only fixes versions; the members' package.json files declare the dependency.
-            yield Dependency("npm", str(key.value), str(value.value), Scope.RUNTIME, False, path,
-                             key.start_mark.line + 1)
+            yield Dependency(
+                "npm", str(key.value), str(value.value), Scope.RUNTIME, False, path, key.start_mark.line + 1
+            )
 
 
 def parse_pnpm_workspace(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -261,8 +276,11 @@ def parse_pnpm_workspace(path: str, text: str, ctx: ParseContext) -> ManifestRes
         if not isinstance(packages, yaml.SequenceNode):
             raise ManifestError(f"line {packages.start_mark.line + 1}: 'packages' must be a list of globs")
         # Negated globs exclude folders; a member pattern can only include, so they are left out.
-        members = [str(item.value) for item in packages.value
-                   if isinstance(item, yaml.ScalarNode) and not str(item.value).startswith("!")]
+        members = [
+            str(item.value)
+            for item in packages.value
+            if isinstance(item, yaml.ScalarNode) and not str(item.value).startswith("!")
+        ]
     deps: list[Dependency] = []
     catalog = mapping_get(root, "catalog")
     if catalog is not None:

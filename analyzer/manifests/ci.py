@@ -32,14 +32,32 @@ from analyzer.manifests.helm import (
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _USES = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)/([A-Za-z0-9_.-]+)(?:/[^@]*)?@([^\s@]+)$")
-_GITLAB_RESERVED = frozenset({"default", "include", "stages", "variables", "workflow", "spec", "before_script",
-                              "after_script", "cache", "services", "image"})
-_CI_TOOLS = frozenset({"terraform", "tofu", "helm", "kubectl", "ansible-playbook", "docker", "goreleaser", "cargo",
-                       "go"})
-_SH_STEP = re.compile(r"""\bsh\s*\(?\s*(?:(?:label|returnStdout|returnStatus)\s*:\s*[^,]{0,200},\s*)*"""
-                      r"""(?:script\s*:\s*)?('''|\"\"\"|'|")""")
-_AGENT_IMAGE = re.compile(r"""\bdocker\s*\{[^{}]{0,500}?\bimage\s+['"]([^'"\n]{1,200})['"]|"""
-                          r"""\bdocker\s+['"]([^'"\n]{1,200})['"]|\bdocker\.image\(\s*['"]([^'"\n]{1,200})['"]""")
+_GITLAB_RESERVED = frozenset(
+    {
+        "default",
+        "include",
+        "stages",
+        "variables",
+        "workflow",
+        "spec",
+        "before_script",
+        "after_script",
+        "cache",
+        "services",
+        "image",
+    }
+)
+_CI_TOOLS = frozenset(
+    {"terraform", "tofu", "helm", "kubectl", "ansible-playbook", "docker", "goreleaser", "cargo", "go"}
+)
+_SH_STEP = re.compile(
+    r"""\bsh\s*\(?\s*(?:(?:label|returnStdout|returnStatus)\s*:\s*[^,]{0,200},\s*)*"""
+    r"""(?:script\s*:\s*)?('''|\"\"\"|'|")"""
+)
+_AGENT_IMAGE = re.compile(
+    r"""\bdocker\s*\{[^{}]{0,500}?\bimage\s+['"]([^'"\n]{1,200})['"]|"""
+    r"""\bdocker\s+['"]([^'"\n]{1,200})['"]|\bdocker\.image\(\s*['"]([^'"\n]{1,200})['"]"""
+)
 _SHELL_PREFIX = re.compile(r"^(?:(?:sudo|exec|time|env)\s+|[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*")
 
 
@@ -64,12 +82,21 @@ def _uses(node: yaml.Node | None, path: str) -> list[Dependency]:
     if node is None or not written:
         return []
     if written.startswith("docker://"):
-        return _image(written[len("docker://"):], path, yaml_line(node))
+        return _image(written[len("docker://") :], path, yaml_line(node))
     match = _USES.match(written.strip())
     if match is None:
         return []
-    return [Dependency("github-actions", f"{match.group(1)}/{match.group(2)}", match.group(3), Scope.BUILD, True,
-                       path, yaml_line(node))]
+    return [
+        Dependency(
+            "github-actions",
+            f"{match.group(1)}/{match.group(2)}",
+            match.group(3),
+            Scope.BUILD,
+            True,
+            path,
+            yaml_line(node),
+        )
+    ]
 
 
 def _first_of_each(deps: list[Dependency]) -> tuple[Dependency, ...]:
@@ -119,8 +146,9 @@ def parse_github_action(path: str, text: str, ctx: ParseContext) -> ManifestResu
     using = yaml_get(runs, "using")
     deps: list[Dependency] = []
     if "/" not in path and using is not None and yaml_text(using):
-        deps.append(Dependency("github-actions", f"runs:{yaml_text(using)}", "", Scope.BUILD, True, path,
-                               yaml_line(using)))
+        deps.append(
+            Dependency("github-actions", f"runs:{yaml_text(using)}", "", Scope.BUILD, True, path, yaml_line(using))
+        )
     image = yaml_get(runs, "image")
     if image is not None and (yaml_text(image) or "").startswith("docker://"):
         deps += _uses(image, path)
@@ -195,10 +223,10 @@ def _blank_comments(text: str) -> str:
                 quote = ""
                 continue
             step = 2 if text[index] == "\\" else 1
-            out.append(text[index:index + step])
+            out.append(text[index : index + step])
             index += step
         elif text.startswith(("'''", '"""'), index) or text[index] in "'\"":
-            quote = text[index:index + 3] if text.startswith(("'''", '"""'), index) else text[index]
+            quote = text[index : index + 3] if text.startswith(("'''", '"""'), index) else text[index]
             opened = index
             out.append(quote)
             index += len(quote)
@@ -238,7 +266,7 @@ def parse_jenkinsfile(path: str, text: str, ctx: ParseContext) -> ManifestResult
     for match in _SH_STEP.finditer(code):
         quote = match.group(1)
         end = code.find(quote, match.end())
-        tool = _first_tool(code[match.end():end if end >= 0 else len(code)])
+        tool = _first_tool(code[match.end() : end if end >= 0 else len(code)])
         if tool is not None:
             line = bisect.bisect_left(newlines, match.start()) + 1
             found.setdefault(("ci-tool", tool), Dependency("ci-tool", tool, "", Scope.BUILD, True, path, line))

@@ -27,14 +27,55 @@ _MAX_TASK_DEPTH = 16
 _PULUMI_RUNTIMES = frozenset({"nodejs", "python", "go", "dotnet", "java", "yaml"})
 _MODULE_NAME = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){0,2}$")
 # Task keywords of Ansible: every other key of a task names the module it runs.
-_TASK_KEYWORDS = frozenset({
-    "name", "when", "register", "loop", "loop_control", "notify", "listen", "tags", "vars", "become",
-    "become_user", "become_method", "become_flags", "become_exe", "ignore_errors", "ignore_unreachable",
-    "changed_when", "failed_when", "delegate_to", "delegate_facts", "run_once", "environment", "args",
-    "no_log", "retries", "until", "delay", "check_mode", "diff", "async", "poll", "any_errors_fatal",
-    "collections", "connection", "debugger", "module_defaults", "throttle", "timeout", "remote_user", "port",
-    "local_action", "action", "block", "rescue", "always",
-})
+_TASK_KEYWORDS = frozenset(
+    {
+        "name",
+        "when",
+        "register",
+        "loop",
+        "loop_control",
+        "notify",
+        "listen",
+        "tags",
+        "vars",
+        "become",
+        "become_user",
+        "become_method",
+        "become_flags",
+        "become_exe",
+        "ignore_errors",
+        "ignore_unreachable",
+        "changed_when",
+        "failed_when",
+        "delegate_to",
+        "delegate_facts",
+        "run_once",
+        "environment",
+        "args",
+        "no_log",
+        "retries",
+        "until",
+        "delay",
+        "check_mode",
+        "diff",
+        "async",
+        "poll",
+        "any_errors_fatal",
+        "collections",
+        "connection",
+        "debugger",
+        "module_defaults",
+        "throttle",
+        "timeout",
+        "remote_user",
+        "port",
+        "local_action",
+        "action",
+        "block",
+        "rescue",
+        "always",
+    }
+)
 
 
 def _mapping_root(text: str, what: str) -> yaml.Node:
@@ -87,8 +128,9 @@ def parse_serverless(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         found[cloud] = Dependency("serverless", f"provider:{cloud}", "", Scope.RUNTIME, True, path, yaml_line(provider))
     for runtime, line in _serverless_runtimes(root, provider):
         if "${" not in runtime:
-            found.setdefault(runtime, Dependency("serverless", f"runtime:{runtime}", "", Scope.RUNTIME, True, path,
-                                                 line))
+            found.setdefault(
+                runtime, Dependency("serverless", f"runtime:{runtime}", "", Scope.RUNTIME, True, path, line)
+            )
     plugins = yaml_get(root, "plugins")
     listed = yaml_list(plugins, "modules") if isinstance(plugins, yaml.MappingNode) else yaml_list(root, "plugins")
     deps = list(found.values())

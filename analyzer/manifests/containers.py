@@ -22,15 +22,41 @@ from analyzer.manifests import ParseContext
 from analyzer.manifests.yamlguard import LOADER, check_flow_depth
 from analyzer.model import Dependency, ManifestResult, Scope
 
-_KEYWORDS = frozenset({"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
-                       "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"})
+_KEYWORDS = frozenset(
+    {
+        "FROM",
+        "RUN",
+        "CMD",
+        "LABEL",
+        "MAINTAINER",
+        "EXPOSE",
+        "ENV",
+        "ADD",
+        "COPY",
+        "ENTRYPOINT",
+        "VOLUME",
+        "USER",
+        "WORKDIR",
+        "ARG",
+        "ONBUILD",
+        "STOPSIGNAL",
+        "HEALTHCHECK",
+        "SHELL",
+    }
+)
 _DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
 _HEREDOC = re.compile(r"(?<!<)<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 _SHELL_TOKEN = re.compile(r"&&|\|\||[;|]|[^\s;&|\"'\[\],]+")
 _TRIPLE = re.compile(r"^[a-z0-9_]+(?:-[a-z0-9_.]+){1,4}$")
-_HUB_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/", "library/",
-                 "docker.io/", "index.docker.io/")
+_HUB_PREFIXES = (
+    "docker.io/library/",
+    "index.docker.io/library/",
+    "registry-1.docker.io/library/",
+    "library/",
+    "docker.io/",
+    "index.docker.io/",
+)
 _MAX_NODES = 100_000
 _LOADER = LOADER
 _COMPOSE_KEYS = frozenset({"services", "version", "volumes", "networks", "configs", "secrets", "include", "name"})
@@ -133,7 +159,7 @@ def _split_image(reference: str) -> tuple[str, str]:
         name = head + slash + last
     for prefix in _HUB_PREFIXES:
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     return name, version
 
@@ -150,7 +176,7 @@ def _rust_targets(command: str) -> Iterator[str]:
         tool = token.rsplit("/", 1)[-1]
         if tool not in ("cargo", "rustup"):
             continue
-        rest = tokens[index + 1:]
+        rest = tokens[index + 1 :]
         end = next((i for i, t in enumerate(rest) if t in ("&&", "||", ";", "|")), len(rest))
         words = rest[:end]
         adding = tool == "rustup" and words[:2] == ["target", "add"]
@@ -194,16 +220,20 @@ def parse_dockerfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                 source = _substitute(flag, known, None)
                 if source is not None and source.lower() not in aliases and not source.isdigit():
                     name, version = _split_image(source)
-                    extra.setdefault(("docker", name), Dependency("docker", name, version, Scope.BUILD, True,
-                                                                   path, ins.line))
+                    extra.setdefault(
+                        ("docker", name), Dependency("docker", name, version, Scope.BUILD, True, path, ins.line)
+                    )
         elif ins.keyword == "RUN":
             for triple in _rust_targets(ins.args):
-                extra.setdefault(("target", triple), Dependency("target", triple, "", Scope.BUILD, True,
-                                                                path, ins.line))
+                extra.setdefault(
+                    ("target", triple), Dependency("target", triple, "", Scope.BUILD, True, path, ins.line)
+                )
     if stage < 0:
         raise ManifestError("no FROM instruction: not a Dockerfile")
-    deps = [Dependency("docker", name, version, Scope.RUNTIME if index == stage else Scope.BUILD, True, path, line)
-            for name, version, line, index in images]
+    deps = [
+        Dependency("docker", name, version, Scope.RUNTIME if index == stage else Scope.BUILD, True, path, line)
+        for name, version, line, index in images
+    ]
     return ManifestResult(dependencies=tuple(deps + list(extra.values())))
 
 
@@ -309,6 +339,5 @@ def parse_compose(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         image_name, version = _split_image(resolved or "")
         # An unset variable leaves an empty path segment ("${REGISTRY}/app"): no usable name.
         if image_name and "" not in image_name.split("/"):
-            deps.append(Dependency("docker", image_name, version, Scope.RUNTIME, True, path,
-                                   lines.get(str(name), 0)))
+            deps.append(Dependency("docker", image_name, version, Scope.RUNTIME, True, path, lines.get(str(name), 0)))
     return ManifestResult(dependencies=tuple(deps))

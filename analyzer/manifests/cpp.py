@@ -59,7 +59,7 @@ def _skip_bracket(text: str, i: int, lines: _Lines, what: str) -> tuple[str, int
     end = text.find(close, opening.end())
     if end < 0:
         raise ManifestError(f"unterminated bracket {what} opened at line {lines.at(i)}")
-    return text[opening.end():end], end + len(close)
+    return text[opening.end() : end], end + len(close)
 
 
 def _skip_comment(text: str, i: int, lines: _Lines) -> int:
@@ -75,7 +75,7 @@ def _quoted(text: str, i: int, lines: _Lines) -> tuple[str, int]:
     while j < len(text):
         char = text[j]
         if char == "\\":
-            out.append(text[j + 1:j + 2])
+            out.append(text[j + 1 : j + 2])
             j += 2
             continue
         if char == '"':
@@ -140,13 +140,41 @@ def _commands(text: str) -> list[_Command]:
     return commands
 
 
-_FIND_PACKAGE_WORDS = frozenset({"EXACT", "QUIET", "MODULE", "CONFIG", "NO_MODULE", "GLOBAL", "NO_POLICY_SCOPE",
-                                 "BYPASS_PROVIDER", "OPTIONAL_COMPONENTS", "NAMES", "CONFIGS", "HINTS", "PATHS",
-                                 "PATH_SUFFIXES", "REGISTRY_VIEW"})
-_LINK_KEYWORDS = frozenset({"PRIVATE", "PUBLIC", "INTERFACE", "LINK_PUBLIC", "LINK_PRIVATE",
-                            "LINK_INTERFACE_LIBRARIES", "debug", "optimized", "general"})
-_PKG_KEYWORDS = frozenset({"REQUIRED", "QUIET", "IMPORTED_TARGET", "GLOBAL", "NO_CMAKE_PATH",
-                           "NO_CMAKE_ENVIRONMENT_PATH"})
+_FIND_PACKAGE_WORDS = frozenset(
+    {
+        "EXACT",
+        "QUIET",
+        "MODULE",
+        "CONFIG",
+        "NO_MODULE",
+        "GLOBAL",
+        "NO_POLICY_SCOPE",
+        "BYPASS_PROVIDER",
+        "OPTIONAL_COMPONENTS",
+        "NAMES",
+        "CONFIGS",
+        "HINTS",
+        "PATHS",
+        "PATH_SUFFIXES",
+        "REGISTRY_VIEW",
+    }
+)
+_LINK_KEYWORDS = frozenset(
+    {
+        "PRIVATE",
+        "PUBLIC",
+        "INTERFACE",
+        "LINK_PUBLIC",
+        "LINK_PRIVATE",
+        "LINK_INTERFACE_LIBRARIES",
+        "debug",
+        "optimized",
+        "general",
+    }
+)
+_PKG_KEYWORDS = frozenset(
+    {"REQUIRED", "QUIET", "IMPORTED_TARGET", "GLOBAL", "NO_CMAKE_PATH", "NO_CMAKE_ENVIRONMENT_PATH"}
+)
 _PKG_MODULE = re.compile(r"^([A-Za-z0-9_.+-]+?)\s*((?:[<>]?=|[<>]).*)?$")
 # Case-sensitive on purpose: the CMake variable and emcc's settings are upper case, prose is not.
 _WASM_FLAG = re.compile(r"-s\s*(?:WASM|USE_|STANDALONE_WASM|EXPORTED_FUNCTIONS|MODULARIZE)|\bEMSCRIPTEN\b")
@@ -182,8 +210,15 @@ def _link_libraries(cmd: _Command, path: str, defined: set[str]) -> Iterator[Dep
     args = cmd.args[1:] if cmd.name == "target_link_libraries" else cmd.args
     for arg in args:
         value = arg.value.strip()
-        if (not value or value in _LINK_KEYWORDS or value.startswith("-") or "$" in value or "/" in value
-                or value in defined or any(c.isspace() for c in value)):
+        if (
+            not value
+            or value in _LINK_KEYWORDS
+            or value.startswith("-")
+            or "$" in value
+            or "/" in value
+            or value in defined
+            or any(c.isspace() for c in value)
+        ):
             continue
         yield Dependency("cmake", value, "", Scope.RUNTIME, True, path, arg.line)
 
@@ -248,8 +283,12 @@ def parse_cmake(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 # --- Conan ----------------------------------------------------------------------------------------
 
-_CONAN_SCOPES = {"requires": Scope.RUNTIME, "tool_requires": Scope.BUILD, "build_requires": Scope.BUILD,
-                 "test_requires": Scope.TEST}
+_CONAN_SCOPES = {
+    "requires": Scope.RUNTIME,
+    "tool_requires": Scope.BUILD,
+    "build_requires": Scope.BUILD,
+    "test_requires": Scope.TEST,
+}
 
 
 def parse_conanfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -336,8 +375,9 @@ def _line_of(lines: list[str], start: int, item: str) -> int:
 
 def parse_platformio(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """``lib_deps`` and the platform, framework and board of every ``[env]`` section."""
-    parser = configparser.ConfigParser(strict=False, interpolation=None, comment_prefixes=(";", "#"),
-                                       inline_comment_prefixes=(";",))
+    parser = configparser.ConfigParser(
+        strict=False, interpolation=None, comment_prefixes=(";", "#"), inline_comment_prefixes=(";",)
+    )
     try:
         parser.read_string(text)
     except configparser.Error as exc:

@@ -19,10 +19,17 @@ from analyzer.manifests.yamlguard import compose
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _PUB = "pub"
-_SECTIONS = (("dependencies", Scope.RUNTIME, True), ("dev_dependencies", Scope.DEV, True),
-             ("dependency_overrides", Scope.RUNTIME, False))
-_LOCK_KINDS = {"direct main": (Scope.RUNTIME, True), "direct dev": (Scope.DEV, True),
-               "direct overridden": (Scope.RUNTIME, True), "transitive": (Scope.RUNTIME, False)}
+_SECTIONS = (
+    ("dependencies", Scope.RUNTIME, True),
+    ("dev_dependencies", Scope.DEV, True),
+    ("dependency_overrides", Scope.RUNTIME, False),
+)
+_LOCK_KINDS = {
+    "direct main": (Scope.RUNTIME, True),
+    "direct dev": (Scope.DEV, True),
+    "direct overridden": (Scope.RUNTIME, True),
+    "transitive": (Scope.RUNTIME, False),
+}
 
 
 def load_yaml_node(text: str, filename: str) -> yaml.Node | None:

@@ -100,8 +100,17 @@ def parse_packages_config(path: str, text: str, ctx: ParseContext) -> ManifestRe
         if not name:
             raise ManifestError(f"line {line}: <package> without an id attribute")
         dev = elem.attrib.get("developmentDependency", "").strip().lower() == "true"
-        deps.append(Dependency("nuget", name, elem.attrib.get("version", "").strip(),
-                               Scope.DEV if dev else Scope.RUNTIME, True, path, line))
+        deps.append(
+            Dependency(
+                "nuget",
+                name,
+                elem.attrib.get("version", "").strip(),
+                Scope.DEV if dev else Scope.RUNTIME,
+                True,
+                path,
+                line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -171,6 +180,7 @@ def parse_packages_lock_json(path: str, text: str, ctx: ParseContext) -> Manifes
             if kind == "Project" or (seen is not None and (seen.direct or kind != "Direct")):
                 continue  # a project of the same repository, or a package already seen for another framework
             line = seen.line if seen is not None else (lines.get(name) or [0])[0]
-            deps[name.lower()] = Dependency("nuget", name, str(entry.get("resolved", "")), Scope.RUNTIME,
-                                            kind == "Direct", path, line)
+            deps[name.lower()] = Dependency(
+                "nuget", name, str(entry.get("resolved", "")), Scope.RUNTIME, kind == "Direct", path, line
+            )
     return ManifestResult(dependencies=tuple(deps.values()))

@@ -62,8 +62,14 @@ def parse_prj_conf(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         if value != "y":
             continue
         if len(deps) >= KCONFIG_CAP:
-            diagnostics.append(Diagnostic(path, f"more than {KCONFIG_CAP} enabled Kconfig symbols; the rest are not "
-                                          "recorded", Severity.INFO, "manifests"))
+            diagnostics.append(
+                Diagnostic(
+                    path,
+                    f"more than {KCONFIG_CAP} enabled Kconfig symbols; the rest are not recorded",
+                    Severity.INFO,
+                    "manifests",
+                )
+            )
             break
         deps.append(Dependency("kconfig", symbol, "", Scope.BUILD, True, path, number))
     return ManifestResult(dependencies=tuple(deps), diagnostics=tuple(diagnostics))
@@ -219,8 +225,9 @@ def parse_library_properties(path: str, text: str, ctx: ParseContext) -> Manifes
     for item in re.findall(r"[^,(]+(?:\([^)]*\))?", depends):
         name, _, constraint = item.strip().partition("(")
         if name.strip():
-            deps.append(Dependency("arduino", name.strip(), constraint.rstrip(")").strip(), Scope.RUNTIME, True,
-                                   path, line))
+            deps.append(
+                Dependency("arduino", name.strip(), constraint.rstrip(")").strip(), Scope.RUNTIME, True, path, line)
+            )
     architectures, line = props.get("architectures", ("", 0))
     for arch in architectures.split(","):
         if arch.strip():

@@ -20,8 +20,9 @@ from analyzer.model import Dependency, ManifestResult, Scope
 # Unity packages that only serve tests or the editor's IDE integration weigh as dev/test dependencies.
 _UNITY_TEST = ("com.unity.test-framework", "com.unity.test-framework.performance")
 _UNITY_DEV = ("com.unity.ide.*", "com.unity.collab-proxy", "com.unity.performance.profile-analyzer")
-_UNREAL_DEV_MODULES = frozenset({"Editor", "EditorNoCommandlet", "UncookedOnly", "Developer", "DeveloperTool",
-                                 "Program"})
+_UNREAL_DEV_MODULES = frozenset(
+    {"Editor", "EditorNoCommandlet", "UncookedOnly", "Developer", "DeveloperTool", "Program"}
+)
 
 
 class _Cursor:
@@ -44,9 +45,9 @@ def parse_unity_version(path: str, text: str, ctx: ParseContext) -> ManifestResu
     for number, line in enumerate(text.splitlines(), 1):
         key, colon, value = line.partition(":")
         if colon and key.strip() == "m_EditorVersion" and value.strip():
-            return ManifestResult(dependencies=(
-                Dependency("unity", "editor", value.strip(), Scope.RUNTIME, True, path, number),
-            ))
+            return ManifestResult(
+                dependencies=(Dependency("unity", "editor", value.strip(), Scope.RUNTIME, True, path, number),)
+            )
     raise ManifestError("no 'm_EditorVersion:' line, so the Unity version is unknown")
 
 

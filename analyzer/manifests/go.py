@@ -46,7 +46,7 @@ def _tokenize(raw: str, lineno: int) -> tuple[list[str], str]:
         elif ch in "()":
             tokens.append(ch)
             i += 1
-        elif ch in "\"`":
+        elif ch in '"`':
             end = raw.find(ch, i + 1)
             # Interpreted strings may escape a quote; raw (backquoted) strings cannot.
             while ch == '"' and end > 0 and raw[end - 1] == "\\":
@@ -57,7 +57,7 @@ def _tokenize(raw: str, lineno: int) -> tuple[list[str], str]:
             i = end + 1
         else:
             j = i
-            while j < n and raw[j] not in " \t\r\"`()" and not raw.startswith("//", j):
+            while j < n and raw[j] not in ' \t\r"`()' and not raw.startswith("//", j):
                 j += 1
             tokens.append(raw[i:j])
             i = j

@@ -51,8 +51,11 @@ def _version(spec: object, versions: dict[str, Any], where: str, diags: list[Dia
     if "ref" in spec:
         ref = str(spec["ref"])
         if ref not in versions:
-            diags.append(Diagnostic(path, f"{where}: version.ref {ref!r} is not defined in [versions]",
-                                    Severity.WARNING, "manifests"))
+            diags.append(
+                Diagnostic(
+                    path, f"{where}: version.ref {ref!r} is not defined in [versions]", Severity.WARNING, "manifests"
+                )
+            )
             return ""
         return _version(versions[ref], versions, where, diags, path)
     for key in ("strictly", "require", "prefer"):
@@ -61,8 +64,7 @@ def _version(spec: object, versions: dict[str, Any], where: str, diags: list[Dia
     return ""
 
 
-def _library(alias: str, spec: object, versions: dict[str, Any], diags: list[Diagnostic],
-             path: str) -> tuple[str, str]:
+def _library(alias: str, spec: object, versions: dict[str, Any], diags: list[Diagnostic], path: str) -> tuple[str, str]:
     """(group:artifact, version) of one ``[libraries]`` entry."""
     where = f"[libraries] {alias}"
     if isinstance(spec, str):
@@ -77,7 +79,7 @@ def _library(alias: str, spec: object, versions: dict[str, Any], diags: list[Dia
     elif isinstance(spec.get("group"), str) and isinstance(spec.get("name"), str):
         name = f"{spec['group']}:{spec['name']}"
     else:
-        raise ManifestError(f"{where} needs module = \"group:artifact\" or group and name")
+        raise ManifestError(f'{where} needs module = "group:artifact" or group and name')
     return name, _version(spec.get("version", ""), versions, where, diags, path)
 
 

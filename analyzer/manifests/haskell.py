@@ -26,9 +26,15 @@ from analyzer.model import Dependency, ManifestResult, Scope
 _HACKAGE = "hackage"
 _FIELD = re.compile(r"^(\s*)([A-Za-z][A-Za-z0-9_-]*)\s*:(.*)$")
 _STANZAS = {
-    "library": Scope.RUNTIME, "executable": Scope.RUNTIME, "foreign-library": Scope.RUNTIME,
-    "common": Scope.RUNTIME, "test-suite": Scope.TEST, "benchmark": Scope.TEST,
-    "custom-setup": Scope.BUILD, "flag": Scope.RUNTIME, "source-repository": Scope.RUNTIME,
+    "library": Scope.RUNTIME,
+    "executable": Scope.RUNTIME,
+    "foreign-library": Scope.RUNTIME,
+    "common": Scope.RUNTIME,
+    "test-suite": Scope.TEST,
+    "benchmark": Scope.TEST,
+    "custom-setup": Scope.BUILD,
+    "flag": Scope.RUNTIME,
+    "source-repository": Scope.RUNTIME,
 }
 _DEPENDS = {"build-depends": None, "setup-depends": Scope.BUILD, "build-tool-depends": Scope.BUILD}
 _ENTRY = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_-]*)(?::(?:[A-Za-z0-9_-]+|\{[^}]*\}))?\s*(.*)$", re.DOTALL)

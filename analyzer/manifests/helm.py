@@ -59,8 +59,9 @@ def _check_graph(root: yaml.Node) -> None:
             open_nodes.discard(id(node))
             sizes[id(node)] = 1 + sum(sizes[id(kid)] for kid in _kids(node))
             if sizes[id(node)] > _MAX_EXPANDED:
-                raise ManifestError(f"YAML document has more than {_MAX_EXPANDED} nodes with its aliases expanded"
-                                    " (an alias bomb?)")
+                raise ManifestError(
+                    f"YAML document has more than {_MAX_EXPANDED} nodes with its aliases expanded (an alias bomb?)"
+                )
         elif id(node) in open_nodes:
             raise ManifestError(f"line {node.start_mark.line + 1}: YAML anchor is used inside its own value")
         elif id(node) not in sizes:
@@ -141,8 +142,11 @@ def yaml_items(node: yaml.Node | None) -> list[yaml.Node]:
 def yaml_list(node: yaml.Node | None, key: str) -> list[yaml.Node]:
     """The entries of the list under ``key``: [] when absent or null, ``ManifestError`` when it is not a list."""
     value = yaml_get(node, key)
-    if value is None or isinstance(value, yaml.SequenceNode) or (
-            isinstance(value, yaml.ScalarNode) and value.tag == _NULL_TAG):
+    if (
+        value is None
+        or isinstance(value, yaml.SequenceNode)
+        or (isinstance(value, yaml.ScalarNode) and value.tag == _NULL_TAG)
+    ):
         return yaml_items(value)
     raise ManifestError(f"line {yaml_line(value)}: '{key}' is not a list")
 
@@ -160,7 +164,7 @@ def image_reference(reference: str) -> tuple[str, str] | None:
         name = head + slash + last
     for prefix in _DOCKER_HUB:
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
             break
     return name, version
 
@@ -187,8 +191,11 @@ def parse_chart_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         sub = yaml_text(yaml_get(entry, "name"))
         if not sub:
             raise ManifestError(f"line {yaml_line(entry)}: a chart dependency without a name")
-        deps.append(Dependency("helm", sub, yaml_text(yaml_get(entry, "version")) or "", Scope.RUNTIME, True,
-                               path, yaml_line(entry)))
+        deps.append(
+            Dependency(
+                "helm", sub, yaml_text(yaml_get(entry, "version")) or "", Scope.RUNTIME, True, path, yaml_line(entry)
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 

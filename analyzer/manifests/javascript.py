@@ -136,8 +136,9 @@ def parse_package_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
                 continue  # the root project, workspace folders and links to them are not third-party
             name = entry.get("name") or key.rsplit("node_modules/", 1)[1]
             line = index.get(key, [0])[0]
-            deps.append(Dependency("npm", str(name), str(entry.get("version", "")), _lock_scope(entry), False,
-                                   path, line))
+            deps.append(
+                Dependency("npm", str(name), str(entry.get("version", "")), _lock_scope(entry), False, path, line)
+            )
         return ManifestResult(dependencies=tuple(deps))
     cursor = 0
     for name, entry in _v1_entries(data.get("dependencies", {})):
@@ -281,6 +282,7 @@ def parse_pnpm_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             name, version = str(entry.get("name", name)), str(entry.get("version", version))
         declared = direct.get((name, version))
         scope = Scope.DEV if isinstance(entry, dict) and entry.get("dev") is True else Scope.RUNTIME
-        deps.append(Dependency("npm", name, version, declared or scope, declared is not None, path,
-                               lines.get(str(key), 0)))
+        deps.append(
+            Dependency("npm", name, version, declared or scope, declared is not None, path, lines.get(str(key), 0))
+        )
     return ManifestResult(dependencies=tuple(deps))

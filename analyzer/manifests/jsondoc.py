@@ -19,6 +19,7 @@ def load_json_object(text: str, filename: str = "") -> dict[str, Any]:
         message = f"{filename} is nested too deeply to read" if filename else "JSON nested too deeply"
         raise ManifestError(message) from exc
     if not isinstance(data, dict):
-        raise ManifestError(f"{filename} must hold a JSON object at the top level" if filename
-                            else "top level is not a JSON object")
+        raise ManifestError(
+            f"{filename} must hold a JSON object at the top level" if filename else "top level is not a JSON object"
+        )
     return data

@@ -68,8 +68,11 @@ def _properties(project: ET.Element) -> dict[str, str]:
     version = _child_text(project, "version")
     parent = _child(project, "parent")
     parent_version = _child_text(parent, "version") if parent is not None else ""
-    for key, value in (("project.version", version or parent_version), ("project.parent.version", parent_version),
-                       ("project.groupId", _child_text(project, "groupId"))):
+    for key, value in (
+        ("project.version", version or parent_version),
+        ("project.parent.version", parent_version),
+        ("project.groupId", _child_text(project, "groupId")),
+    ):
         if value:
             props[key] = value
     props["pom.version"] = props.get("project.version", "")
@@ -150,8 +153,17 @@ def parse_pom(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         group = _child_text(elem, "groupId") or ("org.apache.maven.plugins" if name == "plugin" else "")
         start = offsets[name][index] if len(offsets[name]) == counts[name] else None
         line = _find_line(text, lines, start, artifact)
-        deps.append(Dependency(_ECOSYSTEM, f"{_resolve(group, props)}:{_resolve(artifact, props)}",
-                               _resolve(_child_text(elem, "version"), props), scope, True, path, line))
+        deps.append(
+            Dependency(
+                _ECOSYSTEM,
+                f"{_resolve(group, props)}:{_resolve(artifact, props)}",
+                _resolve(_child_text(elem, "version"), props),
+                scope,
+                True,
+                path,
+                line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps), workspace_members=_modules(root))
 
 
@@ -166,11 +178,19 @@ def _modules(root: ET.Element) -> tuple[str, ...]:
 # --- Gradle -------------------------------------------------------------------------------------
 
 _GRADLE_SCOPES = {
-    "implementation": Scope.RUNTIME, "api": Scope.RUNTIME, "compile": Scope.RUNTIME,
-    "runtimeOnly": Scope.RUNTIME, "runtime": Scope.RUNTIME,
-    "compileOnly": Scope.BUILD, "compileOnlyApi": Scope.BUILD, "annotationProcessor": Scope.BUILD,
-    "kapt": Scope.BUILD, "ksp": Scope.BUILD, "classpath": Scope.BUILD,
-    "developmentOnly": Scope.DEV, "debugImplementation": Scope.DEV,
+    "implementation": Scope.RUNTIME,
+    "api": Scope.RUNTIME,
+    "compile": Scope.RUNTIME,
+    "runtimeOnly": Scope.RUNTIME,
+    "runtime": Scope.RUNTIME,
+    "compileOnly": Scope.BUILD,
+    "compileOnlyApi": Scope.BUILD,
+    "annotationProcessor": Scope.BUILD,
+    "kapt": Scope.BUILD,
+    "ksp": Scope.BUILD,
+    "classpath": Scope.BUILD,
+    "developmentOnly": Scope.DEV,
+    "debugImplementation": Scope.DEV,
 }
 _VARIANT_SUFFIX = re.compile(
     r"^([a-z][A-Za-z0-9]{0,60}?)(Implementation|Api|CompileOnly|RuntimeOnly|AnnotationProcessor)$"
@@ -232,7 +252,7 @@ def _code_lines(text: str) -> Iterator[tuple[int, str, int]]:
         code: list[str] = []
         delta, i, quote = 0, 0, ""
         while i < len(raw):
-            pair = raw[i:i + 2]
+            pair = raw[i : i + 2]
             if in_block:
                 if pair == "*/":
                     in_block, i = 0, i + 2
@@ -240,7 +260,7 @@ def _code_lines(text: str) -> Iterator[tuple[int, str, int]]:
             elif quote:
                 code.append(raw[i])
                 if raw[i] == "\\":
-                    code.append(raw[i + 1:i + 2])
+                    code.append(raw[i + 1 : i + 2])
                     i += 1
                 elif raw[i] == quote:
                     quote = ""

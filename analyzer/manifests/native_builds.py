@@ -238,14 +238,20 @@ def parse_conan_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 # --- Makefiles ------------------------------------------------------------------------------------
 
-_ASSIGN = re.compile(r"^(?:[\w./%$()-]+\s*:(?![:=])\s*)?(?:(?:override|export|private)\s+)*"
-                     r"([A-Za-z_][A-Za-z0-9_.]*)\s*(?:::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$")
+_ASSIGN = re.compile(
+    r"^(?:[\w./%$()-]+\s*:(?![:=])\s*)?(?:(?:override|export|private)\s+)*"
+    r"([A-Za-z_][A-Za-z0-9_.]*)\s*(?:::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$"
+)
 _COMMENT = re.compile(r"(?<!\\)#.*$")
 _EMCC = frozenset({"emcc", "em++", "emcc.py", "em++.py"})
-_EMCC_FLAG = re.compile(r"(?:^|\s)-s\s*(?:WASM|STANDALONE_WASM|USE_[A-Z0-9_]+|EXPORTED_FUNCTIONS|MODULARIZE|ASYNCIFY|"
-                        r"ALLOW_MEMORY_GROWTH|INITIAL_MEMORY|TOTAL_MEMORY)\b")
-_BARE_TOOL = re.compile(r"^(?:arm|aarch64|riscv(?:32|64)?|xtensa[\w-]*?|msp430|avr)-(?:\w+-)?(?:none-eabi(?:hf)?|elf|"
-                        r"none-elf|unknown-elf)(?:-[\w+]+)?-?$|^avr-(?:gcc|g\+\+)$")
+_EMCC_FLAG = re.compile(
+    r"(?:^|\s)-s\s*(?:WASM|STANDALONE_WASM|USE_[A-Z0-9_]+|EXPORTED_FUNCTIONS|MODULARIZE|ASYNCIFY|"
+    r"ALLOW_MEMORY_GROWTH|INITIAL_MEMORY|TOTAL_MEMORY)\b"
+)
+_BARE_TOOL = re.compile(
+    r"^(?:arm|aarch64|riscv(?:32|64)?|xtensa[\w-]*?|msp430|avr)-(?:\w+-)?(?:none-eabi(?:hf)?|elf|"
+    r"none-elf|unknown-elf)(?:-[\w+]+)?-?$|^avr-(?:gcc|g\+\+)$"
+)
 _BARE_FLAG = re.compile(r"^-mcpu=cortex-[mr]\d+|^-mmcu=\w+")
 _LIB = re.compile(r"^-l([A-Za-z0-9_+][A-Za-z0-9_+.\-]*)$")
 _LIB_VARIABLE = re.compile(r"LIB|FLAGS|LDADD|LINK")
@@ -326,6 +332,8 @@ def parse_makefile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             continue
         for key in _make_signals(assign.group(1), assign.group(2)):
             found.setdefault(key, number)
-    deps = [Dependency(eco, name, "", Scope.BUILD if eco == "target" else Scope.RUNTIME, True, path, line)
-            for (eco, name), line in found.items()]
+    deps = [
+        Dependency(eco, name, "", Scope.BUILD if eco == "target" else Scope.RUNTIME, True, path, line)
+        for (eco, name), line in found.items()
+    ]
     return ManifestResult(dependencies=tuple(deps))

@@ -102,8 +102,11 @@ def parse_proto(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             if depth < 0:
                 raise ManifestError(f"line {token.line}: '}}' closes nothing")
             if service is not None and depth < service[2]:
-                deps.append(Dependency("protobuf", f"service:{service[0]}", f"{rpcs} rpc", Scope.RUNTIME, True,
-                                       path, service[1]))
+                deps.append(
+                    Dependency(
+                        "protobuf", f"service:{service[0]}", f"{rpcs} rpc", Scope.RUNTIME, True, path, service[1]
+                    )
+                )
                 service = None
         elif token.kind != "ident":
             continue

@@ -26,8 +26,24 @@ from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severi
 
 _MAX_INCLUDE_DEPTH = 5
 _TEST_WORDS = frozenset({"test", "tests", "testing", "pytest", "coverage"})
-_DEV_WORDS = frozenset({"dev", "develop", "development", "lint", "linting", "docs", "doc", "typing", "types",
-                        "style", "format", "mypy", "ci", "build"})
+_DEV_WORDS = frozenset(
+    {
+        "dev",
+        "develop",
+        "development",
+        "lint",
+        "linting",
+        "docs",
+        "doc",
+        "typing",
+        "types",
+        "style",
+        "format",
+        "mypy",
+        "ci",
+        "build",
+    }
+)
 _WINDOW = 64
 _HEADER = re.compile(r"\s*\[\[?([^\[\]#]+)\]\]?\s*(?:[#;].*)?$")
 _KEY = re.compile(r"\s*[\"']?([^\"'\s=:.\[\]]+)[\"']?\s*[=:.]")
@@ -165,8 +181,14 @@ class _ReqFile:
     chain: frozenset[str]
 
 
-def _include(src: _ReqFile, lineno: int, flag: str, target: str, ctx: ParseContext,
-             out: tuple[list[Dependency], list[Diagnostic]]) -> None:
+def _include(
+    src: _ReqFile,
+    lineno: int,
+    flag: str,
+    target: str,
+    ctx: ParseContext,
+    out: tuple[list[Dependency], list[Diagnostic]],
+) -> None:
     """Follow one ``-r``/``-c`` line, with guards against escapes, cycles and runaway depth."""
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src.path), target))
     if "://" in target:
@@ -193,8 +215,7 @@ def _requirement_line(src: _ReqFile, lineno: int, line: str) -> Dependency | Dia
     if editable or re.match(r"^([a-z+]+://|\.{0,2}/|\.$)", line):
         url = editable.group(1) if editable else line.split()[0]
         name = _name_from_url(url)
-        return None if name is None else Dependency(
-            "pypi", name, url, src.scope, not src.constraint, src.path, lineno)
+        return None if name is None else Dependency("pypi", name, url, src.scope, not src.constraint, src.path, lineno)
     if line.startswith("-"):
         return None  # index, find-links, --pre and other options declare nothing
     cut = _OPTION_CUT.search(line)
@@ -206,8 +227,9 @@ def _requirement_line(src: _ReqFile, lineno: int, line: str) -> Dependency | Dia
     return Dependency("pypi", name, version, src.scope, not src.constraint, src.path, lineno)
 
 
-def _read_requirements(src: _ReqFile, text: str, ctx: ParseContext,
-                       out: tuple[list[Dependency], list[Diagnostic]]) -> None:
+def _read_requirements(
+    src: _ReqFile, text: str, ctx: ParseContext, out: tuple[list[Dependency], list[Diagnostic]]
+) -> None:
     for lineno, line in _logical_lines(text):
         include = _INCLUDE.match(line)
         if include:
@@ -417,6 +439,7 @@ def parse_uv_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         source = package.get("source", {})
         if isinstance(source, dict) and ("editable" in source or "virtual" in source):
             continue
-        deps.append(Dependency("pypi", package["name"], str(package.get("version", "")), Scope.RUNTIME, False,
-                               path, line))
+        deps.append(
+            Dependency("pypi", package["name"], str(package.get("version", "")), Scope.RUNTIME, False, path, line)
+        )
     return ManifestResult(dependencies=tuple(deps))

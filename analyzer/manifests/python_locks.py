@@ -46,8 +46,10 @@ def _pep508(path: str, text: str, line: int, scope: Scope) -> Dependency | Diagn
 
 
 def _result(items: list[Dependency | Diagnostic]) -> ManifestResult:
-    return ManifestResult(dependencies=tuple(i for i in items if isinstance(i, Dependency)),
-                          diagnostics=tuple(i for i in items if isinstance(i, Diagnostic)))
+    return ManifestResult(
+        dependencies=tuple(i for i in items if isinstance(i, Dependency)),
+        diagnostics=tuple(i for i in items if isinstance(i, Diagnostic)),
+    )
 
 
 # --- Pipfile.lock ---------------------------------------------------------------------------------
@@ -130,8 +132,9 @@ def parse_pylock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         vcs = package.get("vcs")
         if not version and isinstance(vcs, dict):
             version = f"git:{vcs.get('url', '')}"
-        deps.append(Dependency("pypi", package["name"], str(version), _marker_scope(package.get("marker")), False,
-                               path, line))
+        deps.append(
+            Dependency("pypi", package["name"], str(version), _marker_scope(package.get("marker")), False, path, line)
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -256,8 +259,9 @@ def _keywords(call: ast.Call, names: dict[str, ast.expr]) -> Iterator[tuple[str,
             yield from ((k.arg, k.value) for k in spread.keywords if k.arg is not None)
 
 
-def _requirement_strings(node: ast.expr | None, names: dict[str, ast.expr],
-                         depth: int = 0) -> Iterator[tuple[str, int]]:
+def _requirement_strings(
+    node: ast.expr | None, names: dict[str, ast.expr], depth: int = 0
+) -> Iterator[tuple[str, int]]:
     """(requirement, line) of a literal list, tuple or multi-line string; nothing for computed values.
 
     ``A + B`` of such values is followed a few levels deep: ``REQS = REQS + [...]`` refers to itself.
@@ -294,8 +298,9 @@ def parse_setup_py(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     for call in _setup_calls(tree):
         for key, value in _keywords(call, names):
             if key in _SETUP_KEYS:
-                items.extend(_pep508(path, req, line, _SETUP_KEYS[key])
-                             for req, line in _requirement_strings(value, names))
+                items.extend(
+                    _pep508(path, req, line, _SETUP_KEYS[key]) for req, line in _requirement_strings(value, names)
+                )
             elif key == "extras_require":
                 extras = _resolve(value, names)
                 for group, reqs in zip(extras.keys, extras.values, strict=True) if isinstance(extras, ast.Dict) else ():

@@ -131,6 +131,5 @@ def parse_gemfile_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
             direct.add(entry.group(1))
     if text.strip() and not sections & {"GEM", "DEPENDENCIES"}:
         raise ManifestError("no GEM or DEPENDENCIES section: not a Gemfile.lock")
-    deps = tuple(Dependency("gem", name, version, Scope.RUNTIME, False, path, line)
-                 for name, version, line in specs)
+    deps = tuple(Dependency("gem", name, version, Scope.RUNTIME, False, path, line) for name, version, line in specs)
     return ManifestResult(dependencies=deps)

@@ -132,9 +132,7 @@ def _version_of(spec: object) -> str:
     return ""
 
 
-def _crates(
-    table: object, where: tuple[str, ...], scope: Scope, path: str, index: _Index
-) -> Iterator[Dependency]:
+def _crates(table: object, where: tuple[str, ...], scope: Scope, path: str, index: _Index) -> Iterator[Dependency]:
     """One Dependency per entry of a dependency table, following ``package = "..."`` renames."""
     if not isinstance(table, dict):
         raise ManifestError(f"[{'.'.join(where)}] must be a table")

@@ -21,14 +21,19 @@ from analyzer.model import Dependency, ManifestResult, Scope
 
 _MAVEN = "maven"
 _OPERAND = r'(?:"[^"\n]*"|[A-Za-z_][\w.]*)'
-_MODULE = re.compile(
-    r'"([^"\s]+)"\s*%{1,3}\s*"([^"\s]+)"\s*%\s*(' + _OPERAND + r')((?:\s*%\s*' + _OPERAND + r')*)'
-)
+_MODULE = re.compile(r'"([^"\s]+)"\s*%{1,3}\s*"([^"\s]+)"\s*%\s*(' + _OPERAND + r")((?:\s*%\s*" + _OPERAND + r")*)")
 _VAL = re.compile(r'\b(?:val|var|def)\s+(\w+)\s*(?::\s*String\s*)?=\s*"([^"\n]*)"')
 _PLUGIN_CALL = re.compile(r"\badd(?:SbtPlugin|CompilerPlugin)\s*\(")
 _SUBPROJECT = re.compile(r'\bproject\s*(?:\.\s*in\s*\(|in\s*\(?)\s*file\s*\(\s*"([^"\n]+)"')
-_CONFIGS = {"test": Scope.TEST, "it": Scope.TEST, "integrationtest": Scope.TEST, "provided": Scope.BUILD,
-            "optional": Scope.RUNTIME, "compile": Scope.RUNTIME, "runtime": Scope.RUNTIME}
+_CONFIGS = {
+    "test": Scope.TEST,
+    "it": Scope.TEST,
+    "integrationtest": Scope.TEST,
+    "provided": Scope.BUILD,
+    "optional": Scope.RUNTIME,
+    "compile": Scope.RUNTIME,
+    "runtime": Scope.RUNTIME,
+}
 
 
 def _config_scope(tail: str) -> Scope:
@@ -62,6 +67,5 @@ def parse_sbt(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             scope = Scope.BUILD
         line = bisect.bisect_left(newlines, match.start()) + 1
         deps.append(Dependency(_MAVEN, f"{org}:{name}", version, scope, True, path, line))
-    members = tuple(dict.fromkeys(m.group(1).strip("./") for m in _SUBPROJECT.finditer(code)
-                                  if m.group(1).strip("./")))
+    members = tuple(dict.fromkeys(m.group(1).strip("./") for m in _SUBPROJECT.finditer(code) if m.group(1).strip("./")))
     return ManifestResult(dependencies=tuple(deps), workspace_members=members)

@@ -129,8 +129,9 @@ def parse_anchor(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                 deps.append(Dependency("anchor", program, "", Scope.RUNTIME, True, path, line))
     provider = _table(data, "provider").get("cluster")
     if isinstance(provider, str):
-        deps.append(Dependency("anchor", f"cluster:{provider}", "", Scope.RUNTIME, True, path,
-                               lines.key("provider", "cluster")))
+        deps.append(
+            Dependency("anchor", f"cluster:{provider}", "", Scope.RUNTIME, True, path, lines.key("provider", "cluster"))
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -165,8 +166,26 @@ _LOADS = re.compile(
 )
 _COMPILER = re.compile(r"\b(solidity|solc)\s*:\s*")
 _VERSION = re.compile(r"""\bversion\s*:\s*["']([\^~]?\d+\.\d+(?:\.\d+)?)["']""")
-_BUILTINS = frozenset({"fs", "path", "os", "url", "util", "http", "https", "crypto", "child_process", "process",
-                       "assert", "events", "stream", "readline", "zlib", "fs/promises"})
+_BUILTINS = frozenset(
+    {
+        "fs",
+        "path",
+        "os",
+        "url",
+        "util",
+        "http",
+        "https",
+        "crypto",
+        "child_process",
+        "process",
+        "assert",
+        "events",
+        "stream",
+        "readline",
+        "zlib",
+        "fs/promises",
+    }
+)
 
 
 def _blank_comments(text: str) -> str:

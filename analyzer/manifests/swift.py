@@ -51,7 +51,7 @@ def blank_slash_comments(text: str) -> str:
     i, n, depth, quote = 0, len(text), 0, ""
     opened = 0
     while i < n:
-        pair = text[i:i + 2]
+        pair = text[i : i + 2]
         if depth:
             if pair in ("/*", "*/"):
                 depth += 1 if pair == "/*" else -1
@@ -158,7 +158,7 @@ def parse_package_swift(path: str, text: str, ctx: ParseContext) -> ManifestResu
         line = _line_at(newlines, match.start())
         if match.end() - 1 not in pairs:
             continue  # ".package(" inside a string literal
-        body = code[match.end():pairs[match.end() - 1]]
+        body = code[match.end() : pairs[match.end() - 1]]
         args = {m.group(1): m.group(2) for m in _ARG.finditer(body)}
         if "url" in args:
             name = repo_identity(args["url"])
@@ -167,8 +167,14 @@ def parse_package_swift(path: str, text: str, ctx: ParseContext) -> ManifestResu
         elif "path" in args:
             continue  # a local package is part of this repository, not a third-party dependency
         else:
-            diags.append(Diagnostic(path, f"line {line}: .package(...) without url:, id: or path: is not counted",
-                                    Severity.WARNING, "manifests"))
+            diags.append(
+                Diagnostic(
+                    path,
+                    f"line {line}: .package(...) without url:, id: or path: is not counted",
+                    Severity.WARNING,
+                    "manifests",
+                )
+            )
             continue
         deps.append(Dependency(_SWIFTPM, name, _requirement(body), Scope.RUNTIME, True, path, line))
     return ManifestResult(dependencies=tuple(deps), diagnostics=tuple(diags))
@@ -248,9 +254,9 @@ def _strip_ruby_comment(line: str) -> str:
 def _pod_dependency(match: re.Match[str], scope: Scope, path: str, line: int) -> Dependency:
     rest = match.group(3)
     versions: list[str] = []
-    while (arg := _VERSION_ARG.match(rest)) is not None and not rest[arg.end():].lstrip().startswith(("=>", ":")):
+    while (arg := _VERSION_ARG.match(rest)) is not None and not rest[arg.end() :].lstrip().startswith(("=>", ":")):
         versions.append(arg.group(2))
-        rest = rest[arg.end():]
+        rest = rest[arg.end() :]
     options = {m.group(1): m.group(2) for m in _OPTION.finditer(match.group(3))}
     configs = options.get("configurations", options.get("configuration"))
     if configs is not None:

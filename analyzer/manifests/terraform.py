@@ -73,7 +73,7 @@ def _string(text: str, start: int, line: int, depth: int = 0) -> tuple[str, int,
         if char == "\n":
             break  # a quoted string cannot span lines outside its templates
         if char == "\\" and index + 1 < len(text):
-            out.append(text[index:index + 2])
+            out.append(text[index : index + 2])
             index += 2
         elif char in "$%" and text.startswith("{", index + 1):
             end, line = _template(text, index + 2, line, depth)
@@ -257,7 +257,7 @@ def _value(tokens: list[_Token]) -> str | dict[str, str] | None:
 def _provider_name(source: str) -> str:
     for prefix in _REGISTRIES:
         if source.lower().startswith(prefix):
-            return source[len(prefix):]
+            return source[len(prefix) :]
     return source
 
 
@@ -295,8 +295,17 @@ def _modules(body: _Body, path: str) -> list[Dependency]:
         found = _module_source(value)
         if found is not None:
             version, _ = block.body.attributes.get("version", (None, 0))
-            deps.append(Dependency("terraform-module", found[0], version if isinstance(version, str) else found[1],
-                                   Scope.RUNTIME, True, path, line))
+            deps.append(
+                Dependency(
+                    "terraform-module",
+                    found[0],
+                    version if isinstance(version, str) else found[1],
+                    Scope.RUNTIME,
+                    True,
+                    path,
+                    line,
+                )
+            )
     return deps
 
 
@@ -321,6 +330,15 @@ def parse_terraform_lock(path: str, text: str, ctx: ParseContext) -> ManifestRes
         if block.type != "provider" or len(block.labels) != 1:
             continue
         version, _ = block.body.attributes.get("version", (None, 0))
-        deps.append(Dependency("terraform", _provider_name(block.labels[0]),
-                               version if isinstance(version, str) else "", Scope.RUNTIME, False, path, block.line))
+        deps.append(
+            Dependency(
+                "terraform",
+                _provider_name(block.labels[0]),
+                version if isinstance(version, str) else "",
+                Scope.RUNTIME,
+                False,
+                path,
+                block.line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))

@@ -134,8 +134,9 @@ class _Reader:
             elif not self.at("}"):
                 tok = self.peek()
                 if tok is None:
-                    raise ManifestError(f"build.zig.zon ends before the '}}' of the literal opened at line "
-                                        f"{opening.line}")
+                    raise ManifestError(
+                        f"build.zig.zon ends before the '}}' of the literal opened at line {opening.line}"
+                    )
                 raise ManifestError(f"build.zig.zon line {tok.line}: expected ',' or '}}'")
         self.take("}")
         if fields and items:

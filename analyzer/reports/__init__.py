@@ -107,8 +107,13 @@ def _format(name: str | OutputFormat, choices: tuple[str, ...]) -> OutputFormat:
 
 
 def render(
-    report: Report, fmt: str | OutputFormat, *, color: bool = False, width: int | None = None,
-    verbose: bool = False, rules: RuleSet | None = None,
+    report: Report,
+    fmt: str | OutputFormat,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    verbose: bool = False,
+    rules: RuleSet | None = None,
 ) -> str:
     """Render ``report`` in format ``fmt``; options a format has no use for are ignored.
 

@@ -182,15 +182,15 @@ def embed_json(value: Any) -> str:
 def render_html(document: Mapping[str, Any], title: str) -> str:
     """The dashboard page for a batch document (``{"repos": [...], "summary": {...}}``)."""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline';"
         " script-src 'unsafe-inline'\">\n"
         f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-        f"<h1>{html.escape(title)}</h1>\n<div id=\"summary\" class=\"cards\"></div>\n"
-        "<div class=\"charts\"><div id=\"scatter\"></div><div><div id=\"verdicts\"></div><div id=\"markers\"></div>"
+        f'<h1>{html.escape(title)}</h1>\n<div id="summary" class="cards"></div>\n'
+        '<div class="charts"><div id="scatter"></div><div><div id="verdicts"></div><div id="markers"></div>'
         "</div></div>\n<h2>Repositories</h2>\n<noscript>This dashboard draws its table and charts with JavaScript."
-        "</noscript>\n<table id=\"repos\"></table>\n"
-        f"<script type=\"application/json\" id=\"batch-data\">{embed_json(document)}</script>\n"
+        '</noscript>\n<table id="repos"></table>\n'
+        f'<script type="application/json" id="batch-data">{embed_json(document)}</script>\n'
         f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
     )

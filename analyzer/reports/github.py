@@ -47,16 +47,19 @@ def command(level: str, message: str, *, file: str = "", line: int = 0, title: s
 
 def _verdict_notice(report: Report, annotated: int, total: int) -> str:
     verdict = report.verdict
-    message = (f"{change.LANGUAGE_NAMES[verdict.language]} (confidence {verdict.confidence:.0%}, "
-               f"lean {change.signed(verdict.lean)}): {verdict.summary}")
+    message = (
+        f"{change.LANGUAGE_NAMES[verdict.language]} (confidence {verdict.confidence:.0%}, "
+        f"lean {change.signed(verdict.lean)}): {verdict.summary}"
+    )
     if total > annotated:
         message += f" {annotated} of {total} counted findings annotated; the job summary and SARIF report list all."
     return command("notice", message, title=f"{report.tool_name} verdict")
 
 
 def _annotation(level: str, finding: Finding) -> str:
-    return command(level, finding.message, file=finding.path, line=finding.line,
-                   title=f"{finding.rule} {finding.marker}")
+    return command(
+        level, finding.message, file=finding.path, line=finding.line, title=f"{finding.rule} {finding.marker}"
+    )
 
 
 def render(report: Report) -> str:

@@ -178,10 +178,11 @@ def render(report: Report) -> str:
     return text + "\n"
 
 
-
 def _side(report: Report) -> JsonDict:
-    return {"target": {"path": report.target.path, "revision": report.target.revision},
-            "verdict": _verdict(report.verdict)}
+    return {
+        "target": {"path": report.target.path, "revision": report.target.revision},
+        "verdict": _verdict(report.verdict),
+    }
 
 
 def delta_to_dict(delta: Delta) -> JsonDict:

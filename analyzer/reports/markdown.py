@@ -94,8 +94,13 @@ def _evidence_rows(items: tuple[EvidenceItem, ...], verbose: bool) -> tuple[list
     ranked = sorted(items, key=lambda e: (-e.weight, e.path, e.line, e.rule))
     shown = ranked if verbose else ranked[:EVIDENCE_PER_CRITERION]
     rows = [
-        [gfm.place(e.path, e.line), gfm.code(e.rule, table=True), gfm.text(e.message), f"{e.weight:.2f}",
-         "Rust" if e.leans is Lean.RUST else "Go"]
+        [
+            gfm.place(e.path, e.line),
+            gfm.code(e.rule, table=True),
+            gfm.text(e.message),
+            f"{e.weight:.2f}",
+            "Rust" if e.leans is Lean.RUST else "Go",
+        ]
         for e in shown
     ]
     return rows, len(ranked) - len(shown)
@@ -122,8 +127,10 @@ def _grouped(markers: tuple[Marker, ...]) -> list[tuple[str, int, list[Marker]]]
     groups: dict[str, list[Marker]] = defaultdict(list)
     for item in markers:
         groups[item.category].append(item)
-    ranked = [(cat, sum(m.count for m in items), sorted(items, key=lambda m: (-m.count, m.name)))
-              for cat, items in groups.items()]
+    ranked = [
+        (cat, sum(m.count for m in items), sorted(items, key=lambda m: (-m.count, m.name)))
+        for cat, items in groups.items()
+    ]
     return sorted(ranked, key=lambda group: (-group[1], group[0]))
 
 
@@ -142,8 +149,14 @@ def _markers(markers: tuple[Marker, ...]) -> str:
 
 def _components(report: Report) -> str:
     rows = [
-        [gfm.code(c.path, table=True), change.LANGUAGE_NAMES[c.verdict], _percent(c.confidence),
-         change.signed(c.lean), str(c.files), ", ".join(gfm.text(m) for m in c.markers[:4])]
+        [
+            gfm.code(c.path, table=True),
+            change.LANGUAGE_NAMES[c.verdict],
+            _percent(c.confidence),
+            change.signed(c.lean),
+            str(c.files),
+            ", ".join(gfm.text(m) for m in c.markers[:4]),
+        ]
         for c in report.components
     ]
     header = ["Component", "Verdict", "Confidence", "Lean", "Files", "Markers"]
@@ -151,8 +164,12 @@ def _components(report: Report) -> str:
 
 
 def _finding_row(finding: Finding, sign: str = "") -> list[str]:
-    cells = [gfm.place(finding.path, finding.line), gfm.code(finding.rule, table=True), gfm.text(finding.message),
-             gfm.code(finding.snippet, table=True) if finding.snippet else ""]
+    cells = [
+        gfm.place(finding.path, finding.line),
+        gfm.code(finding.rule, table=True),
+        gfm.text(finding.message),
+        gfm.code(finding.snippet, table=True) if finding.snippet else "",
+    ]
     return [sign, *cells] if sign else cells
 
 
@@ -188,9 +205,11 @@ def _diagnostics(report: Report, verbose: bool) -> str:
 
 def _footer(report: Report) -> str:
     stats = report.stats
-    return (f"<sub>{gfm.text(report.tool_name)} {gfm.text(report.tool_version)} · {gfm.text(report.target.path)} "
-            f"@ {_revision(report.target)} · {stats.files:,} files ({stats.counted_files:,} counted) · "
-            f"{stats.rules} rules</sub>")
+    return (
+        f"<sub>{gfm.text(report.tool_name)} {gfm.text(report.tool_version)} · {gfm.text(report.target.path)} "
+        f"@ {_revision(report.target)} · {stats.files:,} files ({stats.counted_files:,} counted) · "
+        f"{stats.rules} rules</sub>"
+    )
 
 
 def render_delta(delta: Delta, *, verbose: bool = False, cap: int = gfm.MAX_CHARS) -> str:
@@ -210,14 +229,15 @@ def render_delta(delta: Delta, *, verbose: bool = False, cap: int = gfm.MAX_CHAR
 
 def _delta_headline(delta: Delta) -> str:
     tool = gfm.text(delta.head.tool_name)
-    return "\n".join([
-        f"### {tool} diff: **{change.verdict_line(delta)}**",
-        "",
-        gfm.text(change.headline(delta), limit=1000),
-        "",
-        f"{change.lean_line(delta)} · base {_revision(delta.base.target)} → head "
-        f"{_revision(delta.head.target)}",
-    ])
+    return "\n".join(
+        [
+            f"### {tool} diff: **{change.verdict_line(delta)}**",
+            "",
+            gfm.text(change.headline(delta), limit=1000),
+            "",
+            f"{change.lean_line(delta)} · base {_revision(delta.base.target)} → head {_revision(delta.head.target)}",
+        ]
+    )
 
 
 def _delta_criteria(delta: Delta) -> str:
@@ -225,8 +245,13 @@ def _delta_criteria(delta: Delta) -> str:
     if not moves:
         return "#### Criteria\n\nNo criterion moved."
     rows = [
-        [gfm.text(change.criterion_name(delta, c.id)), change.signed(c.before), change.signed(c.after),
-         f"`{bar(c.after)}`", change.toward(c.change)]
+        [
+            gfm.text(change.criterion_name(delta, c.id)),
+            change.signed(c.before),
+            change.signed(c.after),
+            f"`{bar(c.after)}`",
+            change.toward(c.change),
+        ]
         for c in moves
     ]
     return "#### Criteria\n\n" + gfm.table(["Criterion", "Before", "After", "Lean now", "Change"], "lrrll", rows)
@@ -234,8 +259,13 @@ def _delta_criteria(delta: Delta) -> str:
 
 def _marker_rows(markers: tuple[Marker, ...], sign: str) -> list[list[str]]:
     return [
-        [sign, gfm.code(m.category, table=True), gfm.text(m.name), str(m.count),
-         ", ".join(gfm.place(loc.path, loc.line) for loc in m.evidence[:3])]
+        [
+            sign,
+            gfm.code(m.category, table=True),
+            gfm.text(m.name),
+            str(m.count),
+            ", ".join(gfm.place(loc.path, loc.line) for loc in m.evidence[:3]),
+        ]
         for m in sorted(markers, key=lambda m: (m.category, m.name))
     ]
 

@@ -23,16 +23,36 @@ from analyzer.batch.run import Row
 from analyzer.batch.store import StoredRun
 
 FORMATS = ("terminal", "json", "csv", "html")
-CSV_COLUMNS = ("source", "status", "outcome", "commit", "verdict", "confidence", "lean", "files", "bytes", "markers",
-               "error", "analyzed_at", "tool_version", "config")
+CSV_COLUMNS = (
+    "source",
+    "status",
+    "outcome",
+    "commit",
+    "verdict",
+    "confidence",
+    "lean",
+    "files",
+    "bytes",
+    "markers",
+    "error",
+    "analyzed_at",
+    "tool_version",
+    "config",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _VERDICT_STYLE = {"rust": "bold red", "go": "bold cyan", "both": "bold magenta", "undecided": "dim"}
 _STATUS_STYLE = {"ok": "green", "failed": "bold red", "reused": "blue"}
 
 
 def _history(run: StoredRun) -> dict[str, Any]:
-    return {"commit": run.key.revision or None, "status": run.status, "verdict": run.verdict, "lean": run.lean,
-            "tool_version": run.key.tool_version, "analyzed_at": run.finished_at}
+    return {
+        "commit": run.key.revision or None,
+        "status": run.status,
+        "verdict": run.verdict,
+        "lean": run.lean,
+        "tool_version": run.key.tool_version,
+        "analyzed_at": run.finished_at,
+    }
 
 
 def row_dict(row: Row) -> dict[str, Any]:
@@ -129,8 +149,15 @@ def _trend(row: Row) -> str:
 def render_table(rows: Sequence[Row], *, color: bool = False, width: int = 120) -> str:
     """A rich table of the repositories and a summary line, as text (ANSI colours only when ``color``)."""
     table = Table(show_edge=False, pad_edge=False, expand=False)
-    for name, justify in (("source", "left"), ("status", "left"), ("verdict", "left"), ("conf", "right"),
-                          ("lean", "right"), ("files", "right"), ("markers / error", "left")):
+    for name, justify in (
+        ("source", "left"),
+        ("status", "left"),
+        ("verdict", "left"),
+        ("conf", "right"),
+        ("lean", "right"),
+        ("files", "right"),
+        ("markers / error", "left"),
+    ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
         run = row.run
@@ -138,19 +165,29 @@ def render_table(rows: Sequence[Row], *, color: bool = False, width: int = 120) 
         detail = plain(run.error or "") if run.status == "failed" else ", ".join(run.markers)
         trend = _trend(row)
         table.add_row(
-            Text(plain(run.key.source)), Text(row.status.value, style=_STATUS_STYLE.get(row.status.value, "")),
-            Text(verdict, style=_VERDICT_STYLE.get(verdict, "red")), _number(run.confidence),
+            Text(plain(run.key.source)),
+            Text(row.status.value, style=_STATUS_STYLE.get(row.status.value, "")),
+            Text(verdict, style=_VERDICT_STYLE.get(verdict, "red")),
+            _number(run.confidence),
             _number(run.lean, 2, True),
             "" if run.files is None else str(run.files),
             Text(detail + (f"\ntrend: {trend}" if trend else "")),
         )
     summary = summarize(rows)
     verdicts = ", ".join(f"{name} {count}" for name, count in summary["verdicts"].items()) or "none"
-    line = (f"{summary['repos']} repositories: {summary['ok']} analyzed, {summary['reused']} reused,"
-            f" {summary['failed']} failed; verdicts: {verdicts}")
+    line = (
+        f"{summary['repos']} repositories: {summary['ok']} analyzed, {summary['reused']} reused,"
+        f" {summary['failed']} failed; verdicts: {verdicts}"
+    )
     out = io.StringIO()
-    console = Console(file=out, width=width, force_terminal=color, color_system="standard" if color else None,
-                      no_color=not color, highlight=False)
+    console = Console(
+        file=out,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+    )
     console.print(table)
     console.print(Text(line))
     return out.getvalue()

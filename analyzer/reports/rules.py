@@ -105,7 +105,8 @@ def explain(rule_id: str, fmt: str, width: int = 100) -> str:
         "",
         "Why it matters: " + rule.rationale,
         "",
-        "Evidence: " + "; ".join(
+        "Evidence: "
+        + "; ".join(
             f"{criteria.criterion(s.criterion).name} leans {s.leans.value} (weight {s.weight:g})"
             for s in _evidence(rule, criteria)
         ),
@@ -158,11 +159,18 @@ def rules_markdown() -> str:
     ]
     for category in sorted({r.category for r in rules.rules}):
         chosen = [r for r in rules.rules if r.category == category]
-        lines += [f"## {category} ({len(chosen)})", "", "| id | name | status | matches | leans | summary |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"## {category} ({len(chosen)})",
+            "",
+            "| id | name | status | matches | leans | summary |",
+            "|---|---|---|---|---|---|",
+        ]
         for rule in chosen:
-            kinds = [k for k, present in (("dependencies", rule.dependencies), ("paths", rule.paths),
-                                          ("source", rule.content)) if present]
+            kinds = [
+                k
+                for k, present in (("dependencies", rule.dependencies), ("paths", rule.paths), ("source", rule.content))
+                if present
+            ]
             leans = ", ".join(f"{s.criterion} → {s.leans.value}" for s in _evidence(rule, criteria))
             summary = rule.summary.replace("|", "\\|")
             cells = [rule.id, rule.name, rule.status.value, ", ".join(kinds), leans, summary]

@@ -119,8 +119,9 @@ def _message(finding: Finding, leanings: dict[str, Any]) -> str:
     return f"{finding.message} Leans {'Rust' if side.sign > 0 else 'Go'} ({', '.join(criteria)})."
 
 
-def _result(finding: Finding, fingerprint: str, rule_index: int, weights: dict[str, float],
-            leanings: dict[str, Any]) -> JsonDict:
+def _result(
+    finding: Finding, fingerprint: str, rule_index: int, weights: dict[str, float], leanings: dict[str, Any]
+) -> JsonDict:
     region: JsonDict = {"startLine": max(finding.line, 1)}
     if finding.snippet:
         region["snippet"] = {"text": finding.snippet}
@@ -130,8 +131,12 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, weights: dict[s
         "level": "warning" if ranking.is_weighty(finding, weights) else "note",
         "message": {"text": _message(finding, leanings)},
         "locations": [
-            {"physicalLocation": {"artifactLocation": {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"},
-                                  "region": region}}
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(finding.path), "uriBaseId": "%SRCROOT%"},
+                    "region": region,
+                }
+            }
         ],
         "partialFingerprints": {FINGERPRINT: fingerprint},
         "properties": {"category": finding.category, "marker": finding.marker, "component": finding.component},
@@ -166,8 +171,9 @@ def _run_properties(report: Report, omitted: int) -> JsonDict:
             "runnerUp": verdict.runner_up.value if verdict.runner_up is not None else None,
             "split": [{"component": path, "language": lang.value} for path, lang in verdict.split],
         },
-        "criteria": [{"id": s.id, "lean": round(s.lean, 3) + 0.0, "weight": round(s.weight, 3) + 0.0}
-                     for s in report.criteria],
+        "criteria": [
+            {"id": s.id, "lean": round(s.lean, 3) + 0.0, "weight": round(s.weight, 3) + 0.0} for s in report.criteria
+        ],
         "target": {"path": report.target.path, "revision": report.target.revision},
         "excludedFindings": sum(1 for f in report.findings if f.excluded is not None),
         "omittedResults": omitted,

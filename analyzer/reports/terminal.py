@@ -144,8 +144,13 @@ def _effort_block(effort: Effort) -> RenderableType:
     sizes = " · ".join(f"{clean(x.language)} {x.lines:,}" for x in effort.lines[:6]) or "no source lines"
     rows: list[tuple[str, str | Text]] = [("Lines", sizes)]
     if effort.python_files:
-        rows.append(("Python", f"{effort.python_sloc:,} SLOC in {effort.python_files} files, {effort.functions:,} "
-                               f"functions, mean complexity {effort.mean_complexity:.1f}"))
+        rows.append(
+            (
+                "Python",
+                f"{effort.python_sloc:,} SLOC in {effort.python_files} files, {effort.functions:,} "
+                f"functions, mean complexity {effort.mean_complexity:.1f}",
+            )
+        )
     for spot in effort.hotspots[:5]:
         rows.append((f"{clean(spot.path)}:{spot.line}", f"{clean(spot.name)} (complexity {spot.complexity})"))
     return Group(Text("Porting effort", style="bold"), _indented(rows))
@@ -174,10 +179,12 @@ def _verdict_panel(report: Report, verbose: bool) -> Panel:
         lines.append(Text(f"Runner-up: {_LANGUAGE_NAMES[verdict.runner_up]}"))
     if verdict.split:
         lines.append(Text("Split:"))
-        lines.append(_indented(
-            (clean(path), Text.assemble("→ ", (_LANGUAGE_NAMES[lang], _LANGUAGE_STYLES.get(lang, ""))))
-            for path, lang in verdict.split
-        ))
+        lines.append(
+            _indented(
+                (clean(path), Text.assemble("→ ", (_LANGUAGE_NAMES[lang], _LANGUAGE_STYLES.get(lang, ""))))
+                for path, lang in verdict.split
+            )
+        )
     if verdict.interop:
         lines.append(Text(f"Interop: {_INTEROP_NAMES.get(verdict.interop, clean(verdict.interop))}"))
     reasons = verdict.reasons if verbose else verdict.reasons[:TOP_REASONS]
@@ -188,8 +195,15 @@ def _verdict_panel(report: Report, verbose: bool) -> Panel:
     target = clean(report.target.path)
     if report.target.revision:
         target += f" @ {clean(report.target.revision)[:12]}"
-    return Panel(Group(*lines), title=title, title_align="left", subtitle=target, subtitle_align="left",
-                 box=box.ROUNDED, padding=(0, 1))
+    return Panel(
+        Group(*lines),
+        title=title,
+        title_align="left",
+        subtitle=target,
+        subtitle_align="left",
+        box=box.ROUNDED,
+        padding=(0, 1),
+    )
 
 
 def _criteria_table(report: Report) -> RenderableType:
@@ -200,8 +214,13 @@ def _criteria_table(report: Report) -> RenderableType:
     table.add_column("", justify="right", no_wrap=True)
     table.add_column("Evidence", justify="right")
     for score in report.criteria:
-        table.add_row(clean(score.name), f"{score.weight:.2f}", lean_bar(score.lean), _signed(score.lean),
-                      str(len(score.evidence)))
+        table.add_row(
+            clean(score.name),
+            f"{score.weight:.2f}",
+            lean_bar(score.lean),
+            _signed(score.lean),
+            str(len(score.evidence)),
+        )
     return Group(_heading("Criteria", "-1 = clearly Go, +1 = clearly Rust"), table)
 
 
@@ -237,8 +256,10 @@ def _grouped(markers: Iterable[Marker]) -> list[tuple[str, int, list[Marker]]]:
     groups: dict[str, list[Marker]] = defaultdict(list)
     for marker in markers:
         groups[marker.category].append(marker)
-    ranked = [(category, sum(m.count for m in items), sorted(items, key=lambda m: (-m.count, m.name)))
-              for category, items in groups.items()]
+    ranked = [
+        (category, sum(m.count for m in items), sorted(items, key=lambda m: (-m.count, m.name)))
+        for category, items in groups.items()
+    ]
     return sorted(ranked, key=lambda group: (-group[1], group[0]))
 
 
@@ -273,8 +294,14 @@ def _components_table(report: Report) -> RenderableType:
         if len(component.markers) > COMPONENT_MARKERS:
             markers += f" +{len(component.markers) - COMPONENT_MARKERS}"
         verdict = Text(_LANGUAGE_NAMES[component.verdict], _LANGUAGE_STYLES.get(component.verdict, ""))
-        table.add_row(clean(component.path), verdict, _percent(component.confidence), _signed(component.lean),
-                      str(component.files), markers)
+        table.add_row(
+            clean(component.path),
+            verdict,
+            _percent(component.confidence),
+            _signed(component.lean),
+            str(component.files),
+            markers,
+        )
     return Group(_heading("Components"), table)
 
 
@@ -297,8 +324,7 @@ def _excluded_line(report: Report) -> Text | None:
 def _diagnostics_block(diagnostics: tuple[Diagnostic, ...], verbose: bool) -> RenderableType:
     shown = diagnostics if verbose else diagnostics[:MAX_DIAGNOSTICS]
     lines = [
-        Text.assemble((_place(d.path, 0), _SEVERITY_STYLES.get(d.severity, "")), f": {clean(d.message)}")
-        for d in shown
+        Text.assemble((_place(d.path, 0), _SEVERITY_STYLES.get(d.severity, "")), f": {clean(d.message)}") for d in shown
     ]
     if len(shown) < len(diagnostics):
         lines.append(Text(f"… and {len(diagnostics) - len(shown)} more", "dim"))

@@ -29,9 +29,21 @@ _REMOVED = "red"
 def render_delta(delta: Delta, *, color: bool = False, width: int | None = None, verbose: bool = False) -> str:
     """The delta as terminal text; ANSI styles only when ``color``; lines fit ``width`` (default 100)."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or DEFAULT_WIDTH, height=25, color_system="256" if color else None,
-                      force_terminal=color, force_jupyter=False, force_interactive=False, no_color=not color,
-                      highlight=False, markup=False, emoji=False, legacy_windows=False, _environ={})
+    console = Console(
+        file=buffer,
+        width=width or DEFAULT_WIDTH,
+        height=25,
+        color_system="256" if color else None,
+        force_terminal=color,
+        force_jupyter=False,
+        force_interactive=False,
+        no_color=not color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+        _environ={},
+    )
     for index, block in enumerate(_blocks(delta, verbose)):
         if index:
             console.print()
@@ -53,9 +65,15 @@ def _blocks(delta: Delta, verbose: bool) -> Iterator[RenderableType]:
         Text(change.lean_line(delta)),
         Text(clean(change.headline(delta))),
     ]
-    yield Panel(Group(*lines), title=f"{clean(delta.head.tool_name)} diff", title_align="left",
-                subtitle=f"{_side(delta.base.target)} → {_side(delta.head.target)}", subtitle_align="left",
-                box=box.ROUNDED, padding=(0, 1))
+    yield Panel(
+        Group(*lines),
+        title=f"{clean(delta.head.tool_name)} diff",
+        title_align="left",
+        subtitle=f"{_side(delta.base.target)} → {_side(delta.head.target)}",
+        subtitle_align="left",
+        box=box.ROUNDED,
+        padding=(0, 1),
+    )
     yield _criteria(delta)
     if delta.added_markers or delta.removed_markers:
         yield _markers(delta.added_markers, delta.removed_markers)
@@ -72,8 +90,12 @@ def _criteria(delta: Delta) -> RenderableType:
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True)
     for item in moves:
-        grid.add_row(clean(change.criterion_name(delta, item.id)), lean_bar(item.after),
-                     f"{change.signed(item.before)} → {change.signed(item.after)}", change.toward(item.change))
+        grid.add_row(
+            clean(change.criterion_name(delta, item.id)),
+            lean_bar(item.after),
+            f"{change.signed(item.before)} → {change.signed(item.after)}",
+            change.toward(item.change),
+        )
     return Group(_heading("Criteria", "that moved"), grid)
 
 
@@ -84,8 +106,9 @@ def _markers(added: tuple[Marker, ...], removed: tuple[Marker, ...]) -> Renderab
     grid.add_column(overflow="fold", ratio=1)
     for sign, style, markers in (("+", _ADDED, added), ("-", _REMOVED, removed)):
         for marker in sorted(markers, key=lambda m: (m.category, m.name)):
-            where = ", ".join(f"{clean(loc.path)}:{loc.line}" if loc.line else clean(loc.path)
-                              for loc in marker.evidence[:2])
+            where = ", ".join(
+                f"{clean(loc.path)}:{loc.line}" if loc.line else clean(loc.path) for loc in marker.evidence[:2]
+            )
             grid.add_row(Text(sign, style), Text(f"{clean(marker.category)}  {clean(marker.name)}", "bold"), where)
     return Group(_heading("Markers", f"{len(added)} added, {len(removed)} removed"), grid)
 

@@ -109,8 +109,14 @@ def history_summary(path: Path, max_commits: int = 2000) -> HistorySummary | Non
         return None
     try:
         raw = _run(
-            top, "log", f"--max-count={max_commits + 1}", "--no-renames", "--no-textconv", "--no-ext-diff",
-            "--numstat", "--format=%x00%aE%x1f%aI",
+            top,
+            "log",
+            f"--max-count={max_commits + 1}",
+            "--no-renames",
+            "--no-textconv",
+            "--no-ext-diff",
+            "--numstat",
+            "--format=%x00%aE%x1f%aI",
         )
     except GitListingError:
         # An empty repository has no HEAD: that is a history of zero commits, not an error.
@@ -353,8 +359,19 @@ def clone_shallow(url: str, dest: Path) -> None:
             _run(dest, *guard, "fetch", "--depth=1", "--no-tags", "--quiet", "origin", f"+HEAD:{branch}")
         else:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            _run(dest.parent, *guard, "clone", "--bare", "--depth=1", "--single-branch", "--no-tags", "--quiet",
-                 "--", url, str(dest))
+            _run(
+                dest.parent,
+                *guard,
+                "clone",
+                "--bare",
+                "--depth=1",
+                "--single-branch",
+                "--no-tags",
+                "--quiet",
+                "--",
+                url,
+                str(dest),
+            )
     except (GitListingError, OSError) as exc:
         cause = exc.__cause__
         stderr = str(getattr(cause, "stderr", "") or "")

@@ -145,19 +145,30 @@ class RevisionTree:
             if self._skipped(entry.path, diagnostics):
                 continue
             if len(files) >= self._max_files:
-                diagnostics.append(_diagnostic(
-                    "", f"more than {self._max_files} files: listing stopped, the rest is not analyzed",
-                    Severity.ERROR))
+                diagnostics.append(
+                    _diagnostic(
+                        "",
+                        f"more than {self._max_files} files: listing stopped, the rest is not analyzed",
+                        Severity.ERROR,
+                    )
+                )
                 break
             if entry.kind == "submodule":
-                diagnostics.append(_diagnostic(
-                    entry.path, f"submodule (commit {entry.sha[:12]}) is another repository; not analyzed",
-                    Severity.INFO))
+                diagnostics.append(
+                    _diagnostic(
+                        entry.path,
+                        f"submodule (commit {entry.sha[:12]}) is another repository; not analyzed",
+                        Severity.INFO,
+                    )
+                )
             elif entry.kind == "file":
                 files.append(TreeFile(entry.path, entry.size))
             elif entry.kind == "missing":
-                diagnostics.append(_diagnostic(
-                    entry.path, f"blob {entry.sha[:12]} is missing from the repository (partial clone?); skipped"))
+                diagnostics.append(
+                    _diagnostic(
+                        entry.path, f"blob {entry.sha[:12]} is missing from the repository (partial clone?); skipped"
+                    )
+                )
             else:
                 resolved, problem = resolve_link(entry.path, targets)
                 if resolved is not None and resolved in blobs:
@@ -172,8 +183,9 @@ class RevisionTree:
         try:
             path.encode("utf-8")
         except UnicodeEncodeError:
-            diagnostics.append(_diagnostic(path.encode("utf-8", "replace").decode(),
-                                           "file name is not valid UTF-8; skipped"))
+            diagnostics.append(
+                _diagnostic(path.encode("utf-8", "replace").decode(), "file name is not valid UTF-8; skipped")
+            )
             return True
         return ".git" in path.split("/") or self._extra.match_file(path)
 

@@ -151,9 +151,13 @@ class WorkTree:
         links: set[str] = set()
         for path in candidates:
             if len(files) >= self._max_files:
-                diagnostics.append(_diagnostic(
-                    "", f"more than {self._max_files} files: listing stopped, the rest is not analyzed",
-                    Severity.ERROR))
+                diagnostics.append(
+                    _diagnostic(
+                        "",
+                        f"more than {self._max_files} files: listing stopped, the rest is not analyzed",
+                        Severity.ERROR,
+                    )
+                )
                 break
             entry = self._entry(path, diagnostics, links)
             if entry is not None:
@@ -176,8 +180,9 @@ class WorkTree:
         try:
             paths = gitinfo.list_work_tree_files(top, sub.replace(os.sep, "/"))
         except gitinfo.GitListingError as exc:
-            diagnostics.append(_diagnostic("", f"git could not list files ({exc}); walked the directory instead",
-                                           Severity.INFO))
+            diagnostics.append(
+                _diagnostic("", f"git could not list files ({exc}); walked the directory instead", Severity.INFO)
+            )
             return None
         if not paths:
             return None  # e.g. the target is ignored by the enclosing repository: walk it instead
@@ -195,8 +200,9 @@ class WorkTree:
     def _entry(self, path: str, diagnostics: list[Diagnostic], links: set[str]) -> TreeFile | None:
         """A TreeFile for a listed path, or None (with a diagnostic when the reason matters)."""
         if not _valid_name(path):
-            diagnostics.append(_diagnostic(path.encode("utf-8", "replace").decode(),
-                                           "file name is not valid UTF-8; skipped"))
+            diagnostics.append(
+                _diagnostic(path.encode("utf-8", "replace").decode(), "file name is not valid UTF-8; skipped")
+            )
             return None
         full = os.path.join(self._real, path)
         try:
@@ -258,7 +264,7 @@ class WorkTree:
             spec = specs.get(prefix)
             if spec is None:
                 continue
-            result = spec.check_file(path[len(prefix):])
+            result = spec.check_file(path[len(prefix) :])
             if result.include is not None:
                 return bool(result.include)
         return False
