@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from analyzer.facts.matcher import Matcher
+from analyzer.facts.matcher import Matcher, compile_pattern
 from analyzer.knowledge.criteria import load_criteria
 from analyzer.knowledge.rules import Example, Rule, load_rules
 from analyzer.model import Dependency, Scope
@@ -54,3 +56,44 @@ def test_rule_base_is_broad() -> None:
     categories = {rule.category for rule in _RULES.rules}
     assert len(_RULES.rules) >= 150
     assert categories == set(_CRITERIA.categories)
+
+
+def _pattern_cases() -> list[object]:
+    cases = []
+    for rule in _RULES.rules:
+        examples = [*rule.examples_match, *rule.examples_no_match]
+        for n, pattern in enumerate(rule.content):
+            for text in [e.code for e in examples if e.code is not None]:
+                cases.append(pytest.param(pattern.pattern, text, id=f"{rule.id}-{n}-{len(cases)}"))
+                if pattern.negative is not None:
+                    for line in text.split("\n"):
+                        cases.append(pytest.param(pattern.negative, line, id=f"{rule.id}-{n}-not-{len(cases)}"))
+    return cases
+
+
+def _spans(engine: str, pattern: str, text: str) -> list[tuple[int, int]]:
+    if engine == "re":
+        return [m.span() for m in re.finditer(pattern, text, re.MULTILINE)]
+    return [m.span() for m in compile_pattern(pattern).finditer(text)]
+
+
+@pytest.mark.parametrize(("pattern", "text"), _pattern_cases())
+def test_re2_and_python_agree_on_examples(pattern: str, text: str) -> None:
+    """Hits are located with RE2; the packs are written (and validated) in Python's syntax: on every example text
+    both engines find the same spans, so a rule's examples mean the same thing to its author and to the matcher."""
+    assert _spans("re2", pattern, text) == _spans("re", pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "python", "re2"),
+    [
+        pytest.param(r"\bunsafe\b", "éunsafe", [], [(1, 7)], id="word-boundary-is-ascii"),
+        pytest.param(r"^\s*import\b", "\vimport os", [(0, 7)], [], id="vertical-tab-is-not-space"),
+        pytest.param(r"\w+", "größe", [(0, 5)], [(0, 2), (4, 5)], id="word-class-is-ascii"),
+    ],
+)
+def test_where_re2_and_python_differ(pattern: str, text: str, python: list[object], re2: list[object]) -> None:
+    """The documented differences (analyzer/facts/matcher.py): RE2's classes are ASCII. A rule that must see
+    non-ASCII identifiers spells the characters out instead of relying on ``\\w``."""
+    assert _spans("re", pattern, text) == python
+    assert _spans("re2", pattern, text) == re2
