@@ -16,17 +16,14 @@ from analyzer.knowledge.criteria import load_criteria
 from analyzer.knowledge.rules import Example, Rule, RuleSet, Status, load_rules
 from analyzer.model import Diagnostic, Finding, Report, Severity
 from analyzer.reports import sarif
+from tests.schemas import errors, sarif_validator
 
-SCHEMA = Path(__file__).resolve().parents[2] / "shared/schemas/sarif-schema-2.1.0.json"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
 def validator() -> Draft4Validator:
-    if not SCHEMA.is_file():
-        pytest.skip(f"the OASIS SARIF schema is not beside the project (looked for {SCHEMA.name} in ../shared/schemas)")
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    Draft4Validator.check_schema(schema)
-    return Draft4Validator(schema)
+    return sarif_validator()
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +103,7 @@ def test_rule_help_comes_from_registry(registry: RuleSet) -> None:
     assert rules["MEM001"]["fullDescription"]["text"] == mem.rationale
     assert rules["MEM001"]["properties"]["category"] == "unsafe-memory"
     assert rules["MEM001"]["properties"]["tags"] == ["rustgo", "unsafe-memory", mem.marker]
+    assert "helpUri" not in rules["MEM001"]  # no published docs URL given: SARIF wants an absolute one
     assert mem.rationale in rules["MEM001"]["help"]["text"]
     assert rules["MEM001"]["help"]["markdown"].startswith(f"**{mem.summary}**")
     assert rules["MEM001"]["defaultConfiguration"] == {"level": "note"}
@@ -238,3 +236,61 @@ def test_dispatch_loads_registry_and_is_deterministic() -> None:
     assert first == reports.render(both_report(), "sarif")
     rules = {rule["id"]: rule for rule in json.loads(first)["runs"][0]["tool"]["driver"]["rules"]}
     assert "help" in rules["MEM001"]
+
+
+def _fixture_reports() -> list[str]:
+    return sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Any:
+    from analyzer.knowledge import load
+
+    return load()
+
+
+@pytest.mark.parametrize("name", _fixture_reports())
+def test_every_fixture_validates(name: str, validator: Draft4Validator, knowledge: Any) -> None:
+    from analyzer.engine import Options, analyze
+    from analyzer.target.worktree import WorkTree
+
+    report = analyze(WorkTree(FIXTURES / name), knowledge, Options(jobs=1))
+    document = json.loads(sarif.render(report, rules=knowledge.rules, docs_url="https://example.org/docs/rules.md"))
+    assert errors(validator, document) == []
+    for rule in document["runs"][0]["tool"]["driver"]["rules"]:
+        tags = rule["properties"]["tags"]
+        assert len(tags) == len(set(tags)), rule["id"]
+
+
+def test_grpc_fixture_fires_grpc_rules_with_unique_tags(knowledge: Any) -> None:
+    from analyzer.engine import Options, analyze
+    from analyzer.target.worktree import WorkTree
+
+    report = analyze(WorkTree(FIXTURES / "py-grpc-pricing"), knowledge, Options(jobs=1))
+    rules = {r["id"]: r for r in _doc(report, knowledge.rules)["runs"][0]["tool"]["driver"]["rules"]}
+    assert {"RPC003", "RPC010"} <= set(rules)
+    assert rules["RPC010"]["properties"]["tags"] == ["rustgo", "grpc"]  # category and marker are both "grpc"
+    assert rules["RPC003"]["properties"]["tags"] == ["rustgo", "grpc", "grpc-service"]
+
+
+def test_minimal_descriptor_tags_are_unique() -> None:
+    findings = [Finding("NEW902", "rustgo", "A finding.", "a.go", 1, "x", ".")]
+    rule = _doc(findings_report(findings, {}))["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["properties"]["tags"] == ["rustgo"]
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [pytest.param(0, "note", id="file-level-is-a-note"), pytest.param(7, "warning", id="on-a-line")],
+)
+def test_file_level_facts_are_notes_whatever_their_weight(line: int, level: str) -> None:
+    report = findings_report([_finding("EXG001", "cmd/main.go", line)], {"EXG001": 3.0})
+    assert _doc(report)["runs"][0]["results"][0]["level"] == level
+
+
+def test_help_uri_points_at_the_rule_anchor_of_the_docs(registry: RuleSet) -> None:
+    document = json.loads(sarif.render(both_report(), rules=registry, docs_url="https://example.org/x/rules.md"))
+    rules = {rule["id"]: rule for rule in document["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["MEM001"]["helpUri"] == "https://example.org/x/rules.md#mem001"
+    docs = (FIXTURES.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert '<a id="mem001"></a>MEM001' in docs  # the anchor the link lands on exists

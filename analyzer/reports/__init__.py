@@ -56,7 +56,26 @@ def _sarif(report: Report, options: _Options) -> str:
         from analyzer.knowledge.rules import load_rules
 
         rules = load_rules(load_criteria())
-    return sarif.render(report, rules=rules)
+    return sarif.render(report, rules=rules, docs_url=docs_url())
+
+
+def docs_url() -> str | None:
+    """The absolute URL of the rules page, from the installed package's ``Project-URL: Rules, URL`` metadata.
+
+    SARIF's ``helpUri`` must be absolute, and only the project's packaging knows where its docs are published;
+    an installation without that entry gets rule help without a link.
+    """
+    from importlib import metadata
+
+    try:
+        entries = metadata.metadata("rustgo-analyzer").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in entries:
+        label, _, url = str(entry).partition(",")
+        if label.strip().lower() == "rules" and url.strip().startswith(("https://", "http://")):
+            return url.strip()
+    return None
 
 
 def _markdown(report: Report, options: _Options) -> str:

@@ -2,7 +2,8 @@
 
 A finding carries no weight of its own; its rule does, through the evidence items of the report (one item per
 rule and criterion, weighted by the criterion's weight). Annotation formats use that weight to put the findings
-that moved the verdict first and to grade them ("warning" for a weighty rule, "note" otherwise), and they
+that moved the verdict first and to grade them ("warning" for a weighty rule's finding on a line, "note"
+otherwise, file-level facts included), and they
 identify a finding by rule, path and snippet rather than line, so code that moves does not look new.
 """
 
@@ -50,8 +51,17 @@ def ranked(findings: Sequence[Finding], weights: Mapping[str, float]) -> list[Fi
 
 
 def is_weighty(finding: Finding, weights: Mapping[str, float]) -> bool:
-    """Whether the finding's rule weighs at least ``WEIGHTY`` in this report."""
-    return weights.get(finding.rule, 0.0) >= WEIGHTY
+    """Whether the finding points at a line and its rule weighs at least ``WEIGHTY`` in this report.
+
+    A file-level fact (line 0: "contains Go source files", a Dockerfile) describes the repository rather than a
+    place to look at, so it is never graded above a note, however much its rule weighs.
+    """
+    return finding.line > 0 and weights.get(finding.rule, 0.0) >= WEIGHTY
+
+
+def level(finding: Finding, weights: Mapping[str, float]) -> str:
+    """The SARIF level: "warning" for a weighty finding, "note" otherwise."""
+    return "warning" if is_weighty(finding, weights) else "note"
 
 
 def fingerprints(findings: Sequence[Finding]) -> list[str]:

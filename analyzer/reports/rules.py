@@ -173,7 +173,15 @@ def rules_markdown() -> str:
             ]
             leans = ", ".join(f"{s.criterion} → {s.leans.value}" for s in _evidence(rule, criteria))
             summary = rule.summary.replace("|", "\\|")
-            cells = [rule.id, rule.name, rule.status.value, ", ".join(kinds), leans, summary]
+            # The anchor is what SARIF helpUri links to (docs_url#id), one per rule.
+            cells = [
+                f'<a id="{rule.id.lower()}"></a>{rule.id}',
+                rule.name,
+                rule.status.value,
+                ", ".join(kinds),
+                leans,
+                summary,
+            ]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)

@@ -30,12 +30,17 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 JsonDict = dict[str, Any]
 
 
-def render(report: Report, *, rules: RuleSet | None = None) -> str:
-    """The SARIF log as indented JSON ending with a newline; ``rules`` supplies rule help (none: minimal entries)."""
-    return json.dumps(to_dict(report, rules=rules), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+def render(report: Report, *, rules: RuleSet | None = None, docs_url: str | None = None) -> str:
+    """The SARIF log as indented JSON ending with a newline; ``rules`` supplies rule help (none: minimal entries).
+
+    ``docs_url`` is the absolute URL of the rules page (docs/rules.md, one anchor per rule id): each known
+    rule's ``helpUri`` points at its anchor there; without one, no ``helpUri`` is written (SARIF wants it absolute).
+    """
+    document = to_dict(report, rules=rules, docs_url=docs_url)
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def to_dict(report: Report, *, rules: RuleSet | None = None) -> JsonDict:
+def to_dict(report: Report, *, rules: RuleSet | None = None, docs_url: str | None = None) -> JsonDict:
     """The SARIF log as JSON-ready values."""
     weights = ranking.rule_weights(report)
     candidates = ranking.ranked(ranking.counted(report.findings), weights)
@@ -43,7 +48,7 @@ def to_dict(report: Report, *, rules: RuleSet | None = None) -> JsonDict:
     registry = {rule.id: rule for rule in (rules.rules if rules is not None else ())}
     rule_ids = sorted({finding.rule for finding in kept})
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
-    descriptors = [_descriptor(rule_id, registry.get(rule_id), kept) for rule_id in rule_ids]
+    descriptors = [_descriptor(rule_id, registry.get(rule_id), kept, docs_url) for rule_id in rule_ids]
     leanings = ranking.rule_leanings(report)
     results = [
         _result(finding, fingerprint, index[finding.rule], weights, leanings)
@@ -86,7 +91,7 @@ def _help(rule: Rule) -> JsonDict:
     return {"text": text, "markdown": markdown}
 
 
-def _descriptor(rule_id: str, rule: Rule | None, findings: list[Finding]) -> JsonDict:
+def _descriptor(rule_id: str, rule: Rule | None, findings: list[Finding], docs_url: str | None) -> JsonDict:
     if rule is None:
         # The registry given does not know this id (a rule pack the caller did not pass): describe it from its findings.
         sample = next(f for f in findings if f.rule == rule_id)
@@ -94,9 +99,9 @@ def _descriptor(rule_id: str, rule: Rule | None, findings: list[Finding]) -> Jso
             "id": rule_id,
             "shortDescription": {"text": sample.message or rule_id},
             "defaultConfiguration": {"level": "note"},
-            "properties": {"category": sample.category, "tags": ["rustgo", sample.category]},
+            "properties": {"category": sample.category, "tags": _tags(sample.category)},
         }
-    return {
+    descriptor: JsonDict = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
@@ -106,9 +111,17 @@ def _descriptor(rule_id: str, rule: Rule | None, findings: list[Finding]) -> Jso
         "properties": {
             "category": rule.category,
             "status": rule.status.value,
-            "tags": ["rustgo", rule.category, rule.marker],
+            "tags": _tags(rule.category, rule.marker),
         },
     }
+    if docs_url:
+        descriptor["helpUri"] = f"{docs_url}#{rule.id.lower()}"
+    return descriptor
+
+
+def _tags(*names: str) -> list[str]:
+    """SARIF tags must be unique: a gRPC rule's category and marker are both "grpc"."""
+    return list(dict.fromkeys(("rustgo", *(name for name in names if name))))
 
 
 def _message(finding: Finding, leanings: dict[str, Any]) -> str:
@@ -128,7 +141,7 @@ def _result(
     return {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
-        "level": "warning" if ranking.is_weighty(finding, weights) else "note",
+        "level": ranking.level(finding, weights),
         "message": {"text": _message(finding, leanings)},
         "locations": [
             {
