@@ -82,7 +82,7 @@ class OutputFormat(str, enum.Enum):
 
     @property
     def shows_delta(self) -> bool:
-        """Whether the format renders the change itself in ``analyze diff`` (the others show the head report)."""
+        """Whether the format renders the change itself in ``analyze diff`` (the others carry its new findings)."""
         return self in (OutputFormat.TERMINAL, OutputFormat.JSON, OutputFormat.MARKDOWN)
 
 
@@ -366,6 +366,8 @@ class Report:
     schema_version: str = "1"
     effort: Effort | None = None
     """Porting-effort figures, when asked for (``--effort``)."""
+    hidden_by_baseline: int = 0
+    """Findings a ``--baseline`` file already knew, left out of ``findings`` (0 without a baseline)."""
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def test_bare_clone_gives_the_same_verdict(repo: Path, tmp_path: Path, capsys: p
         pytest.param(["--fail-on", "lean:0.1", "--exit-zero"], 0, id="exit-zero"),
         pytest.param(["--fail-on", "criterion:speed:0.1"], 2, id="unknown-criterion"),
         pytest.param(["--fail-on", "lean:x"], 2, id="malformed-policy"),
-        pytest.param(["--format", "sarif"], 0, id="report-format-renders-head"),
+        pytest.param(["--format", "sarif"], 0, id="annotation-format-renders-new-findings"),
     ],
 )
 def test_diff_policies(repo: Path, args: list[str], code: int, capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,3 +210,67 @@ def test_repository_config_cannot_choose_files_or_silence_gates(
     (tmp_path / ".rustgo.toml").write_text('fail-on = ["findings"]\n', encoding="utf-8")
     (tmp_path / "main.go").write_text("package main\n", encoding="utf-8")
     assert main([str(tmp_path), "-q"]) == 1
+
+
+def test_annotation_formats_carry_only_the_new_crate(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11's done-check: in a diff, github, sarif and gitlab hold the added crate's findings and nothing else."""
+    from tests.schemas import errors, sarif_validator, shipped_validator
+
+    gh, sarif, gitlab = tmp_path / "annotations.txt", tmp_path / "diff.sarif", tmp_path / "codequality.json"
+    args = ["diff", str(repo), "--base", "HEAD~1", "-q"]
+    assert main([*args, "--format", f"github:{gh}", "--format", f"sarif:{sarif}", "--format", f"gitlab:{gitlab}"]) == 0
+    annotations = gh.read_text(encoding="utf-8").splitlines()
+    files = [line.split("file=", 1)[1].split(",", 1)[0] for line in annotations if "file=" in line]
+    assert files
+    assert all(name.startswith("wasm/") for name in files), files
+    assert "adds a WASM target" in annotations[0]
+    log = json.loads(sarif.read_text(encoding="utf-8"))
+    assert errors(sarif_validator(), log) == []
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]]
+    assert uris
+    assert all(uri.startswith("wasm/") for uri in uris), uris
+    issues = json.loads(gitlab.read_text(encoding="utf-8"))
+    assert issues
+    assert all(issue["location"]["path"].startswith("wasm/") for issue in issues)
+    # The new-findings output keeps the full report's fingerprints, so GitLab and code scanning match them.
+    assert main([str(repo), "--format", "gitlab", "-q"]) == 0
+    full = {issue["fingerprint"] for issue in json.loads(capsys.readouterr().out)}
+    assert {issue["fingerprint"] for issue in issues} <= full
+    assert len(full) > len(issues)  # the Go service's findings are in the full report, not in the diff's
+    delta = _json(capsys, [*args, "--format", "json"])
+    assert errors(shipped_validator("delta.schema.json"), delta) == []
+
+
+def test_cap_limits_what_is_shown_never_what_is_compared(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Over 100 findings of one rule: files added before the others in path order must not make any look removed."""
+    root = tmp_path / "many"
+    (root / "pkg").mkdir(parents=True)
+    (root / "go.mod").write_text("module example.com/many\n\ngo 1.22\n", encoding="utf-8")
+    for n in range(120):
+        (root / "pkg" / f"z{n:03}.go").write_text(f"package pkg\n\nconst Z{n} = {n}\n", encoding="utf-8")
+    handle = git.Repo.init(root)
+    handle.git.add("-A")
+    handle.index.commit("many files", author=AUTHOR, committer=AUTHOR)
+    for n in range(10):
+        (root / "pkg" / f"a{n:03}.go").write_text(f"package pkg\n\nconst A{n} = {n}\n", encoding="utf-8")
+    handle.git.add("-A")
+    handle.index.commit("ten more", author=AUTHOR, committer=AUTHOR)
+    handle.close()
+    delta = _json(capsys, ["diff", str(root), "--base", "HEAD~1", "--format", "json"])
+    assert delta["removed_findings"] == []
+    assert sorted({f["path"] for f in delta["added_findings"]}) == [f"pkg/a{n:03}.go" for n in range(10)]
+    report = _json(capsys, [str(root), "--format", "json"])
+    per_rule: dict[str, int] = {}
+    for finding in report["findings"]:
+        per_rule[finding["rule"]] = per_rule.get(finding["rule"], 0) + 1
+    assert max(per_rule.values()) == 100  # the report shows at most 100 a rule...
+    assert report["omitted_findings"] >= 30  # ...and says how many it left out
+    sarif = json.loads(_text(capsys, ["diff", str(root), "--base", "HEAD~1", "--format", "sarif"]))
+    assert len(sarif["runs"][0]["results"]) == 10
+
+
+def _text(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
+    assert main(args) == 0, capsys.readouterr().err
+    return capsys.readouterr().out

@@ -54,6 +54,8 @@ def test_contract_fields_in_order() -> None:
         "languages",
         "stats",
         "effort",
+        "omitted_findings",
+        "hidden_by_baseline",
     ]
     assert document["schema_version"] == "1"
     assert document["tool"] == {"name": "rustgo-analyzer", "version": "0.1.0"}

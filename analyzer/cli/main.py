@@ -67,12 +67,10 @@ def _job_summary(report: Report) -> str:
 
 
 def _render_delta(run: _Run, delta: Delta, fmt: str, color: bool) -> str:
-    """A diff format renders the delta; a report-only format (sarif, github, gitlab) renders the head report."""
-    from analyzer.reports import DELTA_FORMATS, render, render_delta
+    """A diff format renders the delta; an annotation format (sarif, github, gitlab) the change's new findings."""
+    from analyzer.reports import render_delta
 
-    if fmt in DELTA_FORMATS:
-        return render_delta(delta, fmt, color=color, verbose=run.verbose)
-    return render(delta.head, fmt, color=color, verbose=run.verbose, rules=run.knowledge.rules)
+    return render_delta(delta, fmt, color=color, verbose=run.verbose, rules=run.knowledge.rules)
 
 
 def _delta_line(delta: Delta) -> str:
@@ -227,7 +225,7 @@ def _known_findings(run: _Run, report: Report, write_to: Path | None) -> Baselin
     if write_to is not None:
         from analyzer.reports import json as json_report  # only runs that write a baseline need it
 
-        write_baseline(json_report.render(report), write_to)
+        write_baseline(json_report.render(report, max_per_rule=None), write_to)  # every finding, uncapped
     return load_baseline(Path(run.config.baseline)) if run.config.baseline else None
 
 
@@ -289,7 +287,7 @@ def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path 
 @main_group.command(
     "diff",
     epilog="Formats terminal, json and markdown show the change; sarif, github and gitlab "
-    "show the head report (after --baseline), as code scanning compares runs itself.",
+    "carry only the findings the change adds (after --baseline).",
 )
 @click.argument("path", type=click.Path(path_type=Path), default=Path())
 @click.option("--base", required=True, help="The revision to compare against (e.g. origin/main, HEAD~1).")

@@ -4,7 +4,8 @@
 report every finding it already holds, matched like ``analyze diff`` matches findings (rule, path and matched
 text, not the line), so a baseline survives edits that only move code. Dropped findings no longer trigger the
 ``findings`` policy; the verdict, criteria and markers are left as they are, since those describe the
-repository, not what is new in it. A baseline that cannot be read is a configuration error.
+repository, not what is new in it. The report keeps the number it hid (``hidden_by_baseline``), so every format
+can say "N known findings hidden by the baseline". A baseline that cannot be read is a configuration error.
 """
 
 from __future__ import annotations
@@ -77,8 +78,10 @@ def load_baseline(path: Path) -> Baseline:
 
 
 def apply_baseline(report: Report, baseline: Baseline) -> Report:
-    """The report without the findings the baseline already knows."""
-    return replace(report, findings=new_findings(report.findings, baseline.findings))
+    """The report without the findings the baseline already knows, and how many it left out."""
+    fresh = new_findings(report.findings, baseline.findings)
+    hidden = report.hidden_by_baseline + len(report.findings) - len(fresh)
+    return replace(report, findings=fresh, hidden_by_baseline=hidden)
 
 
 def write_baseline(report_json: str, path: Path) -> None:

@@ -35,7 +35,6 @@ from analyzer.model import (
 )
 
 MAX_MARKER_EVIDENCE = 10
-MAX_FINDINGS_PER_RULE = 100
 TOOL_NAME = "rustgo-analyzer"
 
 
@@ -98,12 +97,9 @@ def _markers(facts: Sequence[Fact], counted: bool) -> tuple[Marker, ...]:
 
 
 def _findings(facts: Sequence[Fact], rules: Mapping[str, Rule]) -> tuple[Finding, ...]:
-    per_rule: dict[str, int] = defaultdict(int)
+    """Every fact as a finding, uncapped: a diff or a baseline compares them all (renderers cap what they show)."""
     findings = []
-    for fact in sorted(facts, key=lambda f: (f.excluded is not None, f.rule, f.path, f.line)):
-        if per_rule[fact.rule] >= MAX_FINDINGS_PER_RULE:
-            continue
-        per_rule[fact.rule] += 1
+    for fact in facts:
         rule = rules.get(fact.rule)
         message = rule.summary if rule else fact.marker
         findings.append(

@@ -4,7 +4,8 @@
 exhaustive match; each renderer module is imported only when its format is asked for, so ``--format json``
 never loads rich. Adding a format is one member of ``OutputFormat``, one module in this package and one branch
 here (mypy's exhaustiveness check finds the branch that is missing). ``render_delta`` does the same for
-``analyze diff`` over the formats whose ``shows_delta`` is true. The SARIF renderer takes the rule registry as an
+``analyze diff``: formats whose ``shows_delta`` is true show the change, the annotation formats its new findings.
+The SARIF renderer takes the rule registry as an
 argument; when the caller has none at hand, the dispatch here loads the shipped one, so renderers themselves
 never read files.
 """
@@ -24,7 +25,7 @@ FORMATS: tuple[str, ...] = tuple(f.value for f in OutputFormat)
 """Format names accepted by ``render``, in the order the CLI lists them."""
 
 DELTA_FORMATS: tuple[str, ...] = tuple(f.value for f in OutputFormat if f.shows_delta)
-"""Format names accepted by ``render_delta``."""
+"""Format names whose ``render_delta`` shows the change itself (the others carry the change's new findings)."""
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,14 @@ def _json(report: Report, options: _Options) -> str:
 def _sarif(report: Report, options: _Options) -> str:
     from analyzer.reports import sarif
 
-    rules = options.rules
-    if rules is None:
-        from analyzer.knowledge.criteria import load_criteria
-        from analyzer.knowledge.rules import load_rules
+    return sarif.render(report, rules=options.rules or _shipped_rules(), docs_url=docs_url())
 
-        rules = load_rules(load_criteria())
-    return sarif.render(report, rules=rules, docs_url=docs_url())
+
+def _shipped_rules() -> RuleSet:
+    from analyzer.knowledge.criteria import load_criteria
+    from analyzer.knowledge.rules import load_rules
+
+    return load_rules(load_criteria())
 
 
 def docs_url() -> str | None:
@@ -144,13 +146,22 @@ def render(
 
 
 def render_delta(
-    delta: Delta, fmt: str | OutputFormat, *, color: bool = False, width: int | None = None, verbose: bool = False
+    delta: Delta,
+    fmt: str | OutputFormat,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    verbose: bool = False,
+    rules: RuleSet | None = None,
 ) -> str:
-    """Render the ``analyze diff`` result in format ``fmt`` (one of ``DELTA_FORMATS``).
+    """Render the ``analyze diff`` result in format ``fmt`` (any of ``FORMATS``).
 
-    Raises ValueError for any other format name.
+    Formats of ``DELTA_FORMATS`` show the change itself. The annotation formats (sarif, github, gitlab) carry
+    only the change's new findings, so a pull request is annotated with what it added and nothing it did not
+    touch; the new findings were found by comparing every finding of both sides, never only the shown ones.
+    Raises ValueError for a format name not in ``FORMATS``.
     """
-    chosen = _format(fmt, DELTA_FORMATS)
+    chosen = _format(fmt, FORMATS)
     if chosen is OutputFormat.TERMINAL:
         from analyzer.reports import terminal_delta
 
@@ -159,9 +170,30 @@ def render_delta(
         from analyzer.reports import json as json_report
 
         return json_report.render_delta(delta)
-    from analyzer.reports import markdown  # the one delta format left
+    if chosen is OutputFormat.MARKDOWN:
+        from analyzer.reports import markdown
 
-    return markdown.render_delta(delta, verbose=verbose)
+        return markdown.render_delta(delta, verbose=verbose)
+    return _new_findings(delta, chosen, rules)
+
+
+def _new_findings(delta: Delta, fmt: OutputFormat, rules: RuleSet | None) -> str:
+    """The head report in an annotation format, restricted to the delta's added findings."""
+    from analyzer.reports import change
+
+    if fmt is OutputFormat.SARIF:
+        from analyzer.reports import sarif
+
+        return sarif.render(delta.head, rules=rules or _shipped_rules(), docs_url=docs_url(), only=delta.added_findings)
+    if fmt is OutputFormat.GITHUB:
+        from analyzer.reports import github
+
+        return github.render(delta.head, only=delta.added_findings, headline=change.headline(delta))
+    if fmt is OutputFormat.GITLAB:
+        from analyzer.reports import gitlab
+
+        return gitlab.render(delta.head, only=delta.added_findings)
+    raise ValueError(f"format {fmt.value!r} has no diff rendering")  # unreachable: every format is handled
 
 
 def job_summary(report: Report) -> str:

@@ -10,10 +10,16 @@ identify a finding by rule, path and snippet rather than line, so code that move
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from analyzer.model import Finding, Lean, Report
+
+T = TypeVar("T")
+
+MAX_FINDINGS_PER_RULE = 100
+"""Findings of one rule a report shows; a diff or a baseline compares all of them, never only the shown ones."""
 
 WEIGHTY = 0.5
 """Weight at which a rule's findings count as weighty: warnings in SARIF and GitHub, "minor" in GitLab."""
@@ -40,6 +46,28 @@ def rule_leanings(report: Report) -> dict[str, tuple[Lean, tuple[str, ...]]]:
     return {rule: (Lean.RUST if value >= 0 else Lean.GO, tuple(criteria[rule])) for rule, value in signed.items()}
 
 
+def capped(
+    items: Iterable[T], rule: Callable[[T], str], limit: int | None = MAX_FINDINGS_PER_RULE
+) -> tuple[list[T], int]:
+    """The items to show, at most ``limit`` per ``rule(item)`` in the order given (None: all), and how many were cut."""
+    kept: list[T] = []
+    per_rule: dict[str, int] = defaultdict(int)
+    omitted = 0
+    for item in items:
+        name = rule(item)
+        if limit is None or per_rule[name] < limit:
+            per_rule[name] += 1
+            kept.append(item)
+        else:
+            omitted += 1
+    return kept, omitted
+
+
+def rule_of(finding: Finding) -> str:
+    """A finding's rule id (the key ``capped`` groups findings by)."""
+    return finding.rule
+
+
 def counted(findings: Iterable[Finding]) -> list[Finding]:
     """Findings that count toward the verdict and have a file to point at (annotations need one)."""
     return [f for f in findings if f.excluded is None and f.path]
@@ -47,7 +75,12 @@ def counted(findings: Iterable[Finding]) -> list[Finding]:
 
 def ranked(findings: Sequence[Finding], weights: Mapping[str, float]) -> list[Finding]:
     """Weightiest rule first; ties by path, line and rule so the order never depends on input order."""
-    return sorted(findings, key=lambda f: (-round(weights.get(f.rule, 0.0), 9), f.path, f.line, f.rule))
+    return sorted(findings, key=lambda f: rank_key(f, weights))
+
+
+def rank_key(finding: Finding, weights: Mapping[str, float]) -> tuple[float, str, int, str]:
+    """The sort key of ``ranked``: weightiest rule first, then path, line and rule."""
+    return (-round(weights.get(finding.rule, 0.0), 9), finding.path, finding.line, finding.rule)
 
 
 def is_weighty(finding: Finding, weights: Mapping[str, float]) -> bool:
@@ -62,6 +95,25 @@ def is_weighty(finding: Finding, weights: Mapping[str, float]) -> bool:
 def level(finding: Finding, weights: Mapping[str, float]) -> str:
     """The SARIF level: "warning" for a weighty finding, "note" otherwise."""
     return "warning" if is_weighty(finding, weights) else "note"
+
+
+def selected(findings: Sequence[Finding], only: Iterable[Finding] | None = None) -> list[tuple[Finding, str]]:
+    """Counted findings paired with their fingerprints; only those of ``only`` (as a multiset) when it is given.
+
+    Fingerprints are computed over all counted findings before any selection, so a finding has the same
+    fingerprint in a diff's new-findings output as in the full report of the same revision.
+    """
+    pool = counted(findings)
+    pairs = list(zip(pool, fingerprints(pool), strict=True))
+    if only is None:
+        return pairs
+    budget = Counter(only)
+    chosen = []
+    for finding, fingerprint in pairs:
+        if budget[finding] > 0:
+            budget[finding] -= 1
+            chosen.append((finding, fingerprint))
+    return chosen
 
 
 def fingerprints(findings: Sequence[Finding]) -> list[str]:
@@ -84,3 +136,8 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
         text = "\0".join((finding.rule, finding.path, " ".join(finding.snippet.split()), str(nth)))
         result.append(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
     return result
+
+
+def baseline_note(hidden: int) -> str:
+    """``12 known findings hidden by the baseline.``: the sentence every format uses to say what a baseline did."""
+    return f"{hidden} known {'finding' if hidden == 1 else 'findings'} hidden by the baseline."

@@ -10,6 +10,8 @@ without the sticky-comment marker, for the CLI to append to ``$GITHUB_STEP_SUMMA
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from analyzer.model import Finding, Report
 from analyzer.reports import change, markdown
 from analyzer.reports import findings as ranking
@@ -45,14 +47,22 @@ def command(level: str, message: str, *, file: str = "", line: int = 0, title: s
     return f"::{head}::{escape_data(message)}"
 
 
-def _verdict_notice(report: Report, annotated: int, total: int) -> str:
+def _verdict_notice(report: Report, annotated: int, total: int, headline: str | None) -> str:
     verdict = report.verdict
     message = (
         f"{change.LANGUAGE_NAMES[verdict.language]} (confidence {verdict.confidence:.0%}, "
         f"lean {change.signed(verdict.lean)}): {verdict.summary}"
     )
+    what = "counted findings"
+    if headline is not None:
+        message = f"{headline} {message}"
+        what = "new findings"
+        if total == 0:
+            message += " No new findings."
     if total > annotated:
-        message += f" {annotated} of {total} counted findings annotated; the job summary and SARIF report list all."
+        message += f" {annotated} of {total} {what} annotated; the job summary and SARIF report list all."
+    if report.hidden_by_baseline:
+        message += f" {ranking.baseline_note(report.hidden_by_baseline)}"
     return command("notice", message, title=f"{report.tool_name} verdict")
 
 
@@ -62,13 +72,19 @@ def _annotation(level: str, finding: Finding) -> str:
     )
 
 
-def render(report: Report) -> str:
-    """The annotations, one workflow command per line, verdict first, then warnings, then notices."""
+def render(report: Report, *, only: Iterable[Finding] | None = None, headline: str | None = None) -> str:
+    """The annotations, one workflow command per line, verdict first, then warnings, then notices.
+
+    In ``analyze diff`` only the change's new findings (``only``) are annotated and the first notice opens with
+    the change's ``headline``. Notices on a line come before file-level ones, which say the least.
+    """
     weights = ranking.rule_weights(report)
-    candidates = ranking.ranked(ranking.counted(report.findings), weights)
+    pool = [finding for finding, _ in ranking.selected(report.findings, only)]
+    candidates = ranking.ranked(pool, weights)
     warnings = [f for f in candidates if ranking.is_weighty(f, weights)][:MAX_WARNINGS]
-    notices = [f for f in candidates if not ranking.is_weighty(f, weights)][:MAX_NOTICES]
-    lines = [_verdict_notice(report, len(warnings) + len(notices), len(candidates))]
+    light = [f for f in candidates if not ranking.is_weighty(f, weights)]
+    notices = sorted(light, key=lambda f: f.line <= 0)[:MAX_NOTICES]  # stable: keeps the ranking within each
+    lines = [_verdict_notice(report, len(warnings) + len(notices), len(candidates), headline)]
     lines += [_annotation("warning", f) for f in warnings]
     lines += [_annotation("notice", f) for f in notices]
     return "\n".join(lines) + "\n"

@@ -26,6 +26,7 @@ from analyzer.model import (
     Verdict,
 )
 from analyzer.reports import change
+from analyzer.reports.findings import MAX_FINDINGS_PER_RULE, capped, rule_of
 
 JsonDict = dict[str, Any]
 
@@ -126,9 +127,14 @@ def _diagnostic(diagnostic: Diagnostic) -> JsonDict:
     }
 
 
-def to_dict(report: Report) -> JsonDict:
-    """The report as JSON-ready values, in the contract's field order."""
+def to_dict(report: Report, *, max_per_rule: int | None = MAX_FINDINGS_PER_RULE) -> JsonDict:
+    """The report as JSON-ready values, in the contract's field order.
+
+    ``findings`` holds at most ``max_per_rule`` findings of each rule (None: all of them, as a baseline needs);
+    ``omitted_findings`` says how many the cap left out, ``hidden_by_baseline`` how many a baseline knew.
+    """
     stats = report.stats
+    findings, omitted = capped(report.findings, rule_of, max_per_rule)
     return {
         "schema_version": report.schema_version,
         "tool": {"name": report.tool_name, "version": report.tool_version},
@@ -138,7 +144,7 @@ def to_dict(report: Report) -> JsonDict:
         "markers": [_marker(marker) for marker in report.markers],
         "excluded_markers": [_marker(marker) for marker in report.excluded],
         "components": [_component(component) for component in report.components],
-        "findings": [_finding(finding) for finding in report.findings],
+        "findings": [_finding(finding) for finding in findings],
         "diagnostics": [_diagnostic(diagnostic) for diagnostic in report.diagnostics],
         "languages": [_language(share) for share in report.languages],
         "stats": {
@@ -149,6 +155,8 @@ def to_dict(report: Report) -> JsonDict:
             "rules": stats.rules,
         },
         "effort": _effort(report.effort),
+        "omitted_findings": omitted,
+        "hidden_by_baseline": report.hidden_by_baseline,
     }
 
 
@@ -167,13 +175,13 @@ def _effort(effort: Effort | None) -> JsonDict | None:
     }
 
 
-def render(report: Report) -> str:
-    """The JSON document, indented, UTF-8 text kept as is, ending with a newline.
+def render(report: Report, *, max_per_rule: int | None = MAX_FINDINGS_PER_RULE) -> str:
+    """The JSON document, indented, UTF-8 text kept as is, ending with a newline (``max_per_rule``: see to_dict).
 
     Raises ValueError if a number in the report is NaN or infinite: emitting the non-standard ``NaN``
     token would break every consumer, so a scoring bug must surface here instead.
     """
-    document = to_dict(report)
+    document = to_dict(report, max_per_rule=max_per_rule)
     text = json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False)
     return text + "\n"
 

@@ -5,15 +5,19 @@ Rule metadata (``rules[]``: summary, rationale, category, examples) comes from t
 in that set still gets a minimal entry, because every ``ruleId`` must resolve. Only findings that count are
 results: excluded ones (vendored, fixtures, examples, docs) would raise alerts about code the verdict ignores, so
 they are left to the JSON report and only counted in the run's property bag. A result's level is "warning"
-when its rule weighs at least ``findings.WEIGHTY`` in this report and "note" otherwise. Locations are
+when its rule weighs at least ``findings.WEIGHTY`` in this report and the fact sits on a line, "note" otherwise: a
+file-level fact ("contains Go source files") describes the repository, it is not a place to fix. Locations are
 repository-relative URIs under ``%SRCROOT%``; a fact without a line (a whole file, a manifest entry whose line
 is unknown) points at line 1, since GitHub needs ``startLine`` whenever a region is given. GitHub's caps
-(25,000 results per run, unique rule ids, at most 10 locations per result) hold by construction.
+(25,000 results per run, unique rule ids, at most 10 locations per result) hold by construction, and at most
+``findings.MAX_FINDINGS_PER_RULE`` results of one rule are shown. In ``analyze diff`` only the change's new
+findings are results (``only``), fingerprinted as in the full report so code scanning matches them across runs.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -30,36 +34,47 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 JsonDict = dict[str, Any]
 
 
-def render(report: Report, *, rules: RuleSet | None = None, docs_url: str | None = None) -> str:
+def render(
+    report: Report,
+    *,
+    rules: RuleSet | None = None,
+    docs_url: str | None = None,
+    only: Iterable[Finding] | None = None,
+) -> str:
     """The SARIF log as indented JSON ending with a newline; ``rules`` supplies rule help (none: minimal entries).
 
     ``docs_url`` is the absolute URL of the rules page (docs/rules.md, one anchor per rule id): each known
     rule's ``helpUri`` points at its anchor there; without one, no ``helpUri`` is written (SARIF wants it absolute).
     """
-    document = to_dict(report, rules=rules, docs_url=docs_url)
+    document = to_dict(report, rules=rules, docs_url=docs_url, only=only)
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def to_dict(report: Report, *, rules: RuleSet | None = None, docs_url: str | None = None) -> JsonDict:
-    """The SARIF log as JSON-ready values."""
+def to_dict(
+    report: Report,
+    *,
+    rules: RuleSet | None = None,
+    docs_url: str | None = None,
+    only: Iterable[Finding] | None = None,
+) -> JsonDict:
+    """The SARIF log as JSON-ready values; ``only``: just those findings (a diff's new ones) become results."""
     weights = ranking.rule_weights(report)
-    candidates = ranking.ranked(ranking.counted(report.findings), weights)
-    kept = candidates[:MAX_RESULTS]
+    candidates = sorted(ranking.selected(report.findings, only), key=lambda pair: ranking.rank_key(pair[0], weights))
+    capped, over_cap = ranking.capped(candidates, lambda pair: pair[0].rule)
+    pairs = capped[:MAX_RESULTS]
+    kept = [finding for finding, _ in pairs]
     registry = {rule.id: rule for rule in (rules.rules if rules is not None else ())}
     rule_ids = sorted({finding.rule for finding in kept})
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
     descriptors = [_descriptor(rule_id, registry.get(rule_id), kept, docs_url) for rule_id in rule_ids]
     leanings = ranking.rule_leanings(report)
-    results = [
-        _result(finding, fingerprint, index[finding.rule], weights, leanings)
-        for finding, fingerprint in zip(kept, ranking.fingerprints(kept), strict=True)
-    ]
+    results = [_result(finding, fingerprint, index[finding.rule], weights, leanings) for finding, fingerprint in pairs]
     run: JsonDict = {
         "tool": {"driver": {"name": report.tool_name, "version": report.tool_version, "rules": descriptors}},
         "invocations": [_invocation(report.diagnostics)],
         "columnKind": "unicodeCodePoints",
         "results": results,
-        "properties": _run_properties(report, len(candidates) - len(kept)),
+        "properties": _run_properties(report, len(capped) - len(kept) + over_cap, only is not None),
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
@@ -173,9 +188,10 @@ def _invocation(diagnostics: tuple[Diagnostic, ...]) -> JsonDict:
     }
 
 
-def _run_properties(report: Report, omitted: int) -> JsonDict:
+def _run_properties(report: Report, omitted: int, new_only: bool) -> JsonDict:
     verdict = report.verdict
     return {
+        "results": "new findings of the change" if new_only else "counted findings",
         "verdict": {
             "language": verdict.language.value,
             "confidence": round(verdict.confidence, 3) + 0.0,
@@ -191,4 +207,5 @@ def _run_properties(report: Report, omitted: int) -> JsonDict:
         "excludedFindings": sum(1 for f in report.findings if f.excluded is not None),
         "omittedResults": omitted,
         "omittedNotifications": max(len(report.diagnostics) - MAX_NOTIFICATIONS, 0),
+        "hiddenByBaseline": report.hidden_by_baseline,
     }
