@@ -17,19 +17,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from analyzer import __version__
-from analyzer.compare.baseline import Baseline, apply_baseline, load_baseline, write_baseline
-from analyzer.compare.delta import compute_delta, gate_failures
+from analyzer.compare.delta import gate_failures
 from analyzer.config import EXPECTATIONS, Config, default_environ, resolve
 from analyzer.errors import AnalyzerError, ConfigError, TargetError
-from analyzer.facts.content import ContentCache
-from analyzer.model import Delta, Report
 from analyzer.reports import FORMATS
 
+# What a command needs beyond parsing its arguments is imported inside it, so that `analyze --version` and
+# `--help` load neither the engine (RE2, worker pools) nor rich nor the batch command.
 if TYPE_CHECKING:
+    from analyzer.compare.baseline import Baseline
+    from analyzer.facts.content import ContentCache
     from analyzer.knowledge import Knowledge
+    from analyzer.model import Delta, Report
 
 EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SUBCOMMANDS = ("check", "diff", "rules", "batch")
@@ -84,7 +85,21 @@ def _delta_line(delta: Delta) -> str:
     return "; ".join(parts)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; ``batch`` lives in its own module and is imported only when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "batch"})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "batch" and cmd_name not in self.commands:
+            from analyzer.cli.batch import batch_command
+
+            self.add_command(batch_command, name="batch")
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rustgo-analyzer")
 def main_group() -> None:
     """Say, with evidence, whether a repository's domain is better served by Rust, by Go, or by both.
@@ -200,6 +215,8 @@ def _prepare(path: Path, options: dict[str, Any], extra: Mapping[str, Any]) -> _
 
 def _analyze(run: _Run, path: Path, rev: str | None, cache: ContentCache | None = None) -> Report:
     """One analysis of the work tree at ``path``, or of revision ``rev`` of the repository holding it."""
+    from rich.console import Console
+
     from analyzer.cli.progress import DelayedProgress
     from analyzer.engine import Options, analyze
     from analyzer.target.revision import RevisionTree
@@ -222,6 +239,8 @@ def _is_bare_repository(path: Path) -> bool:
 
 def _known_findings(run: _Run, report: Report, write_to: Path | None) -> Baseline | None:
     """Write the baseline if asked (before any is applied), then read the one to apply, if any."""
+    from analyzer.compare.baseline import load_baseline, write_baseline
+
     if write_to is not None:
         from analyzer.reports import json as json_report  # only runs that write a baseline need it
 
@@ -262,6 +281,7 @@ def _exit_code(run: _Run, failures: list[str]) -> None:
 @_shared_options
 def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path | None, **options: Any) -> None:
     """Analyze the repository at PATH and print its Rust-vs-Go report."""
+    from analyzer.compare.baseline import apply_baseline
     from analyzer.reports import render
 
     run = _prepare(path, options, {"expect": expect})
@@ -295,6 +315,10 @@ def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path 
 @_shared_options
 def diff_command(path: Path, base: str, head: str | None, write_baseline: Path | None, **options: Any) -> None:
     """Analyze two revisions of the repository at PATH and report what changed between them."""
+    from analyzer.compare.baseline import apply_baseline
+    from analyzer.compare.delta import compute_delta
+    from analyzer.facts.content import ContentCache
+
     run = _prepare(path, options, {})
     cache = ContentCache()  # the head side re-matches only the files whose bytes differ from the base
     before = _analyze(run, path, base, cache)
@@ -323,16 +347,6 @@ def rules_command(rule_id: str | None, category: str | None, ecosystem: str | No
 
     text = explain(rule_id, fmt) if rule_id is not None else listing(category, ecosystem, fmt)
     click.echo(text, nl=not text.endswith("\n"))
-
-
-def _register_batch() -> None:
-    """`analyze batch`: the portfolio command lives in its own module (batchcli) and plugs in here."""
-    from analyzer.cli.batch import batch_command
-
-    main_group.add_command(batch_command, name="batch")
-
-
-_register_batch()
 
 
 def _route(argv: Sequence[str]) -> list[str]:
