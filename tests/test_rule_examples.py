@@ -8,7 +8,8 @@ import pytest
 
 from analyzer.facts.matcher import Matcher, compile_pattern
 from analyzer.knowledge.criteria import load_criteria
-from analyzer.knowledge.rules import Example, Rule, load_rules
+from analyzer.errors import RuleError
+from analyzer.knowledge.rules import Example, Rule, load_rules, parse_pack
 from analyzer.model import Dependency, Scope
 
 _CRITERIA = load_criteria()
@@ -97,3 +98,61 @@ def test_where_re2_and_python_differ(pattern: str, text: str, python: list[objec
     non-ASCII identifiers spells the characters out instead of relying on ``\\w``."""
     assert _spans("re", pattern, text) == python
     assert _spans("re2", pattern, text) == re2
+
+
+_MINIMAL_RULE = """
+[[rule]]
+id = "TST001"
+name = "test-rule"
+status = "stable"
+category = "systems"
+summary = "s"
+rationale = "r"
+{extra}
+[rule.match]
+content = [{{ languages = ["Go"], pattern = 'unix\\.Syscall\\(' }}]
+[rule.examples]
+match = [{{ language = "Go", code = "unix.Syscall(1)\\n" }}]
+no_match = [{{ language = "Go", code = "x := 1\\n" }}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        pytest.param("", (), id="absent"),
+        pytest.param('idiom_of = "go"', ("go",), id="string"),
+        pytest.param('idiom_of = ["go", "rust"]', ("go", "rust"), id="list"),
+    ],
+)
+def test_idiom_of_is_read(extra: str, expected: tuple[str, ...]) -> None:
+    (rule,) = parse_pack("test.toml", _MINIMAL_RULE.format(extra=extra), _CRITERIA)
+    assert rule.idiom_of == expected
+
+
+@pytest.mark.parametrize("extra", ['idiom_of = "c"', 'idiom_of = ["go", "java"]', "idiom_of = 1"])
+def test_idiom_of_names_only_go_or_rust(extra: str) -> None:
+    with pytest.raises(RuleError, match="idiom_of"):
+        parse_pack("test.toml", _MINIMAL_RULE.format(extra=extra), _CRITERIA)
+
+
+@pytest.mark.parametrize(
+    ("language", "code"),
+    [
+        pytest.param("Go", "p := unsafe.Pointer(&x)\n", id="unsafe-pointer"),
+        pytest.param("Go", 'import (\n\t"syscall"\n)\nfunc f() { syscall.Syscall(syscall.SYS_IOCTL, 0, 0, 0) }\n', id="syscall"),
+        pytest.param("Go", "var n atomic.Int64\n", id="sync-atomic"),
+        pytest.param("Go", 'import "C"\n', id="cgo"),
+        pytest.param("Go", "unix.IoctlSetInt(fd, unix.TUNSETIFF, 0)\n", id="ioctl"),
+        pytest.param("Go", "fd, _ := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW, 0)\n", id="netlink"),
+        pytest.param("Go", 'import "crypto/ed25519"\n', id="crypto-stdlib"),
+    ],
+)
+def test_go_low_level_idioms_say_so(matcher: Matcher, language: str, code: str) -> None:
+    """Every rule that fires on Go's own low-level idioms carries idiom_of = go, so the judgement can treat the
+    hit as what Go does there (issue 10 item 3)."""
+    hits = matcher.match_content("x.go", language, code)
+    assert hits, code
+    assert all("go" in hit.rule.idiom_of for hit in hits if hit.rule.category != "existing-go"), [
+        (h.rule.id, h.rule.idiom_of) for h in hits
+    ]

@@ -20,6 +20,7 @@ from analyzer.knowledge.criteria import Criteria, EvidenceSpec, parse_evidence
 
 _ID = re.compile(r"^[A-Z][A-Z0-9]{1,4}\d{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_IDIOM_LANGUAGES = frozenset({"go", "rust"})
 
 
 class Status(str, enum.Enum):
@@ -80,6 +81,10 @@ class Rule:
     examples_match: tuple[Example, ...]
     examples_no_match: tuple[Example, ...]
     pack: str
+    idiom_of: tuple[str, ...] = ()
+    """Languages ("go", "rust") whose own low-level idiom a hit is when it is in that language's code or manifest
+    (DESIGN §4.3): the judgement may treat such a hit as what the incumbent does there, not as evidence for the
+    other language. A hit of the same rule in a file of another language (C, say) is not covered."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,9 @@ def _rule(raw: dict[str, Any], pack: str, criteria: Criteria) -> Rule:
     weight = raw.get("weight", 1.0)
     if not isinstance(weight, int | float) or weight <= 0:
         raise RuleError(f"{where}: weight must be a positive number")
+    idiom_of = _strings(raw.get("idiom_of", []), f"{where}: idiom_of")
+    if not set(idiom_of) <= _IDIOM_LANGUAGES:
+        raise RuleError(f"{where}: idiom_of must name go and/or rust, not {sorted(set(idiom_of) - _IDIOM_LANGUAGES)}")
     examples = raw["examples"]
     return Rule(
         id=rule_id,
@@ -228,6 +236,7 @@ def _rule(raw: dict[str, Any], pack: str, criteria: Criteria) -> Rule:
         examples_match=_examples(examples.get("match"), f"{where} examples.match"),
         examples_no_match=_examples(examples.get("no_match"), f"{where} examples.no_match"),
         pack=pack,
+        idiom_of=idiom_of,
     )
 
 
