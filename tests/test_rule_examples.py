@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from analyzer.errors import RuleError
 from analyzer.facts.matcher import Matcher, compile_pattern
 from analyzer.knowledge.criteria import load_criteria
-from analyzer.errors import RuleError
 from analyzer.knowledge.rules import Example, Rule, load_rules, parse_pack
 from analyzer.model import Dependency, Scope
 
@@ -140,7 +140,9 @@ def test_idiom_of_names_only_go_or_rust(extra: str) -> None:
     ("language", "code"),
     [
         pytest.param("Go", "p := unsafe.Pointer(&x)\n", id="unsafe-pointer"),
-        pytest.param("Go", 'import (\n\t"syscall"\n)\nfunc f() { syscall.Syscall(syscall.SYS_IOCTL, 0, 0, 0) }\n', id="syscall"),
+        pytest.param(
+            "Go", 'import (\n\t"syscall"\n)\nfunc f() { syscall.Syscall(syscall.SYS_IOCTL, 0, 0, 0) }\n', id="syscall"
+        ),
         pytest.param("Go", "var n atomic.Int64\n", id="sync-atomic"),
         pytest.param("Go", 'import "C"\n', id="cgo"),
         pytest.param("Go", "unix.IoctlSetInt(fd, unix.TUNSETIFF, 0)\n", id="ioctl"),
