@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
-from test_action import TwoCommits, make_repo
+from test_action import TwoCommits, make_repo, parse_outputs
 
 from tests.conftest import needs
 
@@ -145,6 +145,7 @@ def test_action_is_composite_with_the_documented_inputs_and_outputs() -> None:
         "fail-on",
         "format",
         "comment",
+        "comment-on-change",
         "sarif",
         "summary",
         "python-version",
@@ -247,12 +248,55 @@ def test_sarif_upload_takes_the_scripts_file() -> None:
     assert upload["with"]["sarif_file"] == "${{ steps.analyze.outputs.sarif-path }}"
 
 
+@pytest.mark.parametrize(
+    ("base", "changed"),
+    [
+        pytest.param("base", "true", id="adds-a-crate"),
+        pytest.param("head", "false", id="nothing-moved"),
+        pytest.param("none", "", id="no-diff"),
+    ],
+)
+def test_action_script_says_whether_anything_moved(tmp_path: Path, base: str, changed: str) -> None:
+    repo = make_repo(tmp_path / "repo")
+    revision = {"base": repo.base, "head": repo.head, "none": "none"}[base]
+    output = tmp_path / "output.txt"
+    output.write_text("", encoding="utf-8")
+    prefixes = ("GITHUB_", "INPUT_", "RUSTGO_", "RUNNER_", "GIT_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)} | {
+        "ANALYZER_PYTHON": sys.executable,
+        "GITHUB_OUTPUT": str(output),
+        "RUNNER_TEMP": str(tmp_path),
+        "INPUT_PATH": str(repo.path),
+        "INPUT_BASE": revision,
+        "INPUT_FORMAT": "",
+    }
+    done = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert parse_outputs(output.read_text("utf-8"))["changed"] == changed
+
+
 # --- the comment scripts, run with a stand-in gh --------------------------------------------------------------
 
 FAKE_GH = """#!/bin/sh
-printf '%s\\n' "$*" >> "$GH_LOG"
+printf '%s\\n' "$*" | tr '\\n' ' ' | sed 's/ *$//' >> "$GH_LOG"
+echo >> "$GH_LOG"
 if [ "$1 $2" = "pr view" ]; then printf '%s\\n' "$FAKE_HEAD"; fi
+if [ "$1" = api ] && [ "$2" != --method ]; then
+  if [ -n "${FAKE_COMMENTS:-}" ]; then
+    # What gh would print: the --jq filter run over the listed comments (jq has gh's filter language).
+    while [ "$1" != --jq ]; do shift; done
+    printf '%s' "$FAKE_COMMENTS" | jq -r "$2"
+  fi
+fi
 """
+
+COMMENTS = [
+    {"id": 5, "body": "<!-- rustgo-report -->\\nforged", "user": {"type": "User"}, "author_association": "NONE"},
+    {"id": 6, "body": "looks good", "user": {"type": "Bot"}, "author_association": "NONE"},
+    {"id": 7, "body": "<!-- rustgo-report -->\\nreport", "user": {"type": "Bot"}, "author_association": "NONE"},
+    {"id": 8, "body": "thanks <!-- rustgo-report -->", "user": {"type": "Bot"}, "author_association": "NONE"},
+]
+"""A pull request's comments: an outsider's forged marker, an unrelated bot comment, the sticky one, a quote."""
 
 
 def run_snippet(script: str, env: dict[str, str], tmp_path: Path, head: str = "") -> tuple[int, str, list[str]]:
@@ -276,22 +320,49 @@ def run_snippet(script: str, env: dict[str, str], tmp_path: Path, head: str = ""
     return done.returncode, done.stdout, log.read_text("utf-8").splitlines()
 
 
+LIST = "api repos/octo/app/issues/12/comments --paginate --jq"
+PATCH = "api --method PATCH repos/octo/app/issues/comments/7 -F body=@{report} --silent"
+POST = "pr comment 12 --body-file {report}"
+
+
 @pytest.mark.parametrize(
-    ("head_repo", "expected_calls"),
+    ("head_repo", "comments", "on_change", "changed", "expected_calls"),
     [
-        pytest.param("octo/app", ["pr comment 12 --edit-last --create-if-none --body-file {report}"], id="same-repo"),
-        pytest.param("fork-owner/app", [], id="fork"),
+        pytest.param("octo/app", [], "false", "true", [LIST, POST], id="first-comment"),
+        pytest.param("octo/app", COMMENTS, "false", "true", [LIST, PATCH], id="updates-its-own-by-marker"),
+        pytest.param("octo/app", COMMENTS[:2], "false", "false", [LIST, POST], id="forged-marker-is-not-edited"),
+        pytest.param("octo/app", [], "true", "false", [LIST], id="nothing-moved-no-new-comment"),
+        pytest.param("octo/app", [], "true", "true", [LIST, POST], id="moved-comments"),
+        pytest.param("octo/app", COMMENTS, "true", "false", [LIST, PATCH], id="nothing-moved-still-updates"),
+        pytest.param("fork-owner/app", COMMENTS, "false", "true", [], id="fork"),
     ],
 )
-def test_action_comment_step(tmp_path: Path, head_repo: str, expected_calls: list[str]) -> None:
+def test_action_comment_step(
+    tmp_path: Path,
+    head_repo: str,
+    comments: list[dict[str, Any]],
+    on_change: str,
+    changed: str,
+    expected_calls: list[str],
+) -> None:
+    needs("jq (stands in for gh's --jq)", shutil.which("jq") is not None)
     report = tmp_path / "report.md"
     report.write_text("<!-- rustgo-report -->\n", encoding="utf-8")
     comment = step(load(ACTION), runs="gh pr comment")
-    assert set(comment["env"]) >= {"GH_TOKEN", "PR", "REPORT"}
-    env = {"GH_TOKEN": "t", "GH_REPO": "octo/app", "PR": "12", "HEAD_REPO": head_repo, "REPORT": str(report)}
+    assert set(comment["env"]) >= {"GH_TOKEN", "PR", "REPORT", "CHANGED", "ON_CHANGE"}
+    env = {
+        "GH_TOKEN": "t",
+        "GH_REPO": "octo/app",
+        "PR": "12",
+        "HEAD_REPO": head_repo,
+        "REPORT": str(report),
+        "ON_CHANGE": on_change,
+        "CHANGED": changed,
+        "FAKE_COMMENTS": json.dumps(comments),
+    }
     code, stdout, calls = run_snippet(comment["run"], env, tmp_path)
     assert code == 0
-    assert calls == [c.format(report=report) for c in expected_calls]
+    assert [LIST if c.startswith(LIST) else c for c in calls] == [c.format(report=report) for c in expected_calls]
     assert ("::notice" in stdout) == (not expected_calls)
 
 
@@ -338,7 +409,7 @@ def test_fork_recipe_comment_script(tmp_path: Path, number: str, head_now: str, 
     assert result == code
     posted = [c for c in calls if c.startswith("pr comment")]
     if commented:
-        assert posted == [f"pr comment 42 --edit-last --create-if-none --body-file {tmp_path / 'comment.md'}"]
+        assert posted == [f"pr comment 42 --body-file {tmp_path / 'comment.md'}"]
         assert (tmp_path / "comment.md").read_text("utf-8") == "<!-- rustgo-report -->\nreport\n"
     else:
         assert posted == []

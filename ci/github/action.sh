@@ -18,7 +18,8 @@
 #   ANALYZER_PYTHON  the Python that has the analyzer installed (default: python3)
 #   RUNNER_TEMP      the reports go to $RUNNER_TEMP/rustgo-analyzer (default: a new temporary directory)
 # Outputs, appended to $GITHUB_OUTPUT when it is set:
-#   verdict, base-verdict (diffs), report-path (Markdown), json-path, sarif-path, exit-code
+#   verdict, base-verdict (diffs), report-path (Markdown), json-path, sarif-path, exit-code,
+#   changed (diffs: true when the verdict, a lean, a marker or a finding moved, else false)
 # Exit status: the analyzer's own (0 report produced, 1 a gate failed, 2 usage error, 3 internal error),
 # after the outputs and the summary have been written, so later steps can still post the report.
 set -euo pipefail
@@ -90,6 +91,24 @@ print(found or "")
 PYTHON
 }
 
+# Prints "true" when the JSON delta records any change, "false" when it records none, nothing for a report.
+json_changed() {
+    "$PY" - "$1" <<'PYTHON'
+import json, sys
+try:
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        data = json.load(handle)
+except (OSError, ValueError):
+    data = None
+if isinstance(data, dict) and data.get("kind") == "delta":
+    lists = ("added_markers", "removed_markers", "added_findings", "removed_findings")
+    moved = bool(data.get("verdict_changed")) or data.get("lean_change") not in (0, 0.0, None)
+    moved = moved or any(data.get(name) for name in lists)
+    moved = moved or any(isinstance(c, dict) and c.get("change") not in (0, 0.0, None) for c in data.get("criteria") or ())
+    print("true" if moved else "false")
+PYTHON
+}
+
 # Appends name=value to $GITHUB_OUTPUT with a random delimiter, so no value can forge another output.
 set_output() {
     [[ -n "${GITHUB_OUTPUT:-}" ]] || return 0
@@ -151,10 +170,11 @@ main() {
     # The job summary is written below from the Markdown report, once, whatever formats were asked for.
     env -u GITHUB_STEP_SUMMARY "$PY" -m analyzer "${args[@]}" || status=$?
 
-    local verdict="" base_verdict=""
+    local verdict="" base_verdict="" changed=""
     if [[ -f "$json" ]]; then
         verdict="$(json_verdict "$json" head)"
         base_verdict="$(json_verdict "$json" base)"
+        changed="$(json_changed "$json")"
     fi
     [[ -f "$markdown" ]] || markdown=""
     [[ -z "$sarif_file" || -f "$sarif_file" ]] || sarif_file=""
@@ -167,6 +187,7 @@ main() {
     set_output json-path "$([[ -f "$json" ]] && echo "$json" || true)"
     set_output sarif-path "$sarif_file"
     set_output exit-code "$status"
+    set_output changed "$changed"
     return "$status"
 }
 
