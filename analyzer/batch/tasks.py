@@ -126,8 +126,13 @@ def run_task(task: Task, knowledge: Knowledge | None = None) -> Outcome:
 def run_isolated(task: Task, timeout: float) -> Outcome:
     """``run_task`` in a fresh Python process group, killed whole after ``timeout``."""
     started = time.monotonic()
+    # Isolated (-I): nothing from the current folder, PYTHON* variables or the user site is imported; the
+    # import path is this process's own, less the current folder, so the analyzer is found where it was here.
+    cwd = Path.cwd().resolve()
+    path = [p for p in sys.path if p and Path(p).resolve() != cwd]
+    code = f"import sys; sys.path[:] = {path!r}; from analyzer.batch.tasks import child_main; child_main()"
     child = subprocess.Popen(
-        [sys.executable, "-c", "from analyzer.batch.tasks import child_main; child_main()"],
+        [sys.executable, "-I", "-c", code],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

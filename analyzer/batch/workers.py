@@ -77,10 +77,31 @@ class _Slot:
     ready: bool = False
 
 
+@contextlib.contextmanager
+def _safe_path() -> Iterator[None]:
+    """Children started meanwhile leave the current folder off their import path (PYTHONSAFEPATH, Python 3.11).
+
+    The spawn start method runs ``python -c``, which puts the current folder first on the import path; a batch
+    started from a portfolio folder holding a ``multiprocessing`` repository, or from a repository with a root
+    ``threading.py``, would otherwise import it into every worker (and the resource tracker). An isolated parent
+    (``python -I``) passes ``-I`` on by itself.
+    """
+    previous = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = previous
+
+
 def _start(ctx: SpawnContext, settings: Settings) -> _Slot:
     ours, theirs = ctx.Pipe()
     process = ctx.Process(target=_serve, args=(theirs, os.getpid(), settings), daemon=True, name="rustgo-batch-worker")
-    process.start()
+    with _safe_path():
+        process.start()
     theirs.close()
     return _Slot(process, ours)
 

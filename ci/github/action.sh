@@ -25,6 +25,8 @@
 set -euo pipefail
 
 PY="${ANALYZER_PYTHON:-python3}"
+# Every Python below runs isolated (-I): the working directory is the checkout, and without -I a root json.py,
+# click.py or analyzer/ of the analyzed repository would be imported in place of the real module.
 
 fail_usage() {
     echo "::error title=rustgo-analyzer::$1"
@@ -43,7 +45,7 @@ flag() {
 # The base commit GitHub put in the event payload, if any (pull_request*, merge_group).
 event_base() {
     [[ -n "${GITHUB_EVENT_PATH:-}" && -f "${GITHUB_EVENT_PATH}" ]] || return 0
-    "$PY" - "$GITHUB_EVENT_PATH" <<'PYTHON'
+    "$PY" -I - "$GITHUB_EVENT_PATH" <<'PYTHON'
 import json, sys
 try:
     with open(sys.argv[1], encoding="utf-8") as handle:
@@ -69,7 +71,7 @@ ensure_base() {
 
 # Prints one field of the JSON report: the verdict of the analyzed tree (the head side of a diff) or the base's.
 json_verdict() {
-    "$PY" - "$1" "$2" <<'PYTHON'
+    "$PY" -I - "$1" "$2" <<'PYTHON'
 import json, sys
 path, side = sys.argv[1], sys.argv[2]
 try:
@@ -168,7 +170,7 @@ main() {
     echo "rustgo-analyzer: analyze ${args[*]}"
     local status=0
     # The job summary is written below from the Markdown report, once, whatever formats were asked for.
-    env -u GITHUB_STEP_SUMMARY "$PY" -m analyzer "${args[@]}" || status=$?
+    env -u GITHUB_STEP_SUMMARY "$PY" -I -m analyzer "${args[@]}" || status=$?
 
     local verdict="" base_verdict="" changed=""
     if [[ -f "$json" ]]; then
