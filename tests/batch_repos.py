@@ -43,3 +43,12 @@ def make_bare(source: Path, dest: Path) -> Path:
     """A bare clone of the work tree at ``source``."""
     git.Repo.clone_from(str(source), str(dest), bare=True).close()
     return dest
+
+
+def git_head(path: Path) -> str:
+    """The hex name of the commit HEAD points to in the work tree at ``path``."""
+    repo = git.Repo(path)
+    try:
+        return str(repo.head.commit.hexsha)
+    finally:
+        repo.close()

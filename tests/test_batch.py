@@ -4,6 +4,7 @@ killed subprocess that resumes; a hung repository times out without holding up t
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -17,12 +18,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from analyzer import __version__
 from analyzer.batch.run import run_batch
 from analyzer.batch.sources import classify, collect
-from analyzer.batch.store import Store
+from analyzer.batch.store import RunKey, Store
 from analyzer.batch.tasks import BatchOptions, Settings, Status, Task, run_task
 from analyzer.cli.batch import batch_command, main
-from tests.batch_repos import commit_all, make_bare, make_corrupt, make_repo
+from analyzer.reports.portfolio import document, render_table
+from tests.batch_repos import commit_all, git_head, make_bare, make_corrupt, make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ("go-cli-tool", "rust-cli-tool", "py-flask-service", "rust-wasm-lib", "node-express-api", "go-k8s-operator")
@@ -79,30 +82,84 @@ def test_batch_reuses_and_keeps_history(tmp_path: Path) -> None:
         second = run_batch(sources, Settings(), store, options)
         (repo / "worker.go").write_text("package main\n\nfunc work(c chan int) { go func() { c <- 1 }() }\n")
         commit_all(repo, "second")
+        (plain / "util.go").write_text("package main\n")  # a new file: a new content key
         third = run_batch(sources, Settings(), store, options)
         forced = run_batch(sources, Settings(), store, BatchOptions(jobs=1, timeout=120, force=True))
         other = run_batch(sources, Settings(select=("GO",)), store, options)
     assert [r.status for r in first] == [Status.OK, Status.OK]
-    assert [r.status for r in second] == [Status.REUSED, Status.OK]  # a plain folder has no commit to key on
+    assert [r.status for r in second] == [Status.REUSED, Status.REUSED]  # the plain folder by its content key
+    assert second[1].run == first[1].run
+    assert first[1].run.key.revision.startswith("content:")
+    stored = first[1].run.report()
+    assert stored is not None
+    assert stored["target"]["revision"] is None  # the key is not passed off as a commit
     assert [r.status for r in third] == [Status.OK, Status.OK]
     assert [r.status for r in forced] == [Status.OK, Status.OK]
     assert [r.status for r in other] == [Status.OK, Status.OK]
     assert other[0].run.key.config_hash != first[0].run.key.config_hash
     assert [h.key.revision for h in third[0].history][:2] == [first[0].run.key.revision, third[0].run.key.revision]
     assert len(third[0].history) == 2
-    assert all(h.key.revision == "" for h in third[1].history)
+    assert third[1].run.key.revision != first[1].run.key.revision
+    assert all(h.key.revision.startswith("content:") for h in third[1].history)
 
 
-def test_retry_failed_and_force_analyze_a_stored_failure_again(tmp_path: Path) -> None:
-    corrupt = make_corrupt(tmp_path)
-    sources = collect([str(corrupt)], tmp_path / "cache")
+def test_a_plain_folder_key_follows_its_listing(tmp_path: Path) -> None:
+    from analyzer.batch.folder import content_key
+
+    folder = tmp_path / "plain"
+    (folder / "pkg").mkdir(parents=True)
+    (folder / "pkg" / "a.py").write_text("print(1)\n")
+    first = content_key(folder)
+    assert first is not None
+    assert content_key(folder) == first  # stable
+    (folder / "pkg" / "a.py").write_text("print(2)\n")
+    os.utime(folder / "pkg" / "a.py", ns=(1, 1))
+    edited = content_key(folder)
+    assert edited not in (None, first)
+    (folder / "pkg" / "a.py").rename(folder / "pkg" / "b.py")
+    assert content_key(folder) not in (None, first, edited)
+    (folder / "empty").mkdir()
+    assert content_key(folder) != content_key(folder / "pkg")
+    assert content_key(tmp_path / "absent") is None
+
+
+def test_a_stored_failure_is_reused_as_failed_until_retried(tmp_path: Path) -> None:
+    """A failure at a commit (a timeout, a crash) stays failed in every run until --retry-failed or --force."""
+    repo = make_repo(tmp_path, "go-cli-tool")
+    sources = collect([str(repo)], tmp_path / "cache")
+    commit = git_head(repo)
+    settings = Settings()
     with Store(tmp_path / "s.sqlite") as store:
-        statuses = [
-            run_batch(sources, Settings(), store, BatchOptions(**flags))[0].status
-            for flags in ({}, {}, {"retry_failed": True}, {"force": True})
-        ]
-    assert statuses == [Status.FAILED, Status.REUSED, Status.FAILED, Status.FAILED]
+        key = RunKey(str(repo), commit, __version__, settings.fingerprint())
+        store.save(key, report=None, error="timed out after 5 s", seconds=5.0)
+        reused = run_batch(sources, settings, store, BatchOptions())[0]
+        retried = run_batch(sources, settings, store, BatchOptions(retry_failed=True))[0]
+    assert (reused.status, reused.run.status, reused.run.error) == (Status.REUSED, "failed", "timed out after 5 s")
+    doc = document([reused])
+    assert doc["repos"][0]["status"] == "failed"
+    assert doc["repos"][0]["reused"] is True
+    assert doc["repos"][0]["failed_at"] == reused.run.finished_at
+    assert (doc["summary"]["failed"], doc["summary"]["failed_earlier"], doc["summary"]["reused"]) == (1, 1, 0)
+    assert "1 failed (1 stored from an earlier run)" in render_table([reused])
+    assert "failed at 20" in render_table([reused])
+    assert (retried.status, retried.run.status) == (Status.OK, "ok")
     assert len(_stored(tmp_path / "s.sqlite")) == 1
+
+
+def test_missing_and_corrupt_sources_are_probed_again_on_every_run(tmp_path: Path) -> None:
+    corrupt = make_corrupt(tmp_path)
+    repo = make_repo(tmp_path, "go-cli-tool")
+    sources = collect([str(corrupt), str(repo)], tmp_path / "cache")
+    with Store(tmp_path / "s.sqlite") as store:
+        first = run_batch(sources, Settings(), store, BatchOptions())
+        second = run_batch(sources, Settings(), store, BatchOptions())
+        shutil.rmtree(corrupt)
+        shutil.copytree(repo, corrupt)  # the broken path is back as a good repository
+        third = run_batch(sources, Settings(), store, BatchOptions())
+    assert [r.status for r in first] == [Status.FAILED, Status.OK]
+    assert [r.status for r in second] == [Status.FAILED, Status.REUSED]  # not reused: probed again
+    assert second[0].run.finished_at >= first[0].run.finished_at
+    assert [r.status for r in third] == [Status.OK, Status.REUSED]
 
 
 @pytest.fixture
@@ -222,10 +279,19 @@ def test_killed_batch_resumes_and_a_third_run_reuses_everything(
 
     third = runner.invoke(batch_command, _batch_argv(portfolio, store, "--format", "json"))
     assert third.exit_code == 0, third.output
-    document = __import__("json").loads(third.output)
-    assert {r["status"] for r in document["repos"]} == {"reused"}
-    assert document["summary"]["reused"] == len(portfolio)
+    doc = __import__("json").loads(third.output)
+    assert [r["status"] for r in doc["repos"]] == ["reused"] * (len(portfolio) - 2) + ["failed", "failed"]
+    assert (doc["summary"]["reused"], doc["summary"]["failed"]) == (len(portfolio) - 2, 2)
     assert len(_stored(store)) == len(portfolio)
+
+    shutil.rmtree(portfolio[0])  # the issue's done-check: a deleted repository shows as failed, and counts
+    fourth = runner.invoke(batch_command, _batch_argv(portfolio, store, "--format", "json", "--fail-on", "failed"))
+    assert fourth.exit_code == 1
+    doc = __import__("json").loads(fourth.stdout)
+    assert doc["repos"][0]["status"] == "failed"
+    assert "no such file or directory" in doc["repos"][0]["error"]
+    assert (doc["summary"]["reused"], doc["summary"]["failed"]) == (len(portfolio) - 3, 3)
+    assert "policy failed: 3 of 9 sources failed" in fourth.stderr
 
 
 def test_report_renders_from_the_store_without_scanning(tmp_path: Path, portfolio: list[str]) -> None:
@@ -262,9 +328,30 @@ def test_usage_errors_exit_2(
     assert message in capsys.readouterr().err
 
 
+def test_fail_on_failed_exits_1_only_when_a_source_failed(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, "go-cli-tool")
+    store = tmp_path / "s.sqlite"
+    runner = CliRunner()
+    good = runner.invoke(batch_command, _batch_argv([str(repo)], store, "--fail-on", "failed"))
+    assert good.exit_code == 0, good.output
+    bad = runner.invoke(batch_command, _batch_argv([str(tmp_path / "gone")], store, "--fail-on", "failed"))
+    assert bad.exit_code == 1
+    assert "policy failed: 1 of 1 sources failed" in bad.stderr
+    assert runner.invoke(batch_command, _batch_argv([str(tmp_path / "gone")], store)).exit_code == 0
+
+
 def test_help_lists_the_options() -> None:
     result = CliRunner().invoke(batch_command, ["run", "--help"])
-    for option in ("--from-file", "--discover", "--jobs", "--timeout", "--store", "--force", "--scheduler", "--format"):
+    for option in (
+        "--from-file",
+        "--discover",
+        "--jobs",
+        "--timeout",
+        "--store",
+        "--force",
+        "--scheduler",
+        "--fail-on",
+    ):
         assert option in result.output
 
 

@@ -70,6 +70,7 @@ def test_document_has_the_contract_fields() -> None:
         "repos": 3,
         "ok": 1,
         "failed": 1,
+        "failed_earlier": 0,
         "reused": 1,
         "errors": 1,
         "verdicts": {"go": 1, "rust": 1},
@@ -78,10 +79,12 @@ def test_document_has_the_contract_fields() -> None:
     assert json.loads(render(_rows(), "json")) == doc
 
 
-def test_summary_counts_reused_failures_as_errors() -> None:
+def test_summary_counts_reused_failures_as_failed() -> None:
     rows = [Row(Status.REUSED, _run("gone", error="gone: no such file or directory"))]
     assert summarize(rows)["errors"] == 1
-    assert summarize(rows)["failed"] == 0
+    assert summarize(rows)["failed"] == 1
+    assert summarize(rows)["failed_earlier"] == 1
+    assert summarize(rows)["reused"] == 0
 
 
 def test_csv_has_one_row_per_repository() -> None:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from analyzer import __version__
+from analyzer.batch.folder import content_key
 from analyzer.batch.sources import Source, SourceKind, probe
 from analyzer.batch.store import RunKey, Store, StoredRun
 from analyzer.batch.tasks import BatchOptions, Outcome, Settings, Status, Task
@@ -52,26 +54,41 @@ def _runner(options: BatchOptions) -> Runner:
 
 
 def _plan(
-    sources: Iterable[Source], settings: Settings, store: Store, options: BatchOptions, emit: Callable[[Row], None]
+    sources: Iterable[Source],
+    settings: Settings,
+    store: Store,
+    options: BatchOptions,
+    emit: Callable[[Row], None],
+    planned: dict[str, str],
 ) -> list[Task]:
-    """Rows for what needs no worker (reused, unreadable), and the tasks for the rest."""
+    """Rows for what needs no worker (reused, unreadable), and the tasks for the rest.
+
+    A source the probe cannot read (missing, not a folder, a broken repository) is probed again on every run and
+    stored as a fresh failure, never reused: the path may be back. A plain folder is keyed by its content
+    (``folder.content_key``); ``planned`` receives the key each task's outcome is stored under.
+    """
     tool, config = __version__, settings.fingerprint()
     tasks: list[Task] = []
     for source in sources:
         found = probe(source)
-        stored = None
-        if not options.force and (found.commit is not None or found.error is not None):
-            stored = store.get(RunKey(source.spec, found.commit or "", tool, config))
-        if stored is not None and (stored.status == "ok" or not options.retry_failed):
-            emit(Row(Status.REUSED, stored))
-        elif found.error is not None:
+        if found.error is not None:
             key = RunKey(source.spec, "", tool, config)
             emit(Row(Status.FAILED, store.save(key, report=None, error=found.error, seconds=0.0)))
-        else:
-            known: frozenset[str] = frozenset()
-            if source.kind is SourceKind.URL and not options.force:
-                known = store.revisions(source.spec, tool, config, failed_too=not options.retry_failed)
-            tasks.append(Task(source, settings, found.commit, known))
+            continue
+        revision = found.commit
+        if revision is None and not found.versioned:
+            revision = content_key(Path(source.location))
+        stored = None
+        if not options.force and revision is not None:
+            stored = store.get(RunKey(source.spec, revision, tool, config))
+        if stored is not None and (stored.status == "ok" or not options.retry_failed):
+            emit(Row(Status.REUSED, stored))
+            continue
+        known: frozenset[str] = frozenset()
+        if source.kind is SourceKind.URL and not options.force:
+            known = store.revisions(source.spec, tool, config, failed_too=not options.retry_failed)
+        planned[source.spec] = revision or ""
+        tasks.append(Task(source, settings, found.commit, known))
     return tasks
 
 
@@ -95,9 +112,10 @@ def run_batch(
         if observer is not None:
             observer.row(row)
 
-    tasks = _plan(sources, settings, store, options, emit)
+    planned: dict[str, str] = {}
+    tasks = _plan(sources, settings, store, options, emit, planned)
     for outcome in (runner or _runner(options))(tasks, options) if tasks else ():
-        key = RunKey(outcome.source, outcome.revision or "", tool, config)
+        key = RunKey(outcome.source, outcome.revision or planned.get(outcome.source, ""), tool, config)
         stored = store.get(key) if outcome.status is Status.REUSED else None
         if stored is not None:
             emit(Row(Status.REUSED, stored))

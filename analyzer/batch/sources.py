@@ -56,7 +56,7 @@ class Probe:
     error: str | None = None
     """Why the source cannot be analyzed at all, None when it can."""
     versioned: bool = True
-    """False for a plain directory: without a commit its contents cannot be told apart, so it is never reused."""
+    """False for a plain directory: it has no commit, so the batch keys it by its content (``batch.folder``)."""
 
 
 def is_url(spec: str) -> bool:

@@ -53,7 +53,7 @@ class _Progress:
         self._task = self._bar.add_task("", total=total)
 
     def row(self, row: Any) -> None:
-        self._counts[row.status.value] += 1
+        self._counts["failed" if row.run.status == "failed" else row.status.value] += 1
         if self._bar is not None and self._task is not None:
             text = " · ".join(f"{name} {count}" for name, count in self._counts.items())
             self._bar.update(self._task, advance=1, description=text)
@@ -203,6 +203,12 @@ def batch_command() -> None:
 @click.option("--exclude", help="Comma-separated gitignore-style paths to leave out in every repository.")
 @click.option("--weights", help="Criterion weights, e.g. 'performance=2,developer-experience=0.5'.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=1 << 20, help="Bytes read at most per file.")
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["failed"]),
+    help="Exit 1 when POLICY triggers: failed (any source failed, in this run or stored from an earlier one).",
+)
 @click.option("--no-color", is_flag=True, help="Plain output.")
 def run_command(
     sources: tuple[str, ...],
@@ -222,6 +228,7 @@ def run_command(
     exclude: str | None,
     weights: str | None,
     max_file_size: int,
+    fail_on: str | None,
     no_color: bool,
 ) -> None:
     """Analyze every source (paths, bare repositories, git URLs) and store each result as it finishes."""
@@ -240,6 +247,10 @@ def run_command(
     with Store(store_path) as store, _Progress(Console(stderr=True)) as progress:
         rows = run_batch(found, settings, store, options, progress)
     _emit(rows, formats, output, no_color)
+    failed = [row.run.key.source for row in rows if row.run.status == "failed"]
+    if fail_on == "failed" and failed:
+        click.echo(f"policy failed: {len(failed)} of {len(rows)} sources failed (--fail-on failed)", err=True)
+        click.get_current_context().exit(1)
 
 
 @batch_command.command("report")

@@ -19,8 +19,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from analyzer.batch.folder import is_content_key
 from analyzer.batch.run import Row
 from analyzer.batch.store import StoredRun
+from analyzer.batch.tasks import Status
 
 FORMATS = ("terminal", "json", "csv", "html")
 CSV_COLUMNS = (
@@ -46,7 +48,7 @@ _STATUS_STYLE = {"ok": "green", "failed": "bold red", "reused": "blue"}
 
 def _history(run: StoredRun) -> dict[str, Any]:
     return {
-        "commit": run.key.revision or None,
+        "commit": _commit(run.key.revision),
         "status": run.status,
         "verdict": run.verdict,
         "lean": run.lean,
@@ -55,14 +57,24 @@ def _history(run: StoredRun) -> dict[str, Any]:
     }
 
 
+def status(row: Row) -> str:
+    """What a person must read first: ``failed`` for any failure, reused from an earlier run or not."""
+    return "failed" if row.run.status == "failed" else row.status.value
+
+
 def row_dict(row: Row) -> dict[str, Any]:
-    """One repository as JSON values; ``status`` is this run's, ``outcome`` the stored one (ok or failed)."""
+    """One repository as JSON values: ``status`` ok, reused or failed (a stored failure stays ``failed``, with
+    ``reused`` true), ``outcome`` the stored one (ok or failed), ``failed_at`` when the failure was recorded."""
     run = row.run
+    failed = run.status == "failed"
     return {
         "source": run.key.source,
-        "status": row.status.value,
+        "status": status(row),
+        "reused": row.status is Status.REUSED,
         "outcome": run.status,
-        "commit": run.key.revision or None,
+        "failed_at": run.finished_at if failed else None,
+        "commit": _commit(run.key.revision),
+        "content_key": run.key.revision if is_content_key(run.key.revision) else None,
         "verdict": run.verdict,
         "confidence": run.confidence,
         "lean": run.lean,
@@ -78,20 +90,26 @@ def row_dict(row: Row) -> dict[str, Any]:
     }
 
 
+def _commit(revision: str) -> str | None:
+    return None if not revision or is_content_key(revision) else revision
+
+
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return -item[1], item[0]
 
 
 def summarize(rows: Sequence[Row]) -> dict[str, Any]:
-    """Counts by status, by verdict and by marker category (over repositories analyzed successfully)."""
-    statuses = Counter(row.status.value for row in rows)
+    """Counts by status (a failure counts as failed even when reused), by verdict and by marker category (over
+    repositories analyzed successfully)."""
+    statuses = Counter(status(row) for row in rows)
     good = [row.run for row in rows if row.run.status == "ok"]
     return {
         "repos": len(rows),
         "ok": statuses.get("ok", 0),
         "failed": statuses.get("failed", 0),
+        "failed_earlier": sum(1 for row in rows if row.run.status == "failed" and row.status is Status.REUSED),
         "reused": statuses.get("reused", 0),
-        "errors": sum(1 for row in rows if row.run.status == "failed"),
+        "errors": statuses.get("failed", 0),
         "verdicts": dict(sorted(Counter(run.verdict or "undecided" for run in good).items())),
         "markers": dict(sorted(Counter(m for run in good for m in run.markers).items(), key=_by_count)),
     }
@@ -162,11 +180,13 @@ def render_table(rows: Sequence[Row], *, color: bool = False, width: int = 120) 
     for row in rows:
         run = row.run
         verdict = run.verdict or ("failed" if run.status == "failed" else "")
-        detail = plain(run.error or "") if run.status == "failed" else ", ".join(run.markers)
+        detail = ", ".join(run.markers)
+        if run.status == "failed":
+            detail = plain(run.error or "") + f"\nfailed at {run.finished_at}"
         trend = _trend(row)
         table.add_row(
             Text(plain(run.key.source)),
-            Text(row.status.value, style=_STATUS_STYLE.get(row.status.value, "")),
+            Text(status(row), style=_STATUS_STYLE.get(status(row), "")),
             Text(verdict, style=_VERDICT_STYLE.get(verdict, "red")),
             _number(run.confidence),
             _number(run.lean, 2, True),
@@ -175,9 +195,10 @@ def render_table(rows: Sequence[Row], *, color: bool = False, width: int = 120) 
         )
     summary = summarize(rows)
     verdicts = ", ".join(f"{name} {count}" for name, count in summary["verdicts"].items()) or "none"
+    earlier = f" ({summary['failed_earlier']} stored from an earlier run)" if summary["failed_earlier"] else ""
     line = (
         f"{summary['repos']} repositories: {summary['ok']} analyzed, {summary['reused']} reused,"
-        f" {summary['failed']} failed; verdicts: {verdicts}"
+        f" {summary['failed']} failed{earlier}; verdicts: {verdicts}"
     )
     out = io.StringIO()
     console = Console(
