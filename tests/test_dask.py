@@ -60,8 +60,8 @@ def test_batch_on_a_local_cluster_stores_in_the_coordinator(tmp_path: Path, sche
         ],
     )
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
-    assert [r["status"] for r in document["repos"]] == ["reused"] * len(specs)
+    document = json.loads(result.stdout)
+    assert [r["status"] for r in document["repos"]] == ["reused"] * 3 + ["failed"] * 2  # failures probed again
 
 
 def test_a_hung_task_on_the_cluster_times_out(tmp_path: Path, scheduler: str, silent_git_server: str) -> None:  # noqa: F811
