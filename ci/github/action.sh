@@ -95,7 +95,7 @@ PYTHON
 
 # Prints "true" when the JSON delta records any change, "false" when it records none, nothing for a report.
 json_changed() {
-    "$PY" - "$1" <<'PYTHON'
+    "$PY" -I - "$1" <<'PYTHON'
 import json, sys
 try:
     with open(sys.argv[1], encoding="utf-8") as handle:
