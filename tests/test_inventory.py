@@ -335,4 +335,5 @@ def test_hostile_gitattributes_patterns(tmp_path: Path, languages: LanguageTable
     )
     inventory = _scan(tmp_path, languages, rules)
     assert [f.role for f in inventory.files if f.path.endswith(".c")] == [Role.VENDORED]
-    assert [d.message.split(":")[0] for d in inventory.diagnostics] == ["line 1", "line 2"]
+    # forty stars read as git reads them (one "**"), so only the lone backslash is unusable
+    assert [d.message.split(":")[0] for d in inventory.diagnostics] == ["line 2"]

@@ -214,3 +214,22 @@ def test_invalid_gitignore_lines_are_diagnostics(tmp_path: Path) -> None:
         (".gitignore", "line 1"),
         (".gitignore", "line 2"),
     ]
+
+
+@pytest.mark.parametrize(
+    "ignore",
+    [
+        pytest.param("a*\n!README.md\n", id="file-re-included-inside-an-ignored-directory"),
+        pytest.param("**/x\nfoo/\n!foo/\n", id="directory-re-included-then-file-ignored"),
+        pytest.param("docs/\n!*.py\n*.md\n!README.md\n", id="negations"),
+        pytest.param("a/**\n!a/keep\n", id="double-star-tail"),
+        pytest.param("*/keep\nb\n!b\n/top\n", id="anchored-and-unanchored"),
+    ],
+)
+def test_walk_agrees_with_git(tmp_path: Path, ignore: str) -> None:
+    files = ["top/a/README.md", "gen/foo/x", "foo/m.py", "docs/README.md", "docs/z.md", "a/keep", "a/b", "b", "x/keep"]
+    _write(tmp_path, {".gitignore": ignore, **{path: "x" for path in files}})
+    walked = _paths(WorkTree(tmp_path))
+    repo = git.Repo.init(tmp_path)
+    listed = sorted(repo.git.ls_files("-o", "--exclude-standard").splitlines())
+    assert walked == listed

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from pathspec import GitIgnoreSpec
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 import heuristics
 from analyzer.errors import RuleError
 from analyzer.inventory.languages import HEAD_BYTES, LanguageTable
 from analyzer.model import Component, Diagnostic, FileEntry, Inventory, Role, Severity
+from analyzer.target.patterns import MAX_PATTERN_LINES, PatternSet, ignore_patterns, usable
 from analyzer.target.worktree import Tree, TreeFile
 
 MARKER_BYTES = 2048
@@ -106,82 +106,81 @@ def load_path_rules() -> PathRules:
 # -- .gitattributes -----------------------------------------------------------------------------------
 
 AttrValue = bool | str
-_AttrLine = tuple[str, re.Pattern[str], dict[str, AttrValue | None]]
+_Attrs = dict[str, AttrValue | None]
 
 
-def _attribute_pattern(text: str) -> re.Pattern[str] | None:
-    """The pattern's regex, or None when git would reject it or it is too star-heavy to match safely."""
-    if len(text) > 1000 or text.count("*") > 12:  # many wildcards make a backtracking regex explode
-        return None
-    try:
-        regex = GitIgnoreSpecPattern(text).regex
-    except ValueError:
-        return None
-    return regex if isinstance(regex, re.Pattern) else None
+@dataclass(frozen=True)
+class _AttributeFile:
+    """The linguist-* lines of one .gitattributes file, their patterns compiled into one matcher."""
+
+    prefix: str
+    """Directory of the file ("" at the root, else ending in "/"): its patterns are relative to it."""
+    patterns: PatternSet
+    attrs: tuple[_Attrs, ...]
+    """Attributes of each pattern, in line order."""
 
 
-def _parse_attributes(prefix: str, text: str, source: str, diagnostics: list[Diagnostic]) -> list[_AttrLine]:
-    """The linguist-* lines of one .gitattributes file whose directory is ``prefix``."""
-    lines: list[_AttrLine] = []
+def _attribute_words(words: list[str]) -> _Attrs:
+    attrs: _Attrs = {}
+    for word in words:
+        name, sep, value = word.lstrip("-!").partition("=")
+        if not name.startswith("linguist-"):
+            continue
+        if sep:
+            attrs[name] = {"true": True, "false": False}.get(value.lower(), value)
+        else:
+            attrs[name] = None if word.startswith("!") else not word.startswith("-")
+    return attrs
+
+
+def _parse_attributes(prefix: str, text: str, source: str, diagnostics: list[Diagnostic]) -> _AttributeFile:
+    """The linguist-* lines of one .gitattributes file whose directory is ``prefix`` (bounded in lines)."""
+    patterns: list[str] = []
+    attributes: list[_Attrs] = []
+
+    def warn(message: str) -> None:
+        diagnostics.append(Diagnostic(source, message, Severity.WARNING, "inventory"))
+
     for number, raw in enumerate(text.splitlines(), start=1):
+        if number > MAX_PATTERN_LINES:
+            warn(f"more than {MAX_PATTERN_LINES} lines; the rest are ignored")
+            break
         words = raw.split()
         if not words or words[0].startswith("#") or words[0].startswith("[attr]"):
             continue
-        attrs: dict[str, AttrValue | None] = {}
-        for word in words[1:]:
-            name, sep, value = word.lstrip("-!").partition("=")
-            if not name.startswith("linguist-"):
-                continue
-            if sep:
-                attrs[name] = {"true": True, "false": False}.get(value.lower(), value)
-            else:
-                attrs[name] = None if word.startswith("!") else not word.startswith("-")
+        attrs = _attribute_words(words[1:])
         if not attrs:
             continue
         if words[0].startswith("!"):
-            diagnostics.append(
-                Diagnostic(
-                    source,
-                    f"line {number}: negative patterns are not allowed in .gitattributes; line ignored",
-                    Severity.WARNING,
-                    "inventory",
-                )
-            )
+            warn(f"line {number}: negative patterns are not allowed in .gitattributes; line ignored")
             continue
-        pattern = _attribute_pattern(words[0].strip('"'))
+        pattern, _ = usable(words[0].strip('"'))
         if pattern is None:
-            diagnostics.append(
-                Diagnostic(
-                    source,
-                    f"line {number}: unusable pattern {words[0][:80]!r}; line ignored",
-                    Severity.WARNING,
-                    "inventory",
-                )
-            )
+            warn(f"line {number}: unusable pattern {words[0][:80]!r}; line ignored")
             continue
-        lines.append((prefix, pattern, attrs))
-    return lines
+        patterns.append(pattern)
+        attributes.append(attrs)
+    return _AttributeFile(prefix, PatternSet(patterns), tuple(attributes))
 
 
-def _attributes_for(path: str, lines: Iterable[_AttrLine]) -> dict[str, AttrValue]:
-    """Attributes of a path: shallower files first, later lines override, as git resolves them."""
+def _attributes_for(path: str, files: Iterable[_AttributeFile]) -> dict[str, AttrValue]:
+    """Attributes of a path: shallower files first, later lines override, as git resolves them.
+
+    Only the path itself counts: a pattern that matches a parent directory does not apply to files inside it.
+    """
     result: dict[str, AttrValue | None] = {}
-    for prefix, regex, attrs in lines:
-        if not path.startswith(prefix):
-            continue
-        match = regex.match(path[len(prefix) :])
-        # A pattern that only matched a parent directory does not apply to the files inside it.
-        if match is None or match.groupdict().get("ps_d"):
-            continue
-        result.update(attrs)
+    for found in files:
+        if path.startswith(found.prefix):
+            for index in found.patterns.indices(path[len(found.prefix) :]):
+                result.update(found.attrs[index])
     return {k: v for k, v in result.items() if v is not None}
 
 
-def _load_attributes(tree: Tree, files: Iterable[TreeFile], diagnostics: list[Diagnostic]) -> list[_AttrLine]:
+def _load_attributes(tree: Tree, files: Iterable[TreeFile], diagnostics: list[Diagnostic]) -> list[_AttributeFile]:
     sources = sorted(
         (f.path for f in files if f.path.rpartition("/")[2] == ".gitattributes"), key=lambda p: (p.count("/"), p)
     )
-    lines: list[_AttrLine] = []
+    lines: list[_AttributeFile] = []
     for source in sources:
         raw = tree.read(source, _ATTRIBUTES_LIMIT)
         if raw is None:
@@ -192,7 +191,7 @@ def _load_attributes(tree: Tree, files: Iterable[TreeFile], diagnostics: list[Di
             )
             continue
         prefix = source[: -len(".gitattributes")]
-        lines.extend(_parse_attributes(prefix, raw.decode("utf-8", "replace"), source, diagnostics))
+        lines.append(_parse_attributes(prefix, raw.decode("utf-8", "replace"), source, diagnostics))
     return lines
 
 
@@ -316,12 +315,8 @@ def _apply_ignore_file(tree: Tree, listed: tuple[TreeFile, ...], diagnostics: li
     if data is None:
         diagnostics.append(Diagnostic(IGNORE_FILE, "could not be read; nothing was ignored", stage="inventory"))
         return listed
-    try:
-        spec = GitIgnoreSpec.from_lines(data.decode("utf-8", errors="replace").splitlines())
-    except (ValueError, TypeError) as exc:
-        diagnostics.append(Diagnostic(IGNORE_FILE, f"invalid pattern ({exc}); nothing was ignored", stage="inventory"))
-        return listed
-    return tuple(entry for entry in listed if not spec.match_file(entry.path))
+    spec = ignore_patterns(data.decode("utf-8", errors="replace"), IGNORE_FILE, diagnostics)
+    return tuple(entry for entry in listed if not spec.match(entry.path))
 
 
 def scan(tree: Tree, languages: LanguageTable, paths: PathRules) -> Inventory:

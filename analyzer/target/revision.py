@@ -17,12 +17,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from pathspec import GitIgnoreSpec
-
 from analyzer.errors import TargetError
 from analyzer.model import Diagnostic, Severity
 from analyzer.target import git as gitinfo
-from analyzer.target.worktree import MAX_FILES, TreeFile
+from analyzer.target.worktree import MAX_FILES, TreeFile, exclude_patterns, invalid_name
 
 MAX_LINK_HOPS = 40
 """Symlinks followed while resolving one path before it counts as a loop (the kernel's ELOOP bound)."""
@@ -86,8 +84,9 @@ class RevisionTree:
         except gitinfo.GitRevisionError as exc:
             raise TargetError(str(exc)) from exc
         self._reader = gitinfo.BlobReader(self._location.git_dir)
-        self._extra_patterns = tuple(extra_ignores)
-        self._extra = GitIgnoreSpec.from_lines(list(extra_ignores))
+        self._setup: list[Diagnostic] = []
+        """Problems with the settings (an exclude pattern git rejects), reported with the listing."""
+        self._extra = exclude_patterns(extra_ignores, self._setup)
         self._max_files = max_files
         self._blobs: dict[str, str] = {}
         """Path → blob name of every readable path (links resolved), filled by ``list_files``."""
@@ -101,14 +100,6 @@ class RevisionTree:
     def prefix(self) -> str:
         """Folder inside the repository that this tree covers, "" for the root."""
         return self._location.prefix
-
-    # A compiled RE2 set cannot be pickled (the engine ships trees to worker processes): rebuild it.
-    def __getstate__(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if k != "_extra"}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._extra = GitIgnoreSpec.from_lines(list(self._extra_patterns))
 
     def __enter__(self) -> RevisionTree:
         return self
@@ -135,7 +126,7 @@ class RevisionTree:
             entries = gitinfo.list_revision(self._location)
         except gitinfo.GitRevisionError as exc:
             raise TargetError(str(exc)) from exc
-        diagnostics: list[Diagnostic] = []
+        diagnostics: list[Diagnostic] = list(self._setup)
         blobs = {e.path: e for e in entries if e.kind == "file"}
         targets = {e.path: gitinfo.read_link_target(self._reader, e.sha) for e in entries if e.kind == "link"}
         directories = _directories(e.path for e in entries)
@@ -183,11 +174,9 @@ class RevisionTree:
         try:
             path.encode("utf-8")
         except UnicodeEncodeError:
-            diagnostics.append(
-                _diagnostic(path.encode("utf-8", "replace").decode(), "file name is not valid UTF-8; skipped")
-            )
+            diagnostics.append(invalid_name(path))
             return True
-        return ".git" in path.split("/") or self._extra.match_file(path)
+        return ".git" in path.split("/") or self._extra.match(path)
 
 
 def _directories(paths: Iterable[str]) -> set[str]:

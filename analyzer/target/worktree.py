@@ -4,8 +4,10 @@ Stages never open files themselves; they ask a ``Tree``, so a later issue can ad
 revision. ``WorkTree`` serves a directory: inside a git work tree the file list comes from git (tracked
 plus untracked-not-ignored), otherwise from a walk that honours ``.gitignore`` files at every level. The
 directory is untrusted: no symlink is followed out of it, symlinked directories are never entered (so
-loops cannot happen), only regular files are listed and read, reads are bounded, and every path that is
-skipped for a reason the user may care about becomes a diagnostic.
+loops cannot happen), only regular files are listed and read (a FIFO, socket or device is never opened and
+is reported), reads are bounded and sized by ``fstat``, the walk is iterative with a depth cap, and every
+path that is skipped for a reason the user may care about becomes a diagnostic. Listing costs one ``lstat``
+per file and one per directory: no ``realpath`` per file.
 """
 
 from __future__ import annotations
@@ -18,17 +20,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from pathspec import GitIgnoreSpec
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-
 from analyzer.model import Diagnostic, Severity
 from analyzer.target import git as gitinfo
+from analyzer.target.patterns import PatternSet, clean_lines, ignore_patterns
 
 MAX_FILES = 500_000
 """Listing stops after this many files, with a diagnostic: a bound on time and memory."""
 
 _IGNORE_FILE_LIMIT = 1 << 20
 """Bytes read at most from one .gitignore file."""
+
+MAX_DEPTH = 256
+"""Directories nested deeper than this are not entered (with a diagnostic): real trees stay far below it."""
+
+_SPECIAL = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"), (stat.S_ISBLK, "device"))
 
 
 @dataclass(frozen=True)
@@ -68,17 +73,20 @@ def _valid_name(path: str) -> bool:
     return True
 
 
-def _ignore_spec(path: str, text: bytes, diagnostics: list[Diagnostic]) -> GitIgnoreSpec:
-    """Patterns of one .gitignore; a line git would reject is skipped with a diagnostic, not fatal."""
-    lines: list[str] = []
-    for number, line in enumerate(text.decode("utf-8", "replace").splitlines(), start=1):
-        try:
-            GitIgnoreSpecPattern(line)
-        except ValueError:
-            diagnostics.append(_diagnostic(path, f"line {number}: invalid pattern {line[:80]!r}; ignored"))
-            continue
-        lines.append(line)
-    return GitIgnoreSpec.from_lines(lines)
+def invalid_name(path: str) -> Diagnostic:
+    """The diagnostic for a name that is not UTF-8, its bytes shown as escapes."""
+    return _diagnostic(os.fsencode(path).decode("utf-8", "backslashreplace"), "file name is not valid UTF-8; skipped")
+
+
+def _special(path: str, mode: int) -> Diagnostic | None:
+    """A diagnostic for a FIFO, socket or device (never opened: a FIFO blocks), None for anything else."""
+    kind = next((name for test, name in _SPECIAL if test(mode)), None)
+    return None if kind is None else _diagnostic(path, f"special file ({kind}); skipped", Severity.INFO)
+
+
+def exclude_patterns(patterns: Sequence[str], diagnostics: list[Diagnostic]) -> PatternSet:
+    """The ``exclude`` setting compiled; a pattern git would reject is a diagnostic, not a crash."""
+    return PatternSet([p for _, p in clean_lines(patterns, "exclude", diagnostics)])
 
 
 class WorkTree:
@@ -87,19 +95,12 @@ class WorkTree:
     def __init__(self, root: Path, *, extra_ignores: Sequence[str] = (), max_files: int = MAX_FILES) -> None:
         self.root = str(root)
         self._real = os.path.realpath(root)
-        self._extra_patterns = tuple(extra_ignores)
-        self._extra = GitIgnoreSpec.from_lines(list(extra_ignores))
+        self._setup: list[Diagnostic] = []
+        """Problems with the settings (an exclude pattern git rejects), reported with the listing."""
+        self._extra = exclude_patterns(extra_ignores, self._setup)
         self._max_files = max_files
         self._verified: frozenset[str] = frozenset()
         """Listed regular files whose directories were checked to lie inside the root: read without realpath."""
-
-    # The engine ships trees to worker processes; a compiled RE2 set cannot be pickled, so rebuild it.
-    def __getstate__(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if k != "_extra"}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._extra = GitIgnoreSpec.from_lines(list(self._extra_patterns))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -123,12 +124,13 @@ class WorkTree:
         except OSError:
             return None
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device would block or never end
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
                 return None
             chunks: list[bytes] = []
-            remaining = max(limit, 0)
+            remaining = min(max(limit, 0), info.st_size)  # one read of the right size, no probing past the end
             while remaining > 0:
-                chunk = os.read(fd, min(remaining, 1 << 20))
+                chunk = os.read(fd, remaining)
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -143,13 +145,13 @@ class WorkTree:
 
     def list_files(self) -> tuple[tuple[TreeFile, ...], tuple[Diagnostic, ...]]:
         """Files from git when the root is in a work tree, else from a .gitignore-aware walk."""
-        diagnostics: list[Diagnostic] = []
-        candidates = self._git_paths(diagnostics)
-        if candidates is None:
-            candidates = self._walk(diagnostics)
-        files: list[TreeFile] = []
+        diagnostics: list[Diagnostic] = list(self._setup)
         links: set[str] = set()
-        for path in candidates:
+        listed = self._git_files(diagnostics, links)
+        if listed is None:
+            listed = self._walk(diagnostics, links)
+        files: list[TreeFile] = []
+        for entry in listed:
             if len(files) >= self._max_files:
                 diagnostics.append(
                     _diagnostic(
@@ -159,18 +161,12 @@ class WorkTree:
                     )
                 )
                 break
-            entry = self._entry(path, diagnostics, links)
-            if entry is not None:
-                files.append(entry)
+            files.append(entry)
         files.sort(key=lambda f: f.path)
         self._verified = frozenset(f.path for f in files) - links
         return tuple(files), tuple(diagnostics)
 
-    def _skipped(self, path: str) -> bool:
-        parts = path.split("/")
-        return ".git" in parts[:-1] or parts[-1] == ".git" or self._extra.match_file(path)
-
-    def _git_paths(self, diagnostics: list[Diagnostic]) -> Iterator[str] | None:
+    def _git_files(self, diagnostics: list[Diagnostic], links: set[str]) -> Iterator[TreeFile] | None:
         top = gitinfo.is_work_tree(Path(self._real))
         if top is None:
             return None
@@ -186,35 +182,62 @@ class WorkTree:
             return None
         if not paths:
             return None  # e.g. the target is ignored by the enclosing repository: walk it instead
-        dir_ok: dict[str, bool] = {}
-        return (p for p in paths if not self._skipped(p) and self._parent_inside(p, dir_ok))
+        return self._git_entries(paths, diagnostics, links)
 
-    def _parent_inside(self, path: str, cache: dict[str, bool]) -> bool:
-        """Whether the directory of a git-listed path still resolves inside the root (it may be a symlink now)."""
-        parent = path.rpartition("/")[0]
-        if parent not in cache:
-            real = os.path.realpath(os.path.join(self._real, parent))
-            cache[parent] = real == self._real or real.startswith(self._real + os.sep)
-        return cache[parent]
+    def _git_entries(self, paths: list[str], diagnostics: list[Diagnostic], links: set[str]) -> Iterator[TreeFile]:
+        directories: dict[str, bool] = {"": True}
+        for path in paths:
+            if not _valid_name(path):
+                diagnostics.append(invalid_name(path))
+                continue
+            parts = path.split("/")
+            if ".git" in parts or self._extra.match(path):
+                continue
+            if not self._real_directory(path.rpartition("/")[0], directories):
+                continue
+            entry = self._entry(path, diagnostics, links)
+            if entry is not None:
+                yield entry
+
+    def _real_directory(self, directory: str, known: dict[str, bool]) -> bool:
+        """Whether every component of ``directory`` is a real directory, not a symlink: one lstat each, cached."""
+        pending: list[str] = []
+        while directory not in known:
+            pending.append(directory)
+            directory = directory.rpartition("/")[0]
+        ok = known[directory]
+        for name in reversed(pending):
+            if ok:
+                try:
+                    ok = stat.S_ISDIR(os.lstat(os.path.join(self._real, name)).st_mode)
+                except OSError:
+                    ok = False
+            known[name] = ok
+        return ok
 
     def _entry(self, path: str, diagnostics: list[Diagnostic], links: set[str]) -> TreeFile | None:
-        """A TreeFile for a listed path, or None (with a diagnostic when the reason matters)."""
-        if not _valid_name(path):
-            diagnostics.append(
-                _diagnostic(path.encode("utf-8", "replace").decode(), "file name is not valid UTF-8; skipped")
-            )
-            return None
+        """A TreeFile for a path git listed, or None (with a diagnostic when the reason matters)."""
         full = os.path.join(self._real, path)
         try:
             info = os.lstat(full)
-        except OSError:
-            return None  # tracked by git but deleted from disk
-        if stat.S_ISLNK(info.st_mode):
+        except OSError as exc:
+            if exc.errno not in (errno.ENOENT, errno.ENOTDIR):  # tracked but deleted from disk: nothing to say
+                diagnostics.append(_diagnostic(path, f"cannot be read ({exc.strerror}); skipped"))
+            return None
+        return self._typed_entry(path, full, info.st_mode, info.st_size, diagnostics, links)
+
+    def _typed_entry(
+        self, path: str, full: str, mode: int, size: int, diagnostics: list[Diagnostic], links: set[str]
+    ) -> TreeFile | None:
+        if stat.S_ISREG(mode):
+            return TreeFile(path=path, size=size)
+        if stat.S_ISLNK(mode):
             links.add(path)
             return self._link_entry(path, full, diagnostics)
-        if not stat.S_ISREG(info.st_mode):
-            return None  # FIFOs, sockets, devices, submodule directories
-        return TreeFile(path=path, size=info.st_size)
+        special = _special(path, mode)
+        if special is not None:
+            diagnostics.append(special)
+        return None  # a directory: a submodule, or a symlinked one's target
 
     def _link_entry(self, path: str, full: str, diagnostics: list[Diagnostic]) -> TreeFile | None:
         try:
@@ -230,33 +253,74 @@ class WorkTree:
             return None  # a symlinked directory is never entered, so loops cannot happen
         return TreeFile(path=path, size=info.st_size)
 
-    def _walk(self, diagnostics: list[Diagnostic]) -> Iterator[str]:
-        """Paths under the root, honouring .gitignore at every level, never entering symlinked dirs."""
-        specs: dict[str, GitIgnoreSpec] = {}
-        for dirpath, dirnames, filenames in os.walk(self._real, followlinks=False):
-            rel_dir = os.path.relpath(dirpath, self._real).replace(os.sep, "/")
-            prefix = "" if rel_dir == "." else rel_dir + "/"
-            if ".gitignore" in filenames:
+    def _walk(self, diagnostics: list[Diagnostic], links: set[str]) -> Iterator[TreeFile]:
+        """Files under the root, honouring .gitignore at every level, never entering symlinked directories.
+
+        Iterative, so a tree thousands of levels deep cannot exhaust the stack; ``MAX_DEPTH`` bounds it.
+        """
+        specs: dict[str, PatternSet] = {}
+        pending: list[tuple[str, int]] = [("", 0)]
+        while pending:
+            prefix, depth = pending.pop()
+            entries = self._scan(prefix, diagnostics)
+            if any(e.name == ".gitignore" for e in entries):
                 text = self.read(prefix + ".gitignore", _IGNORE_FILE_LIMIT)
                 if text is not None:
-                    specs[prefix] = _ignore_spec(prefix + ".gitignore", text, diagnostics)
-            kept: list[str] = []
-            for name in sorted(dirnames):
-                path = prefix + name
-                if name == ".git" or self._ignored(path + "/", specs) or self._extra.match_file(path + "/"):
+                    source = prefix + ".gitignore"
+                    specs[prefix] = ignore_patterns(text.decode("utf-8", "replace"), source, diagnostics)
+            below: list[str] = []
+            for entry in entries:
+                path = prefix + entry.name
+                if entry.name == ".git":
                     continue
-                if os.path.islink(os.path.join(dirpath, name)):
-                    yield path  # _entry reports it (outside, dangling, loop) or drops it (a directory)
+                if not _valid_name(path):
+                    diagnostics.append(invalid_name(path))
                     continue
-                kept.append(name)
-            dirnames[:] = kept
-            for name in sorted(filenames):
-                path = prefix + name
-                if name != ".git" and not self._ignored(path, specs) and not self._extra.match_file(path):
-                    yield path
+                yield from self._walked(entry, path, specs, below, diagnostics, links)
+            if below and depth + 1 > MAX_DEPTH:
+                diagnostics.append(
+                    _diagnostic(prefix, f"directories nested deeper than {MAX_DEPTH} levels are not analyzed")
+                )
+                continue
+            pending.extend((p + "/", depth + 1) for p in reversed(below))
+
+    def _scan(self, prefix: str, diagnostics: list[Diagnostic]) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(os.path.join(self._real, prefix) if prefix else self._real) as found:
+                return sorted(found, key=lambda e: e.name)
+        except OSError as exc:
+            diagnostics.append(_diagnostic(prefix, f"cannot list directory ({exc.strerror}); skipped"))
+            return []
+
+    def _walked(
+        self,
+        entry: os.DirEntry[str],
+        path: str,
+        specs: dict[str, PatternSet],
+        below: list[str],
+        diagnostics: list[Diagnostic],
+        links: set[str],
+    ) -> Iterator[TreeFile]:
+        """The file one directory entry gives, or the subdirectory it adds to ``below``."""
+        try:
+            info = entry.stat(follow_symlinks=False)  # the one lstat of this entry (cached by scandir)
+        except OSError as exc:
+            diagnostics.append(_diagnostic(path, f"cannot be read ({exc.strerror}); skipped"))
+            return
+        # A symlink to a directory is matched as one, as git would, and reported by _link_entry.
+        as_directory = stat.S_ISDIR(info.st_mode) or (stat.S_ISLNK(info.st_mode) and os.path.isdir(entry.path))
+        suffix = "/" if as_directory else ""
+        if self._ignored(path + suffix, specs) or self._extra.match(path + suffix):
+            return
+        if stat.S_ISDIR(info.st_mode):
+            below.append(path)
+            return
+        found = self._typed_entry(path, entry.path, info.st_mode, info.st_size, diagnostics, links)
+        if found is not None:
+            yield found
 
     @staticmethod
-    def _ignored(path: str, specs: dict[str, GitIgnoreSpec]) -> bool:
+    def _ignored(path: str, specs: dict[str, PatternSet]) -> bool:
         """Git's rule: the deepest .gitignore with a matching pattern decides, its last match wins."""
         parts = path.rstrip("/").split("/")
         for depth in range(len(parts) - 1, -1, -1):
@@ -264,7 +328,7 @@ class WorkTree:
             spec = specs.get(prefix)
             if spec is None:
                 continue
-            result = spec.check_file(path[len(prefix) :])
-            if result.include is not None:
-                return bool(result.include)
+            result = spec.own(path[len(prefix) :])
+            if result is not None:
+                return result
         return False
