@@ -123,6 +123,10 @@ def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
             id="emscripten-toolchain",
         ),
         pytest.param('message("emscripten is not used here")\n', [], id="lowercase-prose-is-not-a-signal"),
+        pytest.param('set(CMAKE_SYSTEM_PROCESSOR "arm64")\n', [], id="arm64-host-is-not-bare-metal"),
+        pytest.param("set(CMAKE_SYSTEM_PROCESSOR aarch64)\nset(CMAKE_SYSTEM_PROCESSOR armv7)\n", [], id="arm-linux"),
+        pytest.param("set(CMAKE_SYSTEM_PROCESSOR cortex-m4)\n", [("bare-metal", "", 1)], id="cortex-m-is-bare-metal"),
+        pytest.param("set(CMAKE_SYSTEM_PROCESSOR armv7e-m)\n", [("bare-metal", "", 1)], id="armv7e-m-is-bare-metal"),
         pytest.param(
             "add_library(a a.c)\nadd_library(b ALIAS a)\ntarget_link_libraries(a b zstd)\n",
             [("zstd", "", 3)],

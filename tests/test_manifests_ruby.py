@@ -9,7 +9,7 @@ from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parse_manifest
-from analyzer.manifests.ruby import parse_gemfile, parse_gemfile_lock
+from analyzer.manifests.ruby import parse_gemfile, parse_gemfile_lock, parse_gemspec
 from analyzer.model import Scope
 
 SAMPLES = Path(__file__).parent / "manifest_samples" / "ruby"
@@ -31,18 +31,19 @@ def _rows(parser: Parser, path: str, text: str) -> list[Row]:
             parse_gemfile,
             "Gemfile",
             [
-                ("rails", "~> 7.1, >= 7.1.2", Scope.RUNTIME, True, 7),
-                ("pg", "~> 1.5", Scope.RUNTIME, True, 8),
-                ("puma", ">= 5.0", Scope.RUNTIME, True, 9),
+                # the Gemfile says `gemspec`: the gemspec holds the runtime, ungrouped gems here are for development
+                ("rails", "~> 7.1, >= 7.1.2", Scope.DEV, True, 7),
+                ("pg", "~> 1.5", Scope.DEV, True, 8),
+                ("puma", ">= 5.0", Scope.DEV, True, 9),
                 ("sidekiq", "", Scope.RUNTIME, True, 10),
-                ("bootsnap", "", Scope.RUNTIME, True, 11),
+                ("bootsnap", "", Scope.DEV, True, 11),
                 ("debug", "", Scope.DEV, True, 14),
                 ("pry-byebug", "", Scope.DEV, True, 16),
                 ("capybara", "", Scope.TEST, True, 21),
                 ("selenium-webdriver", "~> 4.10", Scope.TEST, True, 22),
                 ("rubocop-rails", "", Scope.DEV, True, 25),
                 ("rspec-rails", "", Scope.TEST, True, 26),
-                ("activerecord-jdbcpostgresql-adapter", "", Scope.RUNTIME, True, 29),
+                ("activerecord-jdbcpostgresql-adapter", "", Scope.DEV, True, 29),  # JRuby only
             ],
             id="gemfile-groups-options-nested-blocks",
         ),
@@ -86,6 +87,21 @@ def test_dependencies(parser: Parser, sample: str, expected: list[Row]) -> None:
             [("private", "", Scope.RUNTIME, True, 2), ("public", "", Scope.RUNTIME, True, 4)],
             id="source-block",
         ),
+        pytest.param(
+            'gem "fiddle", platforms: [:mswin, :mingw, :x64_mingw]\ngem "pg", platforms: :ruby\n',
+            [("fiddle", "", Scope.DEV, True, 1), ("pg", "", Scope.RUNTIME, True, 2)],
+            id="windows-only-gem-is-not-runtime",
+        ),
+        pytest.param(
+            'platforms :jruby do\n  gem "jdbc-sqlite3"\nend\nplatforms :mri do\n  gem "sqlite3"\nend\n',
+            [("jdbc-sqlite3", "", Scope.DEV, True, 2), ("sqlite3", "", Scope.RUNTIME, True, 5)],
+            id="platform-blocks",
+        ),
+        pytest.param(
+            'source "https://rubygems.org"\n\ngemspec\n\ngem "rake-compiler"\ngroup :test do\n  gem "rspec"\nend\n',
+            [("rake-compiler", "", Scope.DEV, True, 5), ("rspec", "", Scope.TEST, True, 7)],
+            id="gemspec-gemfile-holds-developer-tools",
+        ),
     ],
 )
 def test_gemfile_edge_cases(text: str, expected: list[Row]) -> None:
@@ -124,3 +140,21 @@ def test_registry_picks_the_lockfile_parser() -> None:
     assert result.dependencies
     assert not any(d.direct for d in result.dependencies)  # the Gemfile, not the lockfile, says what is direct
     assert result.diagnostics == ()
+
+
+def test_gemspec_dependencies() -> None:
+    text = (
+        "Gem::Specification.new do |s|\n"
+        "  s.name = 'web'\n"
+        "  s.add_dependency        'rack',         '>= 1', '< 4'\n"
+        '  s.add_runtime_dependency("eventmachine", "~> 1.0")\n'
+        "  # s.add_dependency 'commented'\n"
+        "  s.add_development_dependency 'rspec'\n"
+        "  s.extensions = Dir['ext/**/extconf.rb']\n"
+        "end\n"
+    )
+    assert _rows(parse_gemspec, "web.gemspec", text) == [
+        ("rack", ">= 1, < 4", Scope.RUNTIME, True, 3),
+        ("eventmachine", "~> 1.0", Scope.RUNTIME, True, 4),
+        ("rspec", "", Scope.DEV, True, 6),
+    ]

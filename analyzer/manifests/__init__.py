@@ -80,6 +80,7 @@ _REGISTRY: tuple[_Entry, ...] = (
     # Ruby
     _Entry("Gemfile", "ruby:parse_gemfile"),
     _Entry("Gemfile.lock", "ruby:parse_gemfile_lock"),
+    _Entry("*.gemspec", "ruby:parse_gemspec"),
     # PHP
     _Entry("composer.json", "php:parse_composer_json"),
     _Entry("composer.lock", "php:parse_composer_lock"),

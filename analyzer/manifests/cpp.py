@@ -239,6 +239,10 @@ def _fetched(cmd: _Command, path: str) -> Iterator[Dependency]:
         yield Dependency("cmake", values[0], version, Scope.RUNTIME, True, path, cmd.line)
 
 
+_MCU_PROCESSOR = re.compile(r"(cortex-[mr]\d|armv[678](?:\.\d)?e?-?[mr]\b|arm-none-eabi)")
+"""CMAKE_SYSTEM_PROCESSOR values of bare-metal cores (Cortex-M/R and the ARMv6-M/v7-M/v8-M profiles)."""
+
+
 def _target_signals(commands: list[_Command], path: str) -> Iterator[Dependency]:
     """Emscripten and bare-metal build targets, one record each at their first sign."""
     found: dict[str, int] = {}
@@ -251,7 +255,8 @@ def _target_signals(commands: list[_Command], path: str) -> Iterator[Dependency]
         if _WASM_FLAG.search(" ".join(values)):
             found.setdefault("emscripten", cmd.line)
         generic = first == "CMAKE_SYSTEM_NAME" and rest.strip() == "Generic"
-        arm = first == "CMAKE_SYSTEM_PROCESSOR" and rest.lower().startswith(("arm", "cortex"))
+        # A microcontroller core (cortex-m4, armv7e-m), not any ARM: arm64/aarch64/armv7 are phones and servers.
+        arm = first == "CMAKE_SYSTEM_PROCESSOR" and _MCU_PROCESSOR.match(rest.strip().lower()) is not None
         if cmd.name == "set" and (generic or arm):
             found.setdefault("bare-metal", cmd.line)
     for name, line in sorted(found.items(), key=lambda item: item[1]):

@@ -5,6 +5,11 @@ dependencies; ``group ... do`` blocks and ``group:`` options give their scope, s
 stack of open blocks (``do``/``if``/``unless``/... closed by ``end``), and an ``end`` with nothing open
 is reported as malformed. The lockfile lists every resolved gem under ``specs:``; its ``DEPENDENCIES``
 section tells which of them the Gemfile asked for directly.
+
+A gem's own ``*.gemspec`` declares its runtime dependencies (``add_dependency``); a Gemfile that says ``gemspec``
+defers to it, so that Gemfile's ungrouped gems are the developer's tools. A gem limited to other platforms than
+MRI (``platforms: [:mswin, :mingw]``, ``platforms :jruby do``) is a per-platform shim, not the product's runtime.
+Both weigh as development dependencies.
 """
 
 from __future__ import annotations
@@ -25,6 +30,11 @@ _KEYWORD_BLOCK = re.compile(r"^\s*(?:if|unless|case|begin|while|until|def|class|
 _END = re.compile(r"^\s*end\b")
 _TEST_GROUPS = frozenset({"test", "tests", "ci", "spec"})
 _RUNTIME_GROUPS = frozenset({"default", "production", "staging"})
+_PLATFORM_OPTION = re.compile(r"""(?::platforms?\s*=>|\bplatforms?:)\s*(\[[^\]]*\]|:\w+|["'][^"']*["'])""")
+_PLATFORM_BLOCK = re.compile(r"^\s*platforms?\s*\(?\s*(.*?)\)?\s+do\s*(?:\|[^|]*\|)?\s*$")
+_MAIN_PLATFORM = re.compile(r"^(ruby|mri)(_\d+)?$")
+_GEMSPEC_LINE = re.compile(r"^\s*gemspec\b")
+_GEMSPEC_DEPENDENCY = re.compile(r"""^\s*\w+\.add_(runtime_|development_)?dependency\s*\(?\s*(["'])([^"'\s]+)\2(.*)$""")
 
 
 def _strip_comment(line: str) -> str:
@@ -49,10 +59,20 @@ def _scope_of(groups: set[str]) -> Scope:
     return Scope.DEV
 
 
-def _gem(match: re.Match[str], groups: set[str], path: str, line: int) -> Dependency:
+def _other_platform(platforms: set[str]) -> bool:
+    """Whether a platform restriction leaves out MRI, the runtime the product ships on."""
+    return bool(platforms) and not any(_MAIN_PLATFORM.match(p) for p in platforms)
+
+
+def _gem(match: re.Match[str], groups: set[str], path: str, line: int, gemspec: bool) -> Dependency:
     rest = match.group(3)
     option = _GROUP_OPTION.search(rest)
     own = set(_SYMBOL.findall(option.group(1))) if option else set()
+    if gemspec and not groups and not own:
+        own.add("development")  # the gemspec holds the runtime dependencies
+    platforms = _PLATFORM_OPTION.search(rest)
+    if platforms and _other_platform(set(_SYMBOL.findall(platforms.group(1)))):
+        own.add("platform")
     # Version requirements are the string arguments right after the name, before any option.
     versions: list[str] = []
     argument = _VERSION_ARG.match(rest)
@@ -66,6 +86,7 @@ def parse_gemfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Gems declared in a Gemfile, with their scope from ``group`` blocks and options."""
     deps: list[Dependency] = []
     blocks: list[tuple[int, set[str]]] = []
+    gemspec = any(_GEMSPEC_LINE.match(line) for line in text.splitlines())
     for number, raw in enumerate(text.splitlines(), 1):
         code = _strip_comment(raw).rstrip()
         if not code.strip():
@@ -78,14 +99,35 @@ def parse_gemfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         groups: set[str] = set().union(*(g for _, g in blocks))
         gem = _GEM.match(code)
         if gem:
-            deps.append(_gem(gem, groups, path, number))
+            deps.append(_gem(gem, groups, path, number, gemspec))
         group = _GROUP_BLOCK.match(code)
+        platform = _PLATFORM_BLOCK.match(code)
         if group:
             blocks.append((number, set(_SYMBOL.findall(group.group(1)))))
+        elif platform:
+            blocks.append((number, {"platform"} if _other_platform(set(_SYMBOL.findall(platform.group(1)))) else set()))
         elif _DO_BLOCK.search(code) or (_KEYWORD_BLOCK.match(code) and not re.search(r"\bend\s*$", code)):
             blocks.append((number, set()))
     if blocks:
         raise ManifestError(f"block opened at line {blocks[-1][0]} is never closed with 'end'")
+    return ManifestResult(dependencies=tuple(deps))
+
+
+def parse_gemspec(path: str, text: str, ctx: ParseContext) -> ManifestResult:
+    """Dependencies a gem declares in its ``*.gemspec`` (read as text, never evaluated): ``add_dependency`` and
+    ``add_runtime_dependency`` are runtime, ``add_development_dependency`` is development."""
+    deps = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        found = _GEMSPEC_DEPENDENCY.match(_strip_comment(raw))
+        if found is None:
+            continue
+        versions: list[str] = []
+        argument = _VERSION_ARG.match(found.group(4))
+        while argument:
+            versions.append(argument.group(2))
+            argument = _VERSION_ARG.match(found.group(4), argument.end())
+        scope = Scope.DEV if found.group(1) == "development_" else Scope.RUNTIME
+        deps.append(Dependency("gem", found.group(3), ", ".join(versions), scope, True, path, number))
     return ManifestResult(dependencies=tuple(deps))
 
 
