@@ -8,15 +8,16 @@ A head with a NUL byte is binary and has no language.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import heuristics
 from analyzer.errors import RuleError
+from analyzer.inventory.globs import GlobSet
 
 KINDS = ("programming", "markup", "data", "prose")
 """Closed set of language kinds; only "programming" languages count in language shares."""
@@ -58,21 +59,25 @@ class LanguageTable:
         """Kind of a language (programming, markup, data, prose); "data" for a name not in the table."""
         return self.kinds.get(language, "data")
 
+    @cached_property
+    def _name_globs(self) -> GlobSet:
+        """The filename globs, matched at once: one RE2 pass per file instead of one fnmatch per glob."""
+        return GlobSet([glob for glob, _ in self.filename_globs])
+
     def _by_name(self, base: str) -> str | None:
         if base in self.filenames:
             return self.filenames[base]
-        for glob, language in self.filename_globs:
-            if fnmatch.fnmatchcase(base, glob):
-                return language
-        return None
+        index = self._name_globs.first(base)
+        return None if index is None else self.filename_globs[index][1]
 
     def _suffix(self, base: str) -> str | None:
         """Longest suffix of the base name known as an extension or heuristic (".d.ts" before ".ts")."""
-        for index, char in enumerate(base):
-            if char == "." and index > 0:
-                suffix = base[index:].lower()
-                if suffix in self.heuristics or suffix in self.extensions:
-                    return suffix
+        index = base.find(".", 1)
+        while index > 0:
+            suffix = base[index:].lower()
+            if suffix in self.heuristics or suffix in self.extensions:
+                return suffix
+            index = base.find(".", index + 1)
         return None
 
     def needs_content(self, path: str) -> bool:

@@ -10,17 +10,18 @@ of a source or test file in a programming language (2 KiB).
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 from pathspec import GitIgnoreSpec
 
 import heuristics
 from analyzer.errors import RuleError
+from analyzer.inventory.globs import GlobSet
 from analyzer.inventory.languages import HEAD_BYTES, LanguageTable
 from analyzer.model import Component, Diagnostic, FileEntry, Inventory, Role, Severity
 from analyzer.target.patterns import MAX_PATTERN_LINES, PatternSet, ignore_patterns, usable
@@ -59,10 +60,15 @@ class PathRules:
         # A compiled RE2 set cannot be pickled: rebuild it from the patterns in the other process.
         return (type(self), tuple(getattr(self, f.name) for f in fields(self) if f.init))
 
+    @cached_property
+    def _manifest_names(self) -> GlobSet:
+        """The manifest globs, matched at once (the first that matches wins)."""
+        return GlobSet([glob for glob, _ in self.manifests])
+
     def ecosystem(self, path: str) -> str | None:
         """Ecosystem of a component-defining manifest, or None when the file is not one."""
-        base = path.rpartition("/")[2]
-        return next((eco for glob, eco in self.manifests if fnmatch.fnmatchcase(base, glob)), None)
+        index = self._manifest_names.first(path.rpartition("/")[2])
+        return None if index is None else self.manifests[index][1]
 
     def is_generated(self, path: str, head: bytes) -> bool:
         """Whether the top of a file says it is generated (a marker comment, or a minified first line)."""

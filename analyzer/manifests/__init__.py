@@ -10,7 +10,6 @@ cannot read, and ``parse_manifest`` turns that into a diagnostic naming the file
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import importlib
 import posixpath
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from analyzer.errors import ManifestError
+from analyzer.inventory.globs import GlobSet
 from analyzer.model import Diagnostic, FileEntry, Inventory, ManifestResult, Severity
 
 if TYPE_CHECKING:
@@ -213,19 +213,6 @@ _TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".template", ".tpl", 
 """A manifest-looking template (Dockerfile.j2, requirements.txt.in) is not a manifest: it would not parse."""
 
 
-def _matches(entry: _Entry, path: str) -> bool:
-    if path.endswith(_TEMPLATE_SUFFIXES):
-        return False
-    if "/" in entry.pattern:
-        return (
-            path == entry.pattern
-            or path.endswith("/" + entry.pattern)
-            or fnmatch.fnmatchcase(path, "*/" + entry.pattern)
-            or fnmatch.fnmatchcase(path, entry.pattern)
-        )
-    return fnmatch.fnmatchcase(posixpath.basename(path), entry.pattern)
-
-
 @functools.cache
 def _exact_names() -> dict[str, int]:
     """Base name → index of the first registry entry that names it exactly (the common case, one dict look-up)."""
@@ -241,17 +228,30 @@ def _glob_entries() -> tuple[tuple[int, _Entry], ...]:
     return tuple((i, e) for i, e in enumerate(_REGISTRY) if "/" in e.pattern or any(ch in e.pattern for ch in "*?["))
 
 
+@functools.cache
+def _glob_sets() -> tuple[tuple[GlobSet, tuple[int, ...]], ...]:
+    """The glob entries compiled once, each set with the registry index of each of its globs: base-name globs,
+    and globs with a slash, which match the whole path or any tail of it after a slash."""
+    names: list[tuple[str, int]] = []
+    paths: list[tuple[str, int]] = []
+    for index, entry in _glob_entries():
+        if "/" in entry.pattern:
+            paths += [(entry.pattern, index), ("*/" + entry.pattern, index)]
+        else:
+            names.append((entry.pattern, index))
+    return tuple((GlobSet([g for g, _ in pairs]), tuple(i for _, i in pairs)) for pairs in (names, paths))
+
+
 def _entry_for(path: str) -> _Entry | None:
     """The first registry entry matching the path, in registry order."""
     if path.endswith(_TEMPLATE_SUFFIXES):
         return None
-    best = _exact_names().get(posixpath.basename(path))
-    for index, entry in _glob_entries():
-        if best is not None and index > best:
-            break
-        if _matches(entry, path):
-            best = index
-            break
+    base = posixpath.basename(path)
+    found = [_exact_names().get(base)]
+    for (globs, owners), subject in zip(_glob_sets(), (base, path), strict=True):
+        first = globs.first(subject)
+        found.append(None if first is None else owners[first])
+    best = min((index for index in found if index is not None), default=None)
     return None if best is None else _REGISTRY[best]
 
 
