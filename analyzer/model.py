@@ -366,8 +366,8 @@ class Report:
     schema_version: str = "1"
     effort: Effort | None = None
     """Porting-effort figures, when asked for (``--effort``)."""
-    hidden_by_baseline: int = 0
-    """Findings a ``--baseline`` file already knew, left out of ``findings`` (0 without a baseline)."""
+    hidden_by_baseline: int | None = None
+    """Findings a ``--baseline`` file already knew, left out of ``findings``; None when no baseline was applied."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Golden reports of the fixtures: how they are produced, and the one command that rewrites them.
 
-    python tests/golden.py    # rewrite tests/golden/*.json, the rule count, the terminal snapshot, README counts, docs/rules.md
+    python tests/golden.py    # rewrite tests/golden/*.json, the rule count, the terminal snapshot, README counts
+                              # and example runs, docs/rules.md
 
 The JSON report is normalized before comparison: the target path becomes the fixture's name, the run time is
 zeroed and the number of rules in force is kept in one golden of its own (``tests/golden/rule-count.txt``), so a
@@ -77,12 +78,72 @@ def readme_with_counts(text: str) -> str:
 
 RULES_DOC = ROOT / "docs" / "rules.md"
 
+EXAMPLE_FIXTURE = "python-with-rust-ext"
+SOURCE_FIXTURE = "c-json-parser"
+SOURCE_ROWS = 3
+"""The README shows the first rows of the Evidence part of ``analyze fixtures/c-json-parser --show-source``."""
+EXAMPLES = {
+    "example": f"$ analyze fixtures/{EXAMPLE_FIXTURE}",
+    "show-source": f"$ analyze fixtures/{SOURCE_FIXTURE} --show-source",
+}
+
+
+def _terminal(name: str, *, show_source: bool) -> str:
+    """The terminal report of a fixture as the CLI prints it at 100 columns, named as the README's command names it."""
+    import dataclasses
+
+    from analyzer.engine import Options, analyze
+    from analyzer.knowledge import load as load_knowledge
+    from analyzer.reports import terminal
+    from analyzer.reports.excerpts import read_excerpts
+    from analyzer.target.worktree import WorkTree
+
+    report = analyze(WorkTree(FIXTURES / name), load_knowledge(), Options(jobs=1))
+    report = dataclasses.replace(report, target=dataclasses.replace(report.target, path=f"fixtures/{name}"))
+    excerpts = read_excerpts(FIXTURES / name, report, terminal.source_places(report), ()) if show_source else None
+    return terminal.render(report, width=100, excerpts=excerpts)
+
+
+def _evidence_rows(text: str, rows: int) -> str:
+    """The Evidence heading and its first ``rows`` rows (a row starts at the left edge, its detail is indented)."""
+    lines = text.split("\nEvidence", 1)[1].split("\n\n", 1)[0].splitlines()
+    kept = ["Evidence" + lines[0]]
+    starts = 0
+    for line in lines[1:]:
+        if line and not line.startswith(" "):
+            starts += 1
+            if starts > rows:
+                break
+        kept.append(line)
+    return "\n".join(kept) + "\n…\n"
+
+
+def readme_examples() -> dict[str, str]:
+    """The README's example blocks, by marker name: each a ```text block of a real run."""
+    full = _terminal(EXAMPLE_FIXTURE, show_source=False)
+    source = _evidence_rows(_terminal(SOURCE_FIXTURE, show_source=True), SOURCE_ROWS)
+    return {
+        "example": f"```text\n{EXAMPLES['example']}\n{full}```\n",
+        "show-source": f"```text\n{EXAMPLES['show-source']}\n{source}```\n",
+    }
+
+
+def readme_with_examples(text: str) -> str:
+    """The README with its generated examples brought up to date."""
+    for name, block in readme_examples().items():
+        start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        text = head + start + block + end + tail
+    return text
+
 
 def main() -> int:
     from analyzer.reports.rules import rules_markdown
 
-    README.write_text(readme_with_counts(README.read_text(encoding="utf-8")), encoding="utf-8")
-    print("wrote the rule counts in README.md")
+    text = readme_with_examples(readme_with_counts(README.read_text(encoding="utf-8")))
+    README.write_text(text, encoding="utf-8")
+    print("wrote the rule counts and the example runs in README.md")
     RULES_DOC.parent.mkdir(exist_ok=True)
     RULES_DOC.write_text(rules_markdown(), encoding="utf-8")
     print("wrote docs/rules.md")

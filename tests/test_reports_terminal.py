@@ -44,14 +44,23 @@ def test_snapshot_matches_exactly() -> None:
         pytest.param("native/codec/legacy/lz.c:88", id="evidence-location"),
         pytest.param("concurrency:goroutines  14  goroutines 14", id="marker-with-count"),
         pytest.param("12 facts excluded: fixture 7, vendored 5 (express, openssl)", id="excluded-summary"),
-        pytest.param("docs/assets/shared: symlink points outside the repository; not followed", id="diagnostic"),
-        pytest.param("(repository): no git history", id="repository-diagnostic"),
         pytest.param("Languages: Go 68% · Rust 25% · C 4%", id="languages"),
         pytest.param("312 files (198 counted) · 2.5 MB read · 164 rules", id="stats"),
     ],
 )
 def test_both_report_contains(expected: str) -> None:
     assert expected in terminal.render(both_report(), width=100)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        pytest.param(r"docs/assets/shared +info +symlink points outside the repository; not followed", id="diag"),
+        pytest.param(r"\(repository\) +info +no git history", id="repository-diagnostic"),
+    ],
+)
+def test_diagnostics_are_located_rows(pattern: str) -> None:
+    assert re.search(pattern, terminal.render(both_report(), width=100))
 
 
 @pytest.mark.parametrize(
@@ -174,7 +183,7 @@ def test_diagnostics_cap(verbose: bool, shown: int, tail: str | None) -> None:
     report = dataclasses.replace(both_report(), diagnostics=diagnostics)
     text = terminal.render(report, width=100, verbose=verbose)
     assert "Diagnostics  25" in text
-    assert sum(1 for line in _lines(text) if re.match(r"pkg\d\d/package\.json: invalid JSON$", line)) == shown
+    assert sum(1 for line in _lines(text) if re.match(r"pkg\d\d/package\.json  error  invalid JSON$", line)) == shown
     assert (tail in text) if tail else ("more" not in text.split("Diagnostics")[1])
 
 
@@ -209,3 +218,37 @@ def test_repository_text_is_inert() -> None:
     assert "evil\\x1b]0;pwned\\x07\\u202e.py:3" in text
     assert "[bold red]not markup[/] \\x1b[2J cleared" in text
     assert "13 facts excluded: fixture 7, vendored 6" in text
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_locations_whole_and_lines_fit_at_every_width(width: int) -> None:
+    from report_samples import wasm_delta
+
+    from analyzer.reports import terminal_delta
+
+    report = both_report()
+    text = terminal.render(report, width=width, verbose=True)
+    delta_text = terminal_delta.render_delta(wasm_delta(), width=width, verbose=True)
+    for rendered in (text, delta_text):
+        assert max(cell_len(line) for line in _lines(rendered)) <= width
+    places = {f"{i.path}:{i.line}" if i.line else i.path for c in report.criteria for i in c.evidence if i.path}
+    for place in places:
+        assert any(re.search(rf"(^|\s){re.escape(place)}(\s|$)", line) for line in _lines(text)), place
+    delta = wasm_delta()
+    for finding in (*delta.added_findings, *delta.removed_findings):
+        place = f"{finding.path}:{finding.line}" if finding.line else finding.path
+        assert any(re.search(rf"(^|\s){re.escape(place)}(\s|$)", line) for line in _lines(delta_text)), place
+
+
+def test_markers_are_ordered_by_their_weight_in_the_verdict() -> None:
+    text = terminal.render(both_report(), width=100)
+    block = text.split("\nMarkers", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    categories = [line.split()[0] for line in block]
+    weights: dict[str, float] = {}
+    for score in both_report().criteria:
+        for item in score.evidence:
+            weights[item.category] = weights.get(item.category, 0.0) + item.weight * score.weight
+    assert [round(weights.get(c, 0.0), 9) for c in categories] == sorted(
+        (round(weights.get(c, 0.0), 9) for c in categories), reverse=True
+    )
+    assert categories != sorted(categories)  # not alphabetical

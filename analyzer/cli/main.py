@@ -22,7 +22,7 @@ from analyzer import __version__
 from analyzer.compare.delta import gate_failures
 from analyzer.config import EXPECTATIONS, Config, default_environ, resolve
 from analyzer.errors import AnalyzerError, ConfigError, TargetError
-from analyzer.reports import FORMATS
+from analyzer.reports import FORMATS, console
 
 # What a command needs beyond parsing its arguments is imported inside it, so that `analyze --version` and
 # `--help` load neither the engine (RE2, worker pools) nor rich nor the batch command.
@@ -31,20 +31,28 @@ if TYPE_CHECKING:
     from analyzer.facts.content import ContentCache
     from analyzer.knowledge import Knowledge
     from analyzer.model import Delta, Report
+    from analyzer.reports.terminal_rows import Excerpts
 
 EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SUBCOMMANDS = ("check", "diff", "rules", "batch")
 
 
 def _color(no_color: bool, output: str | None) -> bool:
-    if no_color or os.environ.get("NO_COLOR") or output:
+    """--no-color, NO_COLOR, FORCE_COLOR and TERM=dumb, then whether stdout is a terminal (reports.console)."""
+    if output:
         return False
-    return sys.stdout.isatty()
+    return console.wants_color(os.environ, isatty=sys.stdout.isatty(), no_color=no_color)
+
+
+def _width() -> int:
+    """The terminal report's width: COLUMNS, the terminal's, or a width that keeps path:line whole when piped."""
+    return console.width(os.environ)
 
 
 def _write(text: str, output: str | None) -> None:
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        # color=True: never strip escapes; a renderer writes them only when colour was chosen (FORCE_COLOR when piped).
+        click.echo(text, nl=not text.endswith("\n"), color=True)
         return
     try:
         Path(output).write_text(text, encoding="utf-8")
@@ -61,6 +69,14 @@ def _append(text: str, path: str) -> None:
         click.echo(f"warning: {path}: cannot append the job summary: {exc.strerror}", err=True)
 
 
+def _excerpts(path: Path, report: Report, run: _Run) -> Excerpts:
+    """The source lines --show-source prints, read from the tree the report describes."""
+    from analyzer.reports.excerpts import read_excerpts
+    from analyzer.reports.terminal import source_places
+
+    return read_excerpts(path, report, source_places(report, run.verbose), run.config.exclude)
+
+
 def _job_summary(report: Report) -> str:
     from analyzer.reports import job_summary
 
@@ -71,7 +87,7 @@ def _render_delta(run: _Run, delta: Delta, fmt: str, color: bool) -> str:
     """A diff format renders the delta; an annotation format (sarif, github, gitlab) the change's new findings."""
     from analyzer.reports import render_delta
 
-    return render_delta(delta, fmt, color=color, verbose=run.verbose, rules=run.knowledge.rules)
+    return render_delta(delta, fmt, color=color, width=_width(), verbose=run.verbose, rules=run.knowledge.rules)
 
 
 def _delta_line(delta: Delta) -> str:
@@ -278,8 +294,18 @@ def _exit_code(run: _Run, failures: list[str]) -> None:
     "(default: the work tree; HEAD in a bare repository).",
 )
 @click.option("--expect", type=click.Choice(EXPECTATIONS), help="Exit 1 when the verdict differs.")
+@click.option("--show-source", is_flag=True, help="Show the source lines around each listed finding (terminal).")
+@click.option("--statistics", is_flag=True, help="Count the counted findings per rule (terminal).")
 @_shared_options
-def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path | None, **options: Any) -> None:
+def check(
+    path: Path,
+    rev: str | None,
+    expect: str | None,
+    show_source: bool,
+    statistics: bool,
+    write_baseline: Path | None,
+    **options: Any,
+) -> None:
     """Analyze the repository at PATH and print its Rust-vs-Go report."""
     from analyzer.compare.baseline import apply_baseline
     from analyzer.reports import render
@@ -292,9 +318,19 @@ def check(path: Path, rev: str | None, expect: str | None, write_baseline: Path 
     if baseline is not None:
         report = apply_baseline(report, baseline)
     verdict = report.verdict
+    excerpts = _excerpts(path, report, run) if show_source else None
     _emit(
         run,
-        lambda fmt, color: render(report, fmt, color=color, verbose=run.verbose, rules=run.knowledge.rules),
+        lambda fmt, color: render(
+            report,
+            fmt,
+            color=color,
+            width=_width(),
+            verbose=run.verbose,
+            rules=run.knowledge.rules,
+            excerpts=excerpts,
+            statistics=statistics,
+        ),
         f"{verdict.language.value} ({verdict.confidence:.0%}): {verdict.summary}",
         lambda: _job_summary(report),
     )

@@ -80,7 +80,7 @@ def load_baseline(path: Path) -> Baseline:
 def apply_baseline(report: Report, baseline: Baseline) -> Report:
     """The report without the findings the baseline already knows, and how many it left out."""
     fresh = new_findings(report.findings, baseline.findings)
-    hidden = report.hidden_by_baseline + len(report.findings) - len(fresh)
+    hidden = (report.hidden_by_baseline or 0) + len(report.findings) - len(fresh)
     return replace(report, findings=fresh, hidden_by_baseline=hidden)
 
 

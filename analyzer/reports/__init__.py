@@ -20,6 +20,7 @@ from analyzer.model import Delta, OutputFormat, Report
 
 if TYPE_CHECKING:
     from analyzer.knowledge.rules import RuleSet
+    from analyzer.reports.terminal_rows import Excerpts
 
 FORMATS: tuple[str, ...] = tuple(f.value for f in OutputFormat)
 """Format names accepted by ``render``, in the order the CLI lists them."""
@@ -34,12 +35,21 @@ class _Options:
     width: int | None
     verbose: bool
     rules: RuleSet | None = None
+    excerpts: Excerpts | None = None
+    statistics: bool = False
 
 
 def _terminal(report: Report, options: _Options) -> str:
     from analyzer.reports import terminal
 
-    return terminal.render(report, color=options.color, width=options.width, verbose=options.verbose)
+    return terminal.render(
+        report,
+        color=options.color,
+        width=options.width,
+        verbose=options.verbose,
+        excerpts=options.excerpts,
+        statistics=options.statistics,
+    )
 
 
 def _json(report: Report, options: _Options) -> str:
@@ -135,14 +145,18 @@ def render(
     width: int | None = None,
     verbose: bool = False,
     rules: RuleSet | None = None,
+    excerpts: Excerpts | None = None,
+    statistics: bool = False,
 ) -> str:
     """Render ``report`` in format ``fmt``; options a format has no use for are ignored.
 
     ``rules`` is the rule registry the analysis used (SARIF ``rules[]`` help); the shipped one when None.
+    ``excerpts`` (source lines for ``--show-source``) and ``statistics`` (``--statistics``) are the terminal's.
     Raises ValueError for a format name not in ``FORMATS``.
     """
     renderer = _renderer(_format(fmt, FORMATS))
-    return renderer(report, _Options(color=color, width=width, verbose=verbose, rules=rules))
+    options = _Options(color, width, verbose, rules, excerpts, statistics)
+    return renderer(report, options)
 
 
 def render_delta(

@@ -61,7 +61,7 @@ def _verdict_notice(report: Report, annotated: int, total: int, headline: str | 
             message += " No new findings."
     if total > annotated:
         message += f" {annotated} of {total} {what} annotated; the job summary and SARIF report list all."
-    if report.hidden_by_baseline:
+    if report.hidden_by_baseline is not None:
         message += f" {ranking.baseline_note(report.hidden_by_baseline)}"
     return command("notice", message, title=f"{report.tool_name} verdict")
 

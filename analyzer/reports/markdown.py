@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 
 from analyzer.model import Delta, EvidenceItem, Finding, Lean, Marker, Report, Target
 from analyzer.reports import change, gfm
+from analyzer.reports import findings as ranking
 
 TOP_REASONS = 4
 EVIDENCE_PER_CRITERION = 10
@@ -78,6 +79,13 @@ def _headline(report: Report) -> str:
     reasons = verdict.reasons[:TOP_REASONS]
     if reasons:
         lines += ["", "**Why**", "", *(f"- {gfm.text(reason)}" for reason in reasons)]
+    if report.hidden_by_baseline is not None:
+        new = sum(1 for f in report.findings if f.excluded is None)
+        lines += [
+            "",
+            f"**Baseline:** {new} new {'finding' if new == 1 else 'findings'} listed below; "
+            f"{ranking.baseline_note(report.hidden_by_baseline)}",
+        ]
     return "\n".join(lines)
 
 
@@ -192,6 +200,8 @@ def _findings(report: Report, rows: list[list[str]], shown: int) -> str:
     excluded = _excluded_note(report)
     if excluded:
         body += "\n\n" + excluded
+    if report.hidden_by_baseline is not None:
+        return gfm.details(f"New findings: {len(rows)} not in the baseline", body)
     return gfm.details(f"Findings: {len(rows)} counted", body)
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -22,9 +23,14 @@ from rich.table import Table
 from rich.text import Text
 
 from analyzer.model import Diagnostic, Effort, EvidenceItem, Lean, Marker, Report, Severity, VerdictLanguage
+from analyzer.reports.findings import baseline_note
+from analyzer.reports.terminal_rows import Excerpts, Row, excerpt, place, rows_block, statistics_block
 
 DEFAULT_WIDTH = 100
 TOP_EVIDENCE = 10
+TOP_NEW_FINDINGS = 20
+NARROW = 80
+"""Below this width the lean bars are shorter, so criterion names keep their words whole."""
 MAX_DIAGNOSTICS = 20
 TOP_REASONS = 3
 MARKERS_PER_CATEGORY = 6
@@ -45,12 +51,26 @@ _SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def render(report: Report, *, color: bool = False, width: int | None = None, verbose: bool = False) -> str:
-    """The report as terminal text; ANSI styles only when ``color``; every line fits ``width`` (default 100)."""
+def render(
+    report: Report,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    verbose: bool = False,
+    excerpts: Excerpts | None = None,
+    statistics: bool = False,
+) -> str:
+    """The report as terminal text; ANSI styles only when ``color``; every line fits ``width`` (default 100).
+
+    ``excerpts`` (``--show-source``) are the source lines to show under each located row; ``statistics`` adds the
+    counts of counted findings per rule.
+    """
+    width = width or DEFAULT_WIDTH
+    view = _View(verbose, width, excerpts, statistics)
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width or DEFAULT_WIDTH,
+        width=width,
         height=25,
         color_system="256" if color else None,
         force_terminal=color,
@@ -63,7 +83,7 @@ def render(report: Report, *, color: bool = False, width: int | None = None, ver
         legacy_windows=False,
         _environ={},  # COLUMNS, FORCE_COLOR, TERM... of the user must not change the output
     )
-    for index, block in enumerate(_blocks(report, verbose)):
+    for index, block in enumerate(_blocks(report, view)):
         if index:
             console.print()
         console.print(block)
@@ -100,9 +120,22 @@ def _escaped(ch: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+@dataclass(frozen=True)
+class _View:
+    """How much of the report to show, and how wide."""
+
+    verbose: bool
+    width: int
+    excerpts: Excerpts | None
+    statistics: bool
+
+
 def _place(path: str, line: int) -> str:
-    shown = clean(path) if path else "(repository)"
-    return f"{shown}:{line}" if line > 0 else shown
+    return place(path, line, clean)
+
+
+def _source(view: _View, path: str, line: int) -> RenderableType | None:
+    return None if view.excerpts is None else excerpt(view.excerpts.get(path), line, clean)
 
 
 def _percent(fraction: float) -> str:
@@ -122,18 +155,24 @@ def _heading(title: str, detail: str = "") -> Text:
     return Text.assemble((title, "bold underline"), (f"  {detail}" if detail else "", "dim"))
 
 
-def _blocks(report: Report, verbose: bool) -> Iterator[RenderableType]:
+def _blocks(report: Report, view: _View) -> Iterator[RenderableType]:
+    verbose = view.verbose
     yield _verdict_panel(report, verbose)
-    yield _criteria_table(report)
-    yield _evidence_block(report, verbose)
-    yield _markers_block(report.markers, verbose)
+    yield _criteria_table(report, view.width)
+    yield _evidence_block(report, view)
+    if report.hidden_by_baseline is not None:
+        yield _new_findings_block(report, view)
+    if view.statistics:
+        yield statistics_block(report.findings, clean)
+    weights = _category_weights(report)
+    yield _markers_block(report.markers, verbose, weights)
     if len(report.components) > 1:
         yield _components_table(report)
     excluded = _excluded_line(report)
     if excluded is not None:
         yield excluded
     if report.diagnostics:
-        yield _diagnostics_block(report.diagnostics, verbose)
+        yield _diagnostics_block(report.diagnostics, view)
     if report.effort is not None:
         yield _effort_block(report.effort)
     yield _footer(report, verbose)
@@ -206,9 +245,11 @@ def _verdict_panel(report: Report, verbose: bool) -> Panel:
     )
 
 
-def _criteria_table(report: Report) -> RenderableType:
+def _criteria_table(report: Report, width: int) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
-    table.add_column("Criterion", overflow="fold", min_width=12)
+    # Names wrap between words, never inside one; a narrow screen gets a shorter bar instead.
+    longest_word = max((len(word) for s in report.criteria for word in clean(s.name).split()), default=12)
+    table.add_column("Criterion", overflow="fold", min_width=min(max(longest_word, 12), 20))
     table.add_column("Weight", justify="right")
     table.add_column("Lean", no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
@@ -217,7 +258,7 @@ def _criteria_table(report: Report) -> RenderableType:
         table.add_row(
             clean(score.name),
             f"{score.weight:.2f}",
-            lean_bar(score.lean),
+            lean_bar(score.lean, half=5 if width >= NARROW else 3),
             _signed(score.lean),
             str(len(score.evidence)),
         )
@@ -234,37 +275,85 @@ def _ranked_evidence(items: Iterable[EvidenceItem]) -> list[tuple[EvidenceItem, 
     return sorted(totals.values(), key=lambda pair: (-pair[1], pair[0].path, pair[0].line, pair[0].rule))
 
 
-def _evidence_block(report: Report, verbose: bool) -> RenderableType:
+def _evidence_block(report: Report, view: _View) -> RenderableType:
     ranked = _ranked_evidence(item for score in report.criteria for item in score.evidence)
     if not ranked:
         return Group(_heading("Evidence"), Text("No evidence found: nothing in the repository points to Rust or Go."))
-    shown = ranked if verbose else ranked[:TOP_EVIDENCE]
+    shown = ranked if view.verbose else ranked[:TOP_EVIDENCE]
     detail = f"all {len(ranked)}" if len(shown) == len(ranked) else f"top {len(shown)} of {len(ranked)} by weight"
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(overflow="fold")
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold", ratio=1)
-    grid.add_column(no_wrap=True)
-    for item, _weight in shown:
-        toward = Text("→ Rust", _RUST_STYLE) if item.leans is Lean.RUST else Text("→ Go", _GO_STYLE)
-        grid.add_row(_place(item.path, item.line), Text(clean(item.rule), "bold"), clean(item.message), toward)
-    return Group(_heading("Evidence", detail), grid)
+    rows = [
+        Row(
+            _place(item.path, item.line),
+            Text(clean(item.rule), "bold"),
+            clean(item.message),
+            tail=Text("→ Rust", _RUST_STYLE) if item.leans is Lean.RUST else Text("→ Go", _GO_STYLE),
+            source=_source(view, item.path, item.line),
+        )
+        for item, _weight in shown
+    ]
+    return Group(_heading("Evidence", detail), rows_block(rows, view.width))
 
 
-def _grouped(markers: Iterable[Marker]) -> list[tuple[str, int, list[Marker]]]:
-    """Categories with their total count, weightiest first; markers inside likewise."""
+def source_places(report: Report, verbose: bool = False) -> list[tuple[str, int]]:
+    """Where the report will show a located row, so the CLI can read the source ``--show-source`` prints."""
+    ranked = _ranked_evidence(item for score in report.criteria for item in score.evidence)
+    shown = ranked if verbose else ranked[:TOP_EVIDENCE]
+    places = [(item.path, item.line) for item, _ in shown]
+    if report.hidden_by_baseline is not None:
+        counted = [f for f in report.findings if f.excluded is None]
+        places += [(f.path, f.line) for f in (counted if verbose else counted[:TOP_NEW_FINDINGS])]
+    return places
+
+
+def _new_findings_block(report: Report, view: _View) -> RenderableType:
+    """With ``--baseline``: the findings the baseline did not know, and how many it hid."""
+    counted = [f for f in report.findings if f.excluded is None]
+    shown = counted if view.verbose else counted[:TOP_NEW_FINDINGS]
+    detail = f"{len(counted)} not in the baseline · {baseline_note(report.hidden_by_baseline or 0)}"
+    if not counted:
+        return Group(_heading("New findings", detail), Text("No new findings."))
+    rows = [
+        Row(
+            _place(f.path, f.line),
+            Text(clean(f.rule), "bold"),
+            clean(f.message),
+            source=_source(view, f.path, f.line),
+        )
+        for f in shown
+    ]
+    lines: list[RenderableType] = [_heading("New findings", detail), rows_block(rows, view.width)]
+    if len(shown) < len(counted):
+        lines.append(Text(f"… and {len(counted) - len(shown)} more (--verbose shows all)", "dim"))
+    return Group(*lines)
+
+
+def _category_weights(report: Report) -> dict[str, float]:
+    """Per marker category (and per ``category/marker``), the evidence weight it carries in the verdict."""
+    weights: dict[str, float] = defaultdict(float)
+    for score in report.criteria:
+        for item in score.evidence:
+            weights[item.category] += item.weight * score.weight
+            weights[f"{item.category}/{item.marker}"] += item.weight * score.weight
+    return dict(weights)
+
+
+def _grouped(markers: Iterable[Marker], weights: Mapping[str, float]) -> list[tuple[str, int, list[Marker]]]:
+    """Categories with their total count, weightiest in the verdict first (then by count); markers inside likewise."""
     groups: dict[str, list[Marker]] = defaultdict(list)
     for marker in markers:
         groups[marker.category].append(marker)
+
+    def marker_key(m: Marker) -> tuple[float, int, str]:
+        return (-round(weights.get(f"{m.category}/{m.name}", 0.0), 9), -m.count, m.name)
+
     ranked = [
-        (category, sum(m.count for m in items), sorted(items, key=lambda m: (-m.count, m.name)))
-        for category, items in groups.items()
+        (category, sum(m.count for m in items), sorted(items, key=marker_key)) for category, items in groups.items()
     ]
-    return sorted(ranked, key=lambda group: (-group[1], group[0]))
+    return sorted(ranked, key=lambda group: (-round(weights.get(group[0], 0.0), 9), -group[1], group[0]))
 
 
-def _markers_block(markers: tuple[Marker, ...], verbose: bool) -> RenderableType:
-    groups = _grouped(markers)
+def _markers_block(markers: tuple[Marker, ...], verbose: bool, weights: Mapping[str, float]) -> RenderableType:
+    groups = _grouped(markers, weights)
     if not groups:
         return Group(_heading("Markers"), Text("No markers found."))
     grid = Table.grid(padding=(0, 2))
@@ -290,9 +379,10 @@ def _components_table(report: Report) -> RenderableType:
     table.add_column("Files", justify="right")
     table.add_column("Top markers", overflow="fold", ratio=1)
     for component in report.components:
-        markers = ", ".join(clean(m) for m in component.markers[:COMPONENT_MARKERS])
-        if len(component.markers) > COMPONENT_MARKERS:
-            markers += f" +{len(component.markers) - COMPONENT_MARKERS}"
+        ordered = _top_markers(report, component.path, component.markers)
+        markers = ", ".join(clean(m) for m in ordered[:COMPONENT_MARKERS])
+        if len(ordered) > COMPONENT_MARKERS:
+            markers += f" +{len(ordered) - COMPONENT_MARKERS}"
         verdict = Text(_LANGUAGE_NAMES[component.verdict], _LANGUAGE_STYLES.get(component.verdict, ""))
         table.add_row(
             clean(component.path),
@@ -303,6 +393,16 @@ def _components_table(report: Report) -> RenderableType:
             markers,
         )
     return Group(_heading("Components"), table)
+
+
+def _top_markers(report: Report, component: str, categories: Iterable[str]) -> list[str]:
+    """A component's marker categories, weightiest in its evidence first (ties by name, not alphabet alone)."""
+    weights: dict[str, float] = defaultdict(float)
+    for score in report.criteria:
+        for item in score.evidence:
+            if item.component == component:
+                weights[item.category] += item.weight * score.weight
+    return sorted(categories, key=lambda category: (-round(weights.get(category, 0.0), 9), category))
 
 
 def _excluded_line(report: Report) -> Text | None:
@@ -321,14 +421,16 @@ def _excluded_line(report: Report) -> Text | None:
     return Text(text, "dim")
 
 
-def _diagnostics_block(diagnostics: tuple[Diagnostic, ...], verbose: bool) -> RenderableType:
-    shown = diagnostics if verbose else diagnostics[:MAX_DIAGNOSTICS]
-    lines = [
-        Text.assemble((_place(d.path, 0), _SEVERITY_STYLES.get(d.severity, "")), f": {clean(d.message)}") for d in shown
+def _diagnostics_block(diagnostics: tuple[Diagnostic, ...], view: _View) -> RenderableType:
+    shown = diagnostics if view.verbose else diagnostics[:MAX_DIAGNOSTICS]
+    rows = [
+        Row(_place(d.path, 0), Text(d.severity.value, _SEVERITY_STYLES.get(d.severity, "")), clean(d.message))
+        for d in shown
     ]
+    lines: list[RenderableType] = [_heading("Diagnostics", str(len(diagnostics))), rows_block(rows, view.width)]
     if len(shown) < len(diagnostics):
         lines.append(Text(f"… and {len(diagnostics) - len(shown)} more", "dim"))
-    return Group(_heading("Diagnostics", str(len(diagnostics))), *lines)
+    return Group(*lines)
 
 
 def _footer(report: Report, verbose: bool) -> Text:

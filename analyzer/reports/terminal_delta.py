@@ -20,6 +20,7 @@ from rich.text import Text
 from analyzer.model import Delta, Finding, Marker, Target
 from analyzer.reports import change
 from analyzer.reports.terminal import DEFAULT_WIDTH, clean, lean_bar
+from analyzer.reports.terminal_rows import Row, place, rows_block
 
 TOP_FINDINGS = 20
 _ADDED = "green"
@@ -28,10 +29,11 @@ _REMOVED = "red"
 
 def render_delta(delta: Delta, *, color: bool = False, width: int | None = None, verbose: bool = False) -> str:
     """The delta as terminal text; ANSI styles only when ``color``; lines fit ``width`` (default 100)."""
+    width = width or DEFAULT_WIDTH
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width or DEFAULT_WIDTH,
+        width=width,
         height=25,
         color_system="256" if color else None,
         force_terminal=color,
@@ -44,7 +46,7 @@ def render_delta(delta: Delta, *, color: bool = False, width: int | None = None,
         legacy_windows=False,
         _environ={},
     )
-    for index, block in enumerate(_blocks(delta, verbose)):
+    for index, block in enumerate(_blocks(delta, verbose, width)):
         if index:
             console.print()
         console.print(block)
@@ -59,7 +61,7 @@ def _heading(title: str, detail: str = "") -> Text:
     return Text.assemble((title, "bold underline"), (f"  {detail}" if detail else "", "dim"))
 
 
-def _blocks(delta: Delta, verbose: bool) -> Iterator[RenderableType]:
+def _blocks(delta: Delta, verbose: bool, width: int) -> Iterator[RenderableType]:
     lines = [
         Text(change.verdict_line(delta), "bold"),
         Text(change.lean_line(delta)),
@@ -77,7 +79,7 @@ def _blocks(delta: Delta, verbose: bool) -> Iterator[RenderableType]:
     yield _criteria(delta)
     if delta.added_markers or delta.removed_markers:
         yield _markers(delta.added_markers, delta.removed_markers)
-    yield _findings(delta, verbose)
+    yield _findings(delta, verbose, width)
 
 
 def _criteria(delta: Delta) -> RenderableType:
@@ -113,22 +115,23 @@ def _markers(added: tuple[Marker, ...], removed: tuple[Marker, ...]) -> Renderab
     return Group(_heading("Markers", f"{len(added)} added, {len(removed)} removed"), grid)
 
 
-def _findings(delta: Delta, verbose: bool) -> RenderableType:
+def _findings(delta: Delta, verbose: bool, width: int) -> RenderableType:
     rows: list[tuple[str, str, Finding]] = [("+", _ADDED, f) for f in delta.added_findings]
     rows += [("-", _REMOVED, f) for f in delta.removed_findings]
     detail = f"{len(delta.added_findings)} added, {len(delta.removed_findings)} removed"
     if not rows:
         return Group(_heading("Findings", detail), Text("No finding added or removed."))
     shown = rows if verbose else rows[:TOP_FINDINGS]
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold", ratio=1)
-    for sign, style, finding in shown:
-        place = f"{clean(finding.path)}:{finding.line}" if finding.line > 0 else clean(finding.path) or "(repository)"
-        grid.add_row(Text(sign, style), place, Text(clean(finding.rule), "bold"), clean(finding.message))
-    lines: list[RenderableType] = [_heading("Findings", detail), grid]
+    located = [
+        Row(
+            place(finding.path, finding.line, clean),
+            Text(clean(finding.rule), "bold"),
+            clean(finding.message),
+            lead=Text(sign, style),
+        )
+        for sign, style, finding in shown
+    ]
+    lines: list[RenderableType] = [_heading("Findings", detail), rows_block(located, width)]
     if len(shown) < len(rows):
         lines.append(Text(f"… and {len(rows) - len(shown)} more (--verbose shows all)", "dim"))
     return Group(*lines)
