@@ -15,6 +15,7 @@ from typing import Protocol
 from analyzer import __version__, facts, manifests
 from analyzer.facts.content import ContentCache
 from analyzer.inventory.scan import scan
+from analyzer.inventory.units import find_units
 from analyzer.inventory.workspaces import link_workspaces
 from analyzer.judgement.report import build_report
 from analyzer.knowledge import Knowledge
@@ -60,14 +61,18 @@ def analyze(
     inventory = replace(inventory, components=link_workspaces(inventory.components, list(read.results)))
     settings = facts.Settings(max_file_size=options.max_file_size, jobs=options.jobs, effort=options.effort)
     found = facts.collect(tree, inventory, read.results, read.texts, knowledge, settings, observer, cache)
+    inventory, unit_facts = find_units(
+        inventory, found.facts, lambda name: knowledge.languages.kind(name) == "programming"
+    )
     return build_report(
         tree_root=tree.root,
         revision=revision,
         version=__version__,
         inventory=inventory,
-        facts=list(found.facts),
+        facts=list(unit_facts),
         diagnostics=[*inventory.diagnostics, *read.diagnostics],
         knowledge_criteria=knowledge.criteria,
+        domains=knowledge.domains,
         rules={r.id: r for r in knowledge.rules.rules},
         languages=knowledge.languages,
         bytes_read=found.bytes_read,

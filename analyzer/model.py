@@ -125,6 +125,19 @@ class FileEntry:
     """Path of the component the file belongs to ("." for the root component)."""
 
 
+class UnitKind(str, enum.Enum):
+    """How a unit (a component) is built (DESIGN §4, issue 10 item 1)."""
+
+    MANIFEST = "manifest"
+    """A folder with its own manifest."""
+    NATIVE = "native"
+    """A native island: C/C++/Cython/CUDA/assembly folders built and linked into the host component."""
+    CRATE = "crate"
+    """The Rust crate of a split root (Cargo.toml beside pyproject.toml or package.json)."""
+    BUNDLED = "bundled"
+    """A nested third-party project (own licence and native build): never a side of a split."""
+
+
 @dataclass(frozen=True)
 class Component:
     """A directory with its own manifest(s): a unit that may get its own verdict."""
@@ -137,6 +150,14 @@ class Component:
     """Ecosystems of those manifests (cargo, go, npm, pypi, maven, ...), sorted."""
     workspace: str | None = None
     """Path of the workspace root component this one is a member of, if any."""
+    kind: UnitKind = UnitKind.MANIFEST
+    """How the unit is built."""
+    host: str | None = None
+    """For a native island or a crate: the component it is built into (or beside)."""
+    build: str = ""
+    """For a native island or a crate: how the repository builds and binds it, in words."""
+    evidence: tuple[Location, ...] = ()
+    """Where the binding shows (the ffi fact, the Cargo.toml)."""
 
 
 @dataclass(frozen=True)
@@ -291,6 +312,49 @@ class Finding:
     excluded: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Domain:
+    """The article's use case a unit serves (heuristics/domains.toml): it sets the unit's starting lean."""
+
+    id: str
+    """Stable id (web-service, cli, embedded, ...)."""
+    name: str
+    """How a sentence names it ("web service or API")."""
+    leans: Lean
+    """The article's choice for this use case."""
+    score: float
+    """How strongly the unit's evidence speaks for it."""
+    reason: str
+    """The article's case in one clause."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Boundary:
+    """Where the two sides of a `both` verdict meet (the article's "Can you use both?")."""
+
+    kind: str
+    """The interop path: ffi, grpc or rest."""
+    go: tuple[str, ...]
+    """Units on the Go side."""
+    rust: tuple[str, ...]
+    """Units on the Rust side."""
+    evidence: tuple[Location, ...]
+    """Where the repository shows the boundary (a binding fact, a proto service, the extension's build)."""
+    move_first: str
+    """The unit to move (or keep) in Rust first."""
+    why: str
+    """Why that one first."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flip:
+    """What would change the verdict: one criterion weighted by a factor gives another answer."""
+
+    criterion: str
+    factor: float
+    verdict: VerdictLanguage
+
+
 @dataclass(frozen=True)
 class ComponentVerdict:
     """The verdict of one component."""
@@ -307,6 +371,14 @@ class ComponentVerdict:
     """Marker categories seen in the component."""
     files: int
     workspace: str | None = None
+    kind: UnitKind = UnitKind.MANIFEST
+    """How the unit is built (a manifest folder, a native island, a split crate, a bundled copy)."""
+    host: str | None = None
+    """For a native island or crate: the component it is built into."""
+    domain: Domain | None = None
+    """The use case the unit serves, if its evidence says."""
+    incumbent: str | None = None
+    """Go or Rust when the unit is already written mostly in it."""
 
 
 @dataclass(frozen=True)
@@ -325,6 +397,16 @@ class Verdict:
     """For `both`: (component path, language) pairs."""
     interop: str | None = None
     """For `both`: the interop path that fits (ffi, grpc, rest)."""
+    domain: Domain | None = None
+    """The use case of the repository's main unit."""
+    incumbent: str | None = None
+    """Go or Rust when the judged code is already written mostly in it (the verdict is then stay or move)."""
+    boundary: Boundary | None = None
+    """For `both`: the sides, the boundary with its evidence and what to move first."""
+    flips: tuple[Flip, ...] = ()
+    """Criterion weightings that would change the answer."""
+    against: tuple[str, ...] = ()
+    """The strongest evidence against the verdict, in sentences."""
 
 
 @dataclass(frozen=True)

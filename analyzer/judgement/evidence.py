@@ -57,6 +57,13 @@ def _rule_groups(facts: Iterable[Fact], rules: Mapping[str, Rule], scale: Callab
     return groups
 
 
+def rule_strengths(
+    facts: Iterable[Fact], rules: Mapping[str, Rule], scale: Callable[[Fact], float] = lambda _: 1.0
+) -> list[tuple[str, float]]:
+    """(category, strength) of each rule that fired, as the evidence weighs it before saturation."""
+    return [(g.rule.category, g.strength) for g in _rule_groups(facts, rules, scale)]
+
+
 def fact_evidence(
     facts: Iterable[Fact], rules: Mapping[str, Rule], criteria: Criteria, scale: Callable[[Fact], float] = lambda _: 1.0
 ) -> list[EvidenceItem]:

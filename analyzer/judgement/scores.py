@@ -5,8 +5,8 @@ Per criterion c with evidence items i (sign s_i = +1 Rust / -1 Go, weight w_i):
 Overall, with criterion weights W_c:
     lean = Σ_c W_c·Σ s_i·w_i / (Σ_c W_c·Σ w_i + prior)
 ``prior`` keeps a lean small when little was seen. The verdict is rust or go when |lean| passes the clear
-threshold and enough evidence was seen, ``both`` when components with enough evidence lean clearly in
-opposite directions, and ``undecided`` otherwise. Confidence = agreement * coverage, where agreement is
+threshold and enough evidence was seen, and ``undecided`` otherwise (``verdict`` decides ``both`` and applies the
+confidence floor). Confidence = agreement * coverage, where agreement is
 |Σ W·s·w| / Σ W·w and coverage = 1 - exp(-mass / 2). Everything is deterministic.
 """
 
@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analyzer.knowledge.criteria import Criteria, Thresholds
+from analyzer.knowledge.criteria import Criteria
 from analyzer.model import LANGUAGE_SHARE_RULE, CriterionScore, EvidenceItem, VerdictLanguage
 
 MAX_EVIDENCE_PER_CRITERION = 25
@@ -72,39 +72,6 @@ def unit_language(score: UnitScore, clear_lean: float, min_mass: float) -> Verdi
     if score.mass < min_mass or abs(score.lean) < clear_lean:
         return VerdictLanguage.UNDECIDED
     return VerdictLanguage.RUST if score.lean > 0 else VerdictLanguage.GO
-
-
-@dataclass(frozen=True)
-class Split:
-    """Components that lean clearly and have evidence of their own, by side."""
-
-    rust: tuple[str, ...]
-    go: tuple[str, ...]
-
-
-BOTH_MASS_RATIO = 0.25
-"""The smaller side of a split needs at least this fraction of the larger side's marker mass."""
-
-
-def find_split(components: Sequence[tuple[str, UnitScore]], thresholds: Thresholds) -> Split | None:
-    """A Go/Rust split between components, or None when there is none worth a `both` verdict."""
-    rust, go = [], []
-    rust_mass = go_mass = 0.0
-    for path, score in components:
-        if score.marker_mass < thresholds.component_min_mass:
-            continue
-        language = unit_language(score, thresholds.component_clear_lean, thresholds.component_min_mass)
-        if language is VerdictLanguage.RUST:
-            rust.append(path)
-            rust_mass += score.marker_mass
-        elif language is VerdictLanguage.GO:
-            go.append(path)
-            go_mass += score.marker_mass
-    if not rust or not go:
-        return None
-    if min(rust_mass, go_mass) < BOTH_MASS_RATIO * max(rust_mass, go_mass):
-        return None
-    return Split(tuple(rust), tuple(go))
 
 
 def _clamp(value: float) -> float:

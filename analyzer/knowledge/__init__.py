@@ -20,9 +20,10 @@ from analyzer.inventory.languages import LanguageTable, load_languages
 from analyzer.inventory.scan import PathRules, load_path_rules
 from analyzer.knowledge import cache
 from analyzer.knowledge.criteria import Criteria, load_criteria
+from analyzer.knowledge.domains import DomainTable, load_domains
 from analyzer.knowledge.rules import RuleSet, load_rules
 
-DATA_FILES = ("criteria.toml", "languages.toml", "paths.toml")
+DATA_FILES = ("criteria.toml", "domains.toml", "languages.toml", "paths.toml")
 """The data files of ``heuristics/`` besides the rule packs."""
 
 
@@ -38,6 +39,8 @@ class Knowledge:
     """Language of a file by name, extension, shebang and first bytes."""
     paths: PathRules
     """Roles of paths: tests, docs, vendored, generated, fixtures."""
+    domains: DomainTable
+    """The article's use cases, the incumbent languages' idioms, the confidence floor (heuristics/domains.toml)."""
 
 
 def content_digest() -> str:
@@ -54,7 +57,11 @@ def _build(extra_packs: Iterable[tuple[str, str]] = ()) -> Knowledge:
     """Parse and validate the data files: the slow path, taken on a cache miss."""
     criteria = load_criteria()
     return Knowledge(
-        criteria=criteria, rules=load_rules(criteria, extra_packs), languages=load_languages(), paths=load_path_rules()
+        criteria=criteria,
+        rules=load_rules(criteria, extra_packs),
+        languages=load_languages(),
+        paths=load_path_rules(),
+        domains=load_domains(),
     )
 
 

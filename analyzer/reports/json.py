@@ -13,10 +13,12 @@ import json
 from typing import Any
 
 from analyzer.model import (
+    Boundary,
     ComponentVerdict,
     CriterionScore,
     Delta,
     Diagnostic,
+    Domain,
     Effort,
     EvidenceItem,
     Finding,
@@ -46,6 +48,32 @@ def _verdict(verdict: Verdict) -> JsonDict:
         "reasons": list(verdict.reasons),
         "split": [{"component": path, "language": language.value} for path, language in verdict.split],
         "interop": verdict.interop,
+        "domain": _domain(verdict.domain),
+        "incumbent": verdict.incumbent,
+        "boundary": _boundary(verdict.boundary),
+        "sensitivity": [
+            {"criterion": f.criterion, "factor": f.factor, "verdict": f.verdict.value} for f in verdict.flips
+        ],
+        "against": list(verdict.against),
+    }
+
+
+def _domain(domain: Domain | None) -> JsonDict | None:
+    if domain is None:
+        return None
+    return {"id": domain.id, "name": domain.name, "leans": domain.leans.value, "score": _num(domain.score)}
+
+
+def _boundary(boundary: Boundary | None) -> JsonDict | None:
+    if boundary is None:
+        return None
+    return {
+        "interop": boundary.kind,
+        "go": list(boundary.go),
+        "rust": list(boundary.rust),
+        "evidence": [{"path": loc.path, "line": loc.line} for loc in boundary.evidence],
+        "move_first": boundary.move_first,
+        "why": boundary.why,
     }
 
 
@@ -101,6 +129,10 @@ def _component(component: ComponentVerdict) -> JsonDict:
         "markers": list(component.markers),
         "files": component.files,
         "workspace": component.workspace,
+        "kind": component.kind.value,
+        "host": component.host,
+        "domain": _domain(component.domain),
+        "incumbent": component.incumbent,
     }
 
 

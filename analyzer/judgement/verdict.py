@@ -1,0 +1,263 @@
+"""The verdict: a `both` split where the repository shows one, else the repository's own lean (issue 10 items 4-7).
+
+``both`` is the article's "Can you use both?": a Go-leaning unit and a Rust-leaning unit that each carry real code
+and evidence, joined by a boundary the repository shows (a native island built into its host, an ffi binding, a
+gRPC service, an HTTP API). Each side is weighed by the union of its units' code and evidence, so a side cut into
+many crates weighs what it owns, not how many pieces it has. Otherwise the repository is judged as one unit; a
+verdict whose confidence is under the floor (heuristics/domains.toml) is undecided, with the runner-up named.
+The summary's first sentence names the domain and the incumbent language; the reasons are the rules' rationales
+with their ids; the flips say which weighting of a criterion would change the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from analyzer.judgement.scores import unit_language
+from analyzer.judgement.units import DOMAIN_RULE, Context, Judged, judge
+from analyzer.knowledge.rules import Rule
+from analyzer.model import (
+    LANGUAGE_SHARE_RULE,
+    Boundary,
+    Component,
+    Flip,
+    Location,
+    UnitKind,
+    Verdict,
+    VerdictLanguage,
+)
+
+FLIP_FACTORS = (2.0, 0.5)
+"""Weightings of one criterion tried to find what would change the verdict."""
+
+_NAMES = {VerdictLanguage.RUST: "Rust", VerdictLanguage.GO: "Go"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sides:
+    """Units on each side of a split and the union of each side, judged."""
+
+    go: tuple[Judged, ...]
+    rust: tuple[Judged, ...]
+    go_union: Judged
+    rust_union: Judged
+
+
+def _language(unit: Judged, ctx: Context, component: bool) -> VerdictLanguage:
+    t = ctx.criteria.thresholds
+    if component:
+        return unit_language(unit.score, t.component_clear_lean, t.component_min_mass)
+    return unit_language(unit.score, t.clear_lean, t.min_mass)
+
+
+def _eligible(unit: Judged, kind: UnitKind, ctx: Context) -> bool:
+    t = ctx.table
+    return (
+        kind is not UnitKind.BUNDLED and unit.code >= t.both_min_code and unit.score.marker_mass >= t.both_min_evidence
+    )
+
+
+def find_sides(units: Sequence[tuple[Component, Judged]], ctx: Context) -> Sides | None:
+    """The Go and Rust sides of the repository when both carry real code and evidence, else None."""
+    go = [j for c, j in units if _eligible(j, c.kind, ctx) and _language(j, ctx, True) is VerdictLanguage.GO]
+    rust = [j for c, j in units if _eligible(j, c.kind, ctx) and _language(j, ctx, True) is VerdictLanguage.RUST]
+    if not go or not rust:
+        return None
+    go_union = _union("Go side", go, ctx)
+    rust_union = _union("Rust side", rust, ctx)
+    masses = sorted((go_union.score.marker_mass, rust_union.score.marker_mass))
+    if masses[0] < ctx.table.both_side_ratio * masses[1]:
+        return None
+    if go_union.code < ctx.table.both_go_code_ratio * rust_union.code:
+        return None  # scripts and tooling around a Rust product, not a service layer over a native core
+    return Sides(go=tuple(go), rust=tuple(rust), go_union=go_union, rust_union=rust_union)
+
+
+def _union(name: str, units: Sequence[Judged], ctx: Context) -> Judged:
+    return judge(name, [f for u in units for f in u.facts], [e for u in units for e in u.files], ctx)
+
+
+def find_boundary(sides: Sides, components: Mapping[str, Component]) -> Boundary | None:
+    """How the sides are joined, with the repository's evidence, or None when nothing shows it."""
+    go_paths = {u.path for u in sides.go}
+    kind: str = ""
+    evidence: tuple[Location, ...] = ()
+    for unit in sides.rust:
+        component = components[unit.path]
+        if component.kind in (UnitKind.NATIVE, UnitKind.CRATE) and component.host in go_paths:
+            kind, evidence = "ffi", component.evidence
+            break
+    if not kind:
+        kind, evidence = _boundary_from_facts(sides)
+    if not kind:
+        return None
+    first, why = _move_first(sides)
+    return Boundary(
+        kind=kind,
+        go=tuple(sorted(go_paths)),
+        rust=tuple(sorted(u.path for u in sides.rust)),
+        evidence=tuple(evidence),
+        move_first=first,
+        why=why,
+    )
+
+
+def _boundary_from_facts(sides: Sides) -> tuple[str, tuple[Location, ...]]:
+    every = [f for u in (*sides.go, *sides.rust) for f in u.facts if f.counted]
+    for kind, category, both_sides in (("ffi", "ffi", False), ("grpc", "grpc", True), ("rest", "http-server", False)):
+        hits = [f for f in every if f.category == category]
+        if both_sides:
+            hit_units = {f.component for f in hits}
+            if not (hit_units & {u.path for u in sides.go} and hit_units & {u.path for u in sides.rust}):
+                continue
+        if hits:
+            hits.sort(key=lambda f: (f.path, f.line))
+            return kind, tuple(dict.fromkeys(Location(f.path, f.line) for f in hits))[:3]
+    return "", ()
+
+
+def _move_first(sides: Sides) -> tuple[str, str]:
+    """The unit to move first: the Rust-side unit not yet in Rust (its hot path pays most), else a Go-side one."""
+    for unit in sorted(sides.rust, key=lambda u: -u.score.lean * u.score.marker_mass):
+        if unit.incumbent != "Rust":
+            reason = unit.domain.reason if unit.domain else "memory safety and speed where the native code runs"
+            return unit.path, f"it is the native code the rest calls into, {reason}"
+    for unit in sorted(sides.go, key=lambda u: u.score.lean * u.score.marker_mass):
+        if unit.incumbent != "Go":
+            reason = unit.domain.reason if unit.domain else "simple services that a team learns in days"
+            return unit.path, f"the Rust side is already in Rust and this is the service layer, {reason}"
+    return "", "both sides are already written in the language that suits them: nothing to move"
+
+
+def _named(path: str) -> str:
+    return "the root package" if path == "." else path
+
+
+def reasons(unit: Judged, sign: int, rules: Mapping[str, Rule], limit: int = 4) -> tuple[str, ...]:
+    """Sentences for the heaviest evidence of one sign: each rule's rationale with its id and first place."""
+    weights: dict[str, float] = {}
+    first: dict[str, tuple[str, str, int, str]] = {}
+    criterion_weight = {c.id: c.weight for c in unit.score.criteria}
+    for item in unit.items:
+        if item.leans.sign != sign:
+            continue
+        key = item.rule if item.rule != LANGUAGE_SHARE_RULE else f"{item.rule}:{item.marker}"
+        weights[key] = weights.get(key, 0.0) + item.weight * criterion_weight.get(item.criterion, 1.0)
+        first.setdefault(key, (item.rule, item.message, item.line, item.path))
+    ranked = sorted(weights, key=lambda k: (-weights[k], k))[:limit]
+    return tuple(_sentence(*first[key], rules) for key in ranked)
+
+
+def _sentence(rule_id: str, message: str, line: int, path: str, rules: Mapping[str, Rule]) -> str:
+    place = f" at {path}:{line}" if path and line else (f" in {path}" if path else "")
+    if rule_id == LANGUAGE_SHARE_RULE:
+        return f"{message[0].upper()}{message[1:]} [{rule_id}{place}]."
+    if rule_id == DOMAIN_RULE:
+        return f"It is {message} [{rule_id}]."
+    rule = rules.get(rule_id)
+    text = (rule.rationale or rule.summary) if rule else message
+    return f"{text.rstrip('.')} [{rule_id}{place}]."
+
+
+def flips(unit: Judged, ctx: Context, language: VerdictLanguage) -> tuple[Flip, ...]:
+    """Each criterion weighted x2 or x0.5 that would change this unit's answer."""
+    found = []
+    for criterion in ctx.criteria.criteria:
+        for factor in FLIP_FACTORS:
+            weighted = ctx.criteria.with_weights({criterion.id: criterion.weight * factor})
+            from analyzer.judgement.scores import score_unit
+
+            score = score_unit(unit.items, weighted)
+            t = weighted.thresholds
+            other = unit_language(score, t.clear_lean, t.min_mass)
+            if score.confidence < ctx.table.floor:
+                other = VerdictLanguage.UNDECIDED
+            if other is not language:
+                found.append(Flip(criterion=criterion.id, factor=factor, verdict=other))
+    return tuple(found)
+
+
+def opening(unit: Judged, language: VerdictLanguage) -> str:
+    """The first sentence: the domain, the incumbent language and the article's case."""
+    main = unit.incumbent or (unit.shares[0].language if unit.shares else None)
+    written = f"already written in {unit.incumbent}" if unit.incumbent else (f"written in {main}" if main else "")
+    if unit.domain is None:
+        what = "A project" if language is VerdictLanguage.UNDECIDED else "A project with no clear use case"
+        return f"{what} {written}".rstrip() + "."
+    return f"A {unit.domain.name} {written}".rstrip() + f": {unit.domain.reason}."
+
+
+def single(unit: Judged, ctx: Context, language: VerdictLanguage, name: Callable[[VerdictLanguage], str]) -> str:
+    """The summary of a rust or go verdict."""
+    head = opening(unit, language)
+    stay = unit.incumbent is not None and unit.incumbent == _NAMES.get(language)
+    verb = f"stays on {name(language)}" if stay else f"{name(language)} fits best"
+    return f"{head} {verb[0].upper()}{verb[1:]} (lean {unit.score.lean:+.2f})."
+
+
+def both_summary(sides: Sides, boundary: Boundary) -> str:
+    """The summary of a `both` verdict: each side, the boundary, what to move first."""
+    go = ", ".join(_named(p) for p in boundary.go)
+    rust = ", ".join(_named(p) for p in boundary.rust)
+    go_what = f"a {sides.go_union.domain.name}" if sides.go_union.domain else "its service code"
+    rust_what = f"a {sides.rust_union.domain.name}" if sides.rust_union.domain else "its native core"
+    first = (
+        f" Move {_named(boundary.move_first)} first: {boundary.why}." if boundary.move_first else f" {boundary.why}."
+    )
+    return (
+        f"Both: Go for {go} ({go_what}) and Rust for {rust} ({rust_what}), joined through {boundary.kind}, "
+        f'the article\'s "use both" case.{first}'
+    )
+
+
+def unit_verdict(unit: Judged, ctx: Context) -> VerdictLanguage:
+    """rust, go or undecided for a whole repository judged as one unit, the floor applied."""
+    language = _language(unit, ctx, False)
+    if unit.score.confidence < ctx.table.floor:
+        return VerdictLanguage.UNDECIDED
+    return language
+
+
+def make_single(unit: Judged, ctx: Context) -> Verdict:
+    """The verdict of a repository without a split."""
+    language = unit_verdict(unit, ctx)
+    lean = round(unit.score.lean, 6)
+    leaning = VerdictLanguage.RUST if lean > 0 else VerdictLanguage.GO
+    sign = 1 if leaning is VerdictLanguage.RUST else -1
+    against = reasons(unit, -sign, ctx.rules, 2)
+    common = {"domain": unit.domain, "incumbent": unit.incumbent, "against": against}
+    if language is VerdictLanguage.UNDECIDED:
+        if unit.score.mass < ctx.criteria.thresholds.min_mass:
+            summary = f"{opening(unit, language)} Undecided: too little evidence to say."
+            return Verdict(VerdictLanguage.UNDECIDED, unit.score.confidence, summary, None, lean, (), **common)  # type: ignore[arg-type]
+        summary = (
+            f"{opening(unit, language)} Undecided: the evidence is mixed (lean {lean:+.2f}, confidence "
+            f"{unit.score.confidence:.2f} under the floor {ctx.table.floor:.2f}); the runner-up is {_NAMES[leaning]}."
+        )
+        return Verdict(
+            VerdictLanguage.UNDECIDED, unit.score.confidence, summary, leaning, lean, reasons(unit, sign, ctx.rules),
+            flips=flips(unit, ctx, language), **common,  # type: ignore[arg-type]
+        )  # fmt: skip
+    summary = single(unit, ctx, language, lambda v: _NAMES[v])
+    if against:
+        summary += f" Against it: {against[0]}"
+    runner_up = VerdictLanguage.GO if language is VerdictLanguage.RUST else VerdictLanguage.RUST
+    return Verdict(
+        language, unit.score.confidence, summary, runner_up, lean, reasons(unit, sign, ctx.rules),
+        flips=flips(unit, ctx, language), **common,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def make_both(repo: Judged, sides: Sides, boundary: Boundary, ctx: Context) -> Verdict:
+    """The verdict of a repository split between a Go side and a Rust side."""
+    pairs = tuple(
+        sorted([(u.path, VerdictLanguage.GO) for u in sides.go] + [(u.path, VerdictLanguage.RUST) for u in sides.rust])
+    )
+    confidence = min(sides.go_union.score.confidence, sides.rust_union.score.confidence)
+    why = reasons(sides.rust_union, 1, ctx.rules, 2) + reasons(sides.go_union, -1, ctx.rules, 2)
+    leaning = VerdictLanguage.RUST if repo.score.lean > 0 else VerdictLanguage.GO
+    return Verdict(
+        VerdictLanguage.BOTH, confidence, both_summary(sides, boundary), leaning, round(repo.score.lean, 6), why,
+        pairs, boundary.kind, domain=repo.domain, incumbent=repo.incumbent, boundary=boundary,
+    )  # fmt: skip
