@@ -68,6 +68,11 @@ def test_contract_fields_in_order() -> None:
         "reasons",
         "split",
         "interop",
+        "domain",
+        "incumbent",
+        "boundary",
+        "sensitivity",
+        "against",
     ]
     assert list(document["criteria"][0]["evidence"][0]) == [
         "rule",
