@@ -4,7 +4,10 @@ No other module imports GitPython (DESIGN §2). GitPython is imported lazily ins
 importing the analyzer stays cheap and a machine without a git executable still gets a directory walk.
 The repository is untrusted, so every command is run with an explicit argument list, with repository
 hooks such as ``core.fsmonitor`` switched off and without textconv or external diff drivers, which a
-hostile ``.git/config`` could otherwise use to run programs.
+hostile ``.git/config`` could otherwise use to run programs. Before git or GitPython touches a repository,
+``gitdir`` checks that the files git opens first are regular files (a FIFO there hangs git), and every git
+command runs under a timeout; a git that dies (dubious ownership, missing objects) becomes a ``TargetError``
+with git's own last line, never a broken pipe.
 """
 
 from __future__ import annotations
@@ -15,9 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import TargetError
+from analyzer.target import gitdir
+from analyzer.target.gitdir import UnsafeRepositoryError
 
 # Options passed before every subcommand: a repository's own config must not make git run programs.
 _SAFE_OPTIONS = ("-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "-c", "core.quotePath=false")
+
+GIT_TIMEOUT = 300.0
+"""Seconds one git command may run before it is killed: a stall guard, far above any real listing."""
 
 
 class GitListingError(TargetError):
@@ -42,36 +50,51 @@ class HistorySummary:
     """True when the history is longer than ``max_commits`` and only the newest were examined."""
 
 
-def _run(cwd: Path, *args: str) -> bytes:
-    """Run ``git <safe options> args`` in ``cwd`` and return its raw stdout; raise GitListingError."""
-    try:
-        import git  # GitPython: imported here and in is_work_tree only
+def _last_line(exc: BaseException) -> str:
+    """git's own last word (its "fatal:" line) rather than GitPython's whole command echo."""
+    stderr = str(getattr(exc, "stderr", "") or "").strip().strip("'").strip()
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    fatal = [line[line.index(word) :] for line in lines for word in ("fatal:", "error:") if word in line]
+    if fatal:
+        return fatal[0]
+    if lines:
+        return lines[-1]
+    text = str(exc).strip()
+    return text.splitlines()[-1] if text else repr(exc)
 
-        out: Any = git.Git(str(cwd)).execute(["git", *_SAFE_OPTIONS, *args], stdout_as_string=False)
+
+def _run(cwd: Path, *args: str, git_dir: str | None = None, timeout: float | None = GIT_TIMEOUT) -> bytes:
+    """Run ``git <safe options> args`` in ``cwd`` (under a timeout) and return its raw stdout; raise GitListingError.
+
+    ``git_dir``: run inside that git directory and forbid git to look above it for another repository. It is
+    not passed as ``--git-dir``, which would skip git's ownership check (``safe.directory``).
+    """
+    env = {"GIT_CEILING_DIRECTORIES": str(Path(git_dir).parent)} if git_dir is not None else None
+    try:
+        import git  # GitPython: imported here and in _open_repo only
+
+        out: Any = git.Git(str(git_dir or cwd)).execute(
+            ["git", *_SAFE_OPTIONS, *args], stdout_as_string=False, kill_after_timeout=timeout, env=env
+        )
     except ImportError as exc:  # GitPython refuses to import without a git executable
         raise GitListingError(f"git is not available: {exc}") from exc
     except (git.GitCommandError, OSError) as exc:
-        raise GitListingError(str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)) from exc
+        raise GitListingError(_last_line(exc)) from exc
     return bytes(out)
 
 
 def is_work_tree(path: Path) -> Path | None:
-    """Top-level directory of the git work tree that contains ``path``, or None (not in one, bare, no git)."""
-    try:
-        import git
+    """Top-level directory of the git work tree that contains ``path``, or None (not in one, or bare).
 
-        repo = git.Repo(str(path), search_parent_directories=True)
-    except ImportError:
-        return None
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, OSError, ValueError):
-        return None
+    Raises GitListingError when the repository is unsafe for git (a FIFO where git reads its metadata).
+    """
     try:
-        top = repo.working_tree_dir
-    finally:
-        repo.close()
-    if top is None or repo.bare:
+        found = gitdir.find(path)
+    except UnsafeRepositoryError as exc:
+        raise GitListingError(str(exc)) from exc
+    if found is None or found.top is None:
         return None
-    return Path(os.path.realpath(top))
+    return found.top
 
 
 def list_work_tree_files(top: Path, sub: str) -> list[str]:
@@ -104,7 +127,10 @@ def _group(path: str) -> str:
 
 def history_summary(path: Path, max_commits: int = 2000) -> HistorySummary | None:
     """Commits, authors and dates of the newest ``max_commits`` commits; None when not a git repository."""
-    top = is_work_tree(path)
+    try:
+        top = is_work_tree(path)
+    except GitListingError:
+        return None
     if top is None:
         return None
     try:
@@ -186,51 +212,89 @@ class RevisionLocation:
     """Hex name of the tree object of that folder at the commit."""
 
 
+def _find(path: Path) -> gitdir.GitDir:
+    try:
+        found = gitdir.find(path)
+    except UnsafeRepositoryError as exc:
+        raise GitRevisionError(str(exc)) from exc
+    if found is None:
+        raise GitRevisionError(f"{path}: not inside a git repository")
+    return found
+
+
 def _open_repo(path: Path) -> Any:
+    found = _find(path)  # GitPython reads HEAD, config and refs itself: they must be safe to open first
     try:
         import git
 
-        return git.Repo(str(path), search_parent_directories=True)
+        return git.Repo(str(found.git_dir))
     except ImportError as exc:
         raise GitRevisionError(f"git is not available: {exc}") from exc
     except (git.InvalidGitRepositoryError, git.NoSuchPathError, OSError, ValueError) as exc:
         raise GitRevisionError(f"{path}: not inside a git repository") from exc
 
 
-def _prefix(repo: Any, path: Path) -> str:
+def _prefix(found: gitdir.GitDir, path: Path) -> str:
     """The folder of ``path`` inside the work tree, "" for the root or for a bare repository."""
-    top = repo.working_tree_dir
-    if repo.bare or top is None:
+    if found.top is None:
         return ""
-    rel = os.path.relpath(os.path.realpath(path), os.path.realpath(top))
+    rel = os.path.relpath(os.path.realpath(path), found.top)
     if rel == "." or rel.startswith(".."):
         return ""
     parts = rel.replace(os.sep, "/").split("/")
     return "" if ".git" in parts else "/".join(parts)
 
 
-def locate_revision(path: Path, rev: str) -> RevisionLocation:
-    """Resolve ``rev`` in the repository holding ``path`` (a work tree folder or a bare repository)."""
-    import git  # _open_repo has already proven that GitPython imports
-
-    repo = _open_repo(path)
+def _resolve(found: gitdir.GitDir, expression: str) -> str | None:
+    """The full hex name ``expression`` resolves to, None when it names nothing; raise when git itself fails."""
+    where = str(found.git_dir)
     try:
-        prefix = _prefix(repo, path)
-        try:
-            commit = repo.commit(rev)
-        except (git.BadName, git.BadObject, ValueError, IndexError, KeyError, TypeError) as exc:
-            raise GitRevisionError(f"unknown revision {rev!r} in {path}") from exc
-        except git.GitCommandError as exc:
-            raise GitRevisionError(f"git could not resolve revision {rev!r} in {path}: {exc.stderr.strip()}") from exc
-        try:
-            tree = commit.tree / prefix if prefix else commit.tree
-        except KeyError as exc:
-            raise GitRevisionError(f"{prefix}: no such folder at revision {rev!r}") from exc
-        if tree.type != "tree":
-            raise GitRevisionError(f"{prefix}: not a folder at revision {rev!r}")
-        return RevisionLocation(git_dir=str(repo.git_dir), commit=commit.hexsha, prefix=prefix, tree=tree.hexsha)
-    finally:
-        repo.close()
+        out = _run(found.git_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", expression, git_dir=where)
+    except GitListingError as exc:
+        if not str(getattr(exc.__cause__, "stderr", "") or "").strip(" '\n"):
+            return None  # --quiet: git says nothing when the name is simply unknown
+        raise GitRevisionError(f"git cannot read the repository at {where}: {exc}") from exc
+    return out.decode("ascii", "replace").strip() or None
+
+
+def _unknown(found: gitdir.GitDir, rev: str, path: Path) -> str:
+    """Why ``rev`` resolves to no commit, in the words a user can act on."""
+    where = str(found.git_dir)
+    if _resolve(found, "HEAD") is None and not _run(found.git_dir, "for-each-ref", "--count=1", git_dir=where):
+        return f"{path}: the repository has no commits"
+    if (found.common_dir / "shallow").exists():
+        return (
+            f"unknown revision {rev!r} in {path}: it is a shallow clone whose history stops earlier "
+            "(fetch more with `git fetch --deepen=N` or `--unshallow`)"
+        )
+    return f"unknown revision {rev!r} in {path}"
+
+
+def locate_revision(path: Path, rev: str) -> RevisionLocation:
+    """Resolve ``rev`` in the repository holding ``path`` (a work tree folder or a bare repository).
+
+    git resolves the name itself (``rev-parse``): GitPython's lazy loading of parents failed outside any
+    error handler on a shallow clone.
+    """
+    found = _find(path)
+    prefix = _prefix(found, path)
+    try:
+        gitdir.check_name(found, rev)
+    except UnsafeRepositoryError as exc:
+        raise GitRevisionError(str(exc)) from exc
+    try:
+        commit = _resolve(found, f"{rev}^{{commit}}")
+        if commit is None:
+            raise GitRevisionError(_unknown(found, rev, path))
+        tree = _resolve(found, f"{commit}:{prefix}" if prefix else f"{commit}^{{tree}}")
+        if tree is None:
+            raise GitRevisionError(f"{prefix}: no such folder at revision {rev!r}")
+        kind = _run(found.git_dir, "cat-file", "-t", tree, git_dir=str(found.git_dir)).strip() if prefix else b"tree"
+    except GitListingError as exc:
+        raise GitRevisionError(f"git could not resolve revision {rev!r} in {path}: {exc}") from exc
+    if kind != b"tree":
+        raise GitRevisionError(f"{prefix}: not a folder at revision {rev!r}")
+    return RevisionLocation(git_dir=str(found.git_dir), commit=commit, prefix=prefix, tree=tree)
 
 
 def list_revision(location: RevisionLocation) -> list[RevisionEntry]:
@@ -240,7 +304,9 @@ def list_revision(location: RevisionLocation) -> list[RevisionEntry]:
     of each blob in turn is about twenty times slower on a large tree.
     """
     try:
-        raw = _run(Path(location.git_dir), "ls-tree", "-r", "-l", "-z", "--full-tree", location.tree)
+        raw = _run(
+            Path(location.git_dir), "ls-tree", "-r", "-l", "-z", "--full-tree", location.tree, git_dir=location.git_dir
+        )
     except GitListingError as exc:
         raise GitRevisionError(f"git could not list revision {location.commit[:12]}: {exc}") from exc
     entries: list[RevisionEntry] = []
@@ -320,27 +386,28 @@ class GitCloneError(TargetError):
 def is_bare(path: Path) -> bool:
     """True when ``path`` itself is a bare repository (not a work tree, not a folder inside one)."""
     try:
-        import git
-
-        repo = git.Repo(str(path))
-    except ImportError:
+        found = gitdir.find(path, search_parents=False)
+    except UnsafeRepositoryError:
         return False
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, OSError, ValueError):
-        return False
-    try:
-        return bool(repo.bare)
-    finally:
-        repo.close()
+    return found is not None and found.top is None
 
 
 def head_commit(path: Path) -> str | None:
     """Full hex name of the commit HEAD points to in the repository holding ``path``; None when it has none.
 
-    None covers a folder outside any repository, an empty repository and a corrupt one alike.
+    None covers a folder outside any repository, an empty repository and a corrupt one alike. HEAD is read
+    from git's own files when they allow it (no process at all); git is asked only when they do not.
+    Raises UnsafeRepositoryError (a TargetError) when git could hang on the repository.
     """
+    found = gitdir.find(path)
+    if found is None:
+        return None
+    quick = gitdir.head_commit(found)
+    if quick is not None:
+        return quick
     try:
-        return locate_revision(path, "HEAD").commit
-    except (GitRevisionError, ImportError):
+        return _resolve(found, "HEAD^{commit}")
+    except (GitRevisionError, GitListingError):
         return None
 
 
@@ -356,7 +423,7 @@ def clone_shallow(url: str, dest: Path) -> None:
     try:
         if (dest / "HEAD").is_file():
             branch = _run(dest, "symbolic-ref", "HEAD").decode("utf-8", "replace").strip()
-            _run(dest, *guard, "fetch", "--depth=1", "--no-tags", "--quiet", "origin", f"+HEAD:{branch}")
+            _run(dest, *guard, "fetch", "--depth=1", "--no-tags", "--quiet", "origin", f"+HEAD:{branch}", timeout=None)
         else:
             dest.parent.mkdir(parents=True, exist_ok=True)
             _run(
@@ -371,6 +438,7 @@ def clone_shallow(url: str, dest: Path) -> None:
                 "--",
                 url,
                 str(dest),
+                timeout=None,  # a clone may take long: the batch's per-repository timeout bounds it
             )
     except (GitListingError, OSError) as exc:
         cause = exc.__cause__

@@ -167,13 +167,13 @@ class WorkTree:
         return tuple(files), tuple(diagnostics)
 
     def _git_files(self, diagnostics: list[Diagnostic], links: set[str]) -> Iterator[TreeFile] | None:
-        top = gitinfo.is_work_tree(Path(self._real))
-        if top is None:
-            return None
-        sub = os.path.relpath(self._real, top)
-        if sub.startswith(".."):
-            return None
         try:
+            top = gitinfo.is_work_tree(Path(self._real))
+            if top is None:
+                return None
+            sub = os.path.relpath(self._real, top)
+            if sub.startswith(".."):
+                return None
             paths = gitinfo.list_work_tree_files(top, sub.replace(os.sep, "/"))
         except gitinfo.GitListingError as exc:
             diagnostics.append(
