@@ -56,6 +56,10 @@ def _by_path(inventory: Inventory) -> dict[str, tuple[str | None, Role, str]]:
         pytest.param("3rdparty/lib.c", Role.VENDORED, id="3rdparty"),
         pytest.param("deps/lua/lua.c", Role.VENDORED, id="root-deps"),
         pytest.param("src/deps/graph.rs", Role.SOURCE, id="nested-deps-is-code"),
+        pytest.param("src/external/glfw/deps/glad/gl.h", Role.VENDORED, id="nested-deps-library-folder"),
+        pytest.param("lib/deps/sds/sds.c", Role.VENDORED, id="nested-deps-of-a-library"),
+        pytest.param("pkg/proc/_fixtures/testvars.go", Role.FIXTURE, id="underscore-fixtures"),
+        pytest.param("test/units/plugins/loader_fixtures/import_fixture.py", Role.FIXTURE, id="named-fixtures"),
         pytest.param("Godeps/_workspace/src/x.go", Role.VENDORED, id="godeps"),
         pytest.param("static/app.min.js", Role.VENDORED, id="minified-name"),
         pytest.param("tests/vendor/x.py", Role.VENDORED, id="vendored-beats-test"),
@@ -122,6 +126,12 @@ def test_roles_by_path(tmp_path: Path, languages: LanguageTable, rules: PathRule
             "package x\n\n// Generate IDs for users.\nfunc Generate() {}\n", Role.SOURCE, id="mentions-generate"
         ),
         pytest.param('package x\n\nconst s = "auto-generated, DO NOT EDIT"\n', Role.SOURCE, id="marker-in-string"),
+        pytest.param(
+            "/* DO NOT EDIT: written by tools/gen_tables.py */\npackage x\n", Role.GENERATED, id="do-not-edit"
+        ),
+        pytest.param(
+            "package x\n\n// Do not edit the settings while the server runs.\n", Role.SOURCE, id="prose-do-not-edit"
+        ),
     ],
 )
 def test_generated_marker(tmp_path: Path, languages: LanguageTable, rules: PathRules, head: str, role: Role) -> None:
@@ -337,3 +347,88 @@ def test_hostile_gitattributes_patterns(tmp_path: Path, languages: LanguageTable
     assert [f.role for f in inventory.files if f.path.endswith(".c")] == [Role.VENDORED]
     # forty stars read as git reads them (one "**"), so only the lone backslash is unusable
     assert [d.message.split(":")[0] for d in inventory.diagnostics] == ["line 2"]
+
+
+@pytest.mark.parametrize(
+    ("path", "head", "size", "role"),
+    [
+        pytest.param(
+            "bpf/headers/vmlinux-x86.h",
+            "#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+            "#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n#endif\n",
+            0,
+            Role.GENERATED,
+            id="btf-dump",
+        ),
+        pytest.param(
+            "include/iface.h",
+            "\n\n/* this ALWAYS GENERATED file contains the definitions for the interfaces */\n",
+            0,
+            Role.GENERATED,
+            id="midl",
+        ),
+        pytest.param(
+            "include/big.h", "#pragma once\nstruct a { int x; };\n", 2 << 20, Role.GENERATED, id="huge-header"
+        ),
+        pytest.param("src/big.c", "int x;\n", 2 << 20, Role.SOURCE, id="huge-c-file-is-code"),
+        pytest.param(
+            "src/attrs.h",
+            "#pragma once\n// preserve_access_index is how CO-RE relocations work\n",
+            0,
+            Role.SOURCE,
+            id="mention-is-not-a-dump",
+        ),
+    ],
+)
+def test_generated_by_shape(
+    tmp_path: Path, languages: LanguageTable, rules: PathRules, path: str, head: str, size: int, role: Role
+) -> None:
+    """A generated file without a banner is known by its shape: a BTF dump's pragma, a header of megabytes."""
+    body = head + ("/* padding */\n" * (size // 14 + 1) if size else "")
+    _write(tmp_path, {path: body})
+    (entry,) = _scan(tmp_path, languages, rules).files
+    assert entry.role is role
+
+
+def test_copied_project_is_vendored(tmp_path: Path, languages: LanguageTable, rules: PathRules) -> None:
+    """A folder holding files only a repository root uses (.cirrus.yml, .mailmap) is a copy of another project;
+    the root's own CI files, a test folder and an explicit linguist-vendored=false stay as they are."""
+    _write(
+        tmp_path,
+        {
+            ".cirrus.yml": "task: {}\n",
+            "main.go": "package main\n",
+            "libpcap/.cirrus.yml": "task: {}\n",
+            "libpcap/.mailmap": "A <a@b>\n",
+            "libpcap/pcap.c": "int x;\n",
+            "libpcap/testprogs/t.c": "int y;\n",
+            "tools/.github/workflows/ci.yml": "on: push\n",
+            "tools/gen.py": "x = 1\n",
+            "kept/.travis.yml": "language: c\n",
+            "kept/own.c": "int z;\n",
+            ".gitattributes": "kept/** linguist-vendored=false\n",
+            "internal/pcap/pcap.go": "package pcap\n",
+        },
+    )
+    found = _by_path(_scan(tmp_path, languages, rules))
+    assert found["libpcap/pcap.c"][1] is Role.VENDORED
+    assert found["libpcap/testprogs/t.c"][1] is Role.VENDORED
+    assert found["tools/gen.py"][1] is Role.VENDORED
+    assert found["kept/own.c"][1] is Role.SOURCE
+    assert found["main.go"][1] is Role.SOURCE
+    assert found["internal/pcap/pcap.go"][1] is Role.SOURCE
+
+
+def test_no_single_file_decides_a_language_share(tmp_path: Path) -> None:
+    """One 3 MB C file that escaped every role check adds at most SHARE_FILE_CAP to C's share."""
+    from analyzer.engine import Options, analyze
+    from analyzer.inventory.roles import SHARE_FILE_CAP
+    from analyzer.knowledge import load as load_knowledge
+
+    go = "package main\n\n" + "func f() int { return 1 }\n" * 2000
+    _write(tmp_path, {"go.mod": "module x\n\ngo 1.22\n", "big.c": "int x;\n" * ((3 << 20) // 7)})
+    _write(tmp_path, {f"cmd/f{i}.go": go for i in range(8)})
+    report = analyze(WorkTree(tmp_path), load_knowledge(), Options(jobs=1))
+    shares = {s.language: s for s in report.languages}
+    assert shares["C"].bytes == SHARE_FILE_CAP
+    assert shares["Go"].share > shares["C"].share

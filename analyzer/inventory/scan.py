@@ -23,6 +23,7 @@ import heuristics
 from analyzer.errors import RuleError
 from analyzer.inventory.globs import GlobSet
 from analyzer.inventory.languages import HEAD_BYTES, LanguageTable
+from analyzer.inventory.roles import ShapeRules, generated_by_shape, imported_roots, parse_shapes, under
 from analyzer.model import Component, Diagnostic, FileEntry, Inventory, Role, Severity
 from analyzer.target.patterns import MAX_PATTERN_LINES, PatternSet, ignore_patterns, usable
 from analyzer.target.worktree import Tree, TreeFile
@@ -49,6 +50,8 @@ class PathRules:
     manifests: tuple[tuple[str, str], ...]
     """(base-name glob, ecosystem)."""
     chained: frozenset[str]
+    shapes: ShapeRules
+    """Generated shapes and signs of copied projects (analyzer/inventory/roles.py)."""
     roles: tuple[tuple[Role, GitIgnoreSpec], ...] = field(init=False, repr=False, compare=False)
     """The patterns compiled (one RE2 set per role when google-re2 is installed)."""
 
@@ -99,6 +102,7 @@ def parse_path_rules(text: str) -> PathRules:
             minified_line=int(generated["minified_line"]),
             manifests=tuple((str(k), str(v)) for k, v in components["manifests"].items()),
             chained=frozenset(components["chained"]),
+            shapes=parse_shapes(data["shapes"]),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, re.error) as exc:
         raise RuleError(f"paths.toml is malformed: {type(exc).__name__}: {exc}") from exc
@@ -251,7 +255,10 @@ def _classify(
             )
             return None, role
         language = languages.detect(entry.path, head)
-        if wants_marker and checkable(language) and rules.is_generated(entry.path, head):
+        generated = rules.is_generated(entry.path, head) or generated_by_shape(
+            entry.path, entry.size, head, rules.shapes
+        )
+        if wants_marker and checkable(language) and generated:
             role = Role.GENERATED
     override = _override_language(attrs.get("linguist-language"), languages)
     return (override or language), role
@@ -332,9 +339,12 @@ def scan(tree: Tree, languages: LanguageTable, paths: PathRules) -> Inventory:
     listed = _apply_ignore_file(tree, listed, diagnostics)
     attribute_lines = _load_attributes(tree, listed, diagnostics)
     classified: list[tuple[TreeFile, str | None, Role]] = []
+    copies = imported_roots((entry.path for entry in listed), paths.shapes)
     for entry in listed:
         attrs = _attributes_for(entry.path, attribute_lines) if attribute_lines else {}
         language, role = _classify(entry, attrs, languages, paths, tree, diagnostics)
+        if role.counts and attrs.get("linguist-vendored") is not False and under(entry.path, copies):
+            role = Role.VENDORED
         classified.append((entry, language, role))
     components = _components(((e.path, role) for e, _, role in classified), paths)
     component_dirs = {c.path for c in components}

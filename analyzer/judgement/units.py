@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from analyzer.inventory.languages import LanguageTable
+from analyzer.inventory.roles import SHARE_FILE_CAP
 from analyzer.judgement.domains import category_strengths, decide, incumbent, spec_of
 from analyzer.judgement.evidence import fact_evidence, language_evidence, rule_strengths, share_factor
 from analyzer.judgement.scores import UnitScore, score_unit
@@ -67,7 +68,7 @@ def shares_of(files: Iterable[FileEntry], languages: LanguageTable) -> tuple[tup
         if languages.kind(entry.language) != "programming":
             continue
         sizes[entry.language][0] += 1
-        sizes[entry.language][1] += entry.size
+        sizes[entry.language][1] += min(entry.size, SHARE_FILE_CAP)  # no single file decides a share
         if entry.size > largest.get(entry.language, (-1, ""))[0]:
             largest[entry.language] = (entry.size, entry.path)
     total = sum(b for _, b in sizes.values()) or 1
