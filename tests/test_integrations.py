@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import git
 import pytest
 import yaml
 from test_action import TwoCommits, make_repo, parse_outputs
@@ -472,45 +473,104 @@ def gitlab_job() -> dict[str, Any]:
 
 def test_gitlab_template_structure() -> None:
     job = gitlab_job()
-    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
-    analyze = [line for line in job["script"] if line.startswith("analyze ")]
-    assert len(analyze) == 1
-    for part in (
-        'analyze diff . --base "$CI_MERGE_REQUEST_DIFF_BASE_SHA"',
-        "--format gitlab:gl-code-quality-report.json",
-        "--format markdown:rustgo.md",
-    ):
-        assert part in analyze[0]
+    assert job["rules"] == [
+        {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'},
+        {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"},  # the target-branch report the widget compares with
+    ]
+    assert job["variables"]["RUSTGO_PIP_SPEC"] == ""  # the user must say where the analyzer comes from
+    assert "rustgo-analyzer" not in str(job["variables"]["RUSTGO_PIP_SPEC"])
+    full = [line for line in job["script"] if line.startswith("analyze . ")]
+    assert len(full) == 1
+    assert "--format gitlab:gl-code-quality-report.json" in full[0]
+    assert "$ANALYZER_GATES" not in full[0]  # diff gates would make the plain report a usage error
+    diff = "\n".join(job["script"])
+    assert 'analyze diff . --base "$CI_MERGE_REQUEST_DIFF_BASE_SHA"' in diff
     assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert "rustgo.md" in job["artifacts"]["paths"]
     assert job["artifacts"]["when"] == "always"
     assert not str(job["image"]).endswith("-slim")  # GitPython needs the git executable
 
 
-def test_gitlab_job_script_runs_on_a_merge_request(tmp_path: Path) -> None:
-    needs(f"the console script 'analyze' installed beside {sys.executable}", (BIN / "analyze").exists())
-    repo: TwoCommits = make_repo(tmp_path / "project")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GIT_", "RUSTGO_"))}
-    env |= {
-        "PATH": f"{BIN}{os.pathsep}{env['PATH']}",
-        "CI_MERGE_REQUEST_DIFF_BASE_SHA": repo.base,
-        "CI_PIPELINE_SOURCE": "merge_request_event",
-        "ANALYZER_OPTIONS": "",
-        "NO_COLOR": "1",
-    }
+FAKE_PYTHON = """#!/bin/sh
+printf '%s\\n' "$*" >> "$PIP_LOG"
+"""
+
+
+@pytest.mark.parametrize(
+    ("spec", "own_checkout", "code", "installed"),
+    [
+        pytest.param("", False, 2, None, id="unset-is-a-clear-failure"),
+        pytest.param("rustgo-analyzer==0.1.0", False, 0, "rustgo-analyzer==0.1.0", id="from-the-variable"),
+        pytest.param("", True, 0, ".", id="the-analyzer-installs-its-own-checkout"),
+        pytest.param("git+https://example.org/r.git@v1", True, 0, "git+https://example.org/r.git@v1", id="set-wins"),
+    ],
+)
+def test_gitlab_install_step(tmp_path: Path, spec: str, own_checkout: bool, code: int, installed: str | None) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    if own_checkout:
+        shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
+    else:
+        (project / "pyproject.toml").write_text('[project]\nname = "shop"\n', encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").write_text(FAKE_PYTHON, encoding="utf-8")
+    (bin_dir / "python").chmod(0o755)
+    log = tmp_path / "pip.log"
+    env = {"PATH": f"{bin_dir}{os.pathsep}/usr/bin:/bin", "PIP_LOG": str(log), "RUSTGO_PIP_SPEC": spec}
     done = subprocess.run(
-        ["bash", "-e", "-c", "\n".join(gitlab_job()["script"])],
-        cwd=repo.path,
+        ["bash", "-e", "-c", "\n".join(gitlab_job()["before_script"])],
+        cwd=project,
         env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == code
+    calls = log.read_text("utf-8").splitlines() if log.exists() else []
+    if installed is None:
+        assert calls == []
+        assert "set the CI/CD variable RUSTGO_PIP_SPEC" in done.stderr
+    else:
+        assert calls == [f"-m pip install --quiet --disable-pip-version-check {installed}"]
+
+
+def _gitlab_script(repo: Path, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    needs(f"the console script 'analyze' installed beside {sys.executable}", (BIN / "analyze").exists())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GIT_", "RUSTGO_"))}
+    env |= {"PATH": f"{BIN}{os.pathsep}{env['PATH']}", "ANALYZER_OPTIONS": "", "ANALYZER_GATES": "", "NO_COLOR": "1"}
+    return subprocess.run(
+        ["bash", "-e", "-c", "\n".join(gitlab_job()["script"])],
+        cwd=repo,
+        env=env | extra,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
-    if done.returncode == 2 and "Usage:" in done.stderr:
-        pytest.skip(f"the installed CLI lacks an option the template uses: {done.stderr.strip().splitlines()[-1]}")
-    assert done.returncode == 0, done.stderr
-    quality = json.loads((repo.path / "gl-code-quality-report.json").read_text("utf-8"))
-    assert isinstance(quality, list)
-    assert all({"description", "fingerprint", "severity", "location"} <= set(issue) for issue in quality)
+
+
+def test_gitlab_job_gives_the_widget_two_comparable_reports(tmp_path: Path) -> None:
+    """The default branch's report and the merge request's are full reports whose fingerprints line up."""
+    repo: TwoCommits = make_repo(tmp_path / "project")
+    handle = git.Repo(repo.path)
+    handle.git.checkout(repo.base, detach=True)
+    target = _gitlab_script(repo.path, {"CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main"})
+    assert target.returncode == 0, target.stderr
+    before = json.loads((repo.path / "gl-code-quality-report.json").read_text("utf-8"))
     assert "<!-- rustgo-report -->" in (repo.path / "rustgo.md").read_text("utf-8")
+    handle.git.checkout(repo.head, detach=True)
+    merge = _gitlab_script(
+        repo.path,
+        {"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_DIFF_BASE_SHA": repo.base},
+    )
+    assert merge.returncode == 0, merge.stderr
+    after = json.loads((repo.path / "gl-code-quality-report.json").read_text("utf-8"))
+    assert all({"description", "fingerprint", "severity", "location"} <= set(issue) for issue in after)
+    old = {issue["fingerprint"] for issue in before}
+    new = [issue for issue in after if issue["fingerprint"] not in old]
+    assert old <= {issue["fingerprint"] for issue in after}  # nothing the change left alone looks resolved
+    assert new
+    assert all(issue["location"]["path"].startswith("wasm/") for issue in new)  # what the widget shows as new
+    assert "WASM" in (repo.path / "rustgo.md").read_text("utf-8")  # the diff's Markdown report
