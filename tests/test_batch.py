@@ -23,7 +23,8 @@ from analyzer.batch.run import run_batch
 from analyzer.batch.sources import classify, collect
 from analyzer.batch.store import RunKey, Store
 from analyzer.batch.tasks import BatchOptions, Settings, Status, Task, run_task
-from analyzer.cli.batch import batch_command, main
+from analyzer.cli.batch import batch_command
+from analyzer.cli.main import main
 from analyzer.reports.portfolio import document, render_table
 from tests.batch_repos import commit_all, git_head, make_bare, make_corrupt, make_repo
 
@@ -241,7 +242,7 @@ def test_killed_batch_resumes_and_a_third_run_reuses_everything(
     store = tmp_path / "portfolio.sqlite"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "analyzer.cli.batch", *_batch_argv(portfolio, store)],
+        [sys.executable, "-m", "analyzer", "batch", *_batch_argv(portfolio, store)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -314,9 +315,11 @@ def test_report_renders_from_the_store_without_scanning(tmp_path: Path, portfoli
     ("argv", "message"),
     [
         pytest.param(["--store", "x.sqlite"], "no sources", id="no-sources"),
-        pytest.param(["a", "--format", "yaml"], "unknown format", id="bad-format"),
-        pytest.param(["a", "--format", "json", "--format", "csv", "-o", "x"], "exactly one", id="output-ambiguous"),
-        pytest.param(["a", "--weights", "speed"], "must look like", id="bad-weights"),
+        pytest.param(["a", "--format", "yaml"], "--format", id="bad-format"),
+        pytest.param(
+            ["a", "--format", "json", "--format", "csv", "-o", "x"], "exactly one format", id="output-ambiguous"
+        ),
+        pytest.param(["a", "--weights", "speed"], "--weights: weights look like", id="bad-weights"),
         pytest.param(["report", "--store", "absent.sqlite"], "no such batch store", id="report-without-store"),
     ],
 )
@@ -324,7 +327,7 @@ def test_usage_errors_exit_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(argv) == 2
+    assert main(["batch", *argv]) == 2
     assert message in capsys.readouterr().err
 
 
@@ -360,7 +363,7 @@ def test_progress_bar_shows_counts_on_a_terminal_only(tmp_path: Path) -> None:
 
     from rich.console import Console
 
-    from analyzer.cli.batch import _Progress
+    from analyzer.cli.progress import BatchProgress
 
     repo = make_repo(tmp_path, "go-cli-tool")
     sources = collect([str(repo), str(tmp_path / "missing")], tmp_path / "cache")
@@ -368,7 +371,7 @@ def test_progress_bar_shows_counts_on_a_terminal_only(tmp_path: Path) -> None:
         out = io.StringIO()
         with (
             Store(tmp_path / f"s{terminal}.sqlite") as store,
-            _Progress(Console(file=out, force_terminal=terminal, width=100)) as progress,
+            BatchProgress(Console(file=out, force_terminal=terminal, width=100)) as progress,
         ):
             run_batch(sources, Settings(), store, BatchOptions(jobs=1, timeout=120), progress)
         if terminal:

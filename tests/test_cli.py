@@ -93,7 +93,7 @@ def test_config_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     repo.mkdir()
     (repo / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n", encoding="utf-8")
     (repo / "requirements.txt").write_text("flask==3.0\n", encoding="utf-8")
-    (repo / ".rustgo.toml").write_text('format = "json"\nignore = ["WEB"]\n', encoding="utf-8")
+    (repo / ".rustgo.toml").write_text('format = ["json"]\nignore = ["WEB"]\n', encoding="utf-8")
     assert main([str(repo)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert "http-server" not in {m["category"] for m in data["markers"]}
@@ -113,7 +113,7 @@ def test_repo_config_cannot_choose_output(tmp_path: Path, capsys: pytest.Capture
 
 def test_pyproject_tool_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n[tool.rustgo]\nformat = "json"\n', encoding="utf-8"
+        '[project]\nname = "x"\n[tool.rustgo]\nformat = ["json"]\n', encoding="utf-8"
     )
     assert main([str(tmp_path)]) == 0
     data = json.loads(capsys.readouterr().out)

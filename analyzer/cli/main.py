@@ -1,17 +1,16 @@
 """The command line: ``analyze PATH`` (``check``), ``analyze diff``, ``analyze rules [ID]`` and, from its own
 module, ``analyze batch`` (DESIGN §7).
 
-Each command is wiring: resolve the configuration, call the engine, render, return an exit code. This is the
-only module that maps outcomes to exit codes: 0 report produced, 1 a policy (``--expect``, ``--fail-on``)
-failed, 2 usage or configuration error, 3 unexpected internal error.
+Each command is wiring: resolve the configuration (``cli.options``), call the engine, render. Outcomes become exit
+codes in one place, ``cli.exits``: 0 report produced, 1 a policy (``--expect``, ``--fail-on``) failed, 2 usage,
+configuration, target or git error, 3 unexpected internal error, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from analyzer import __version__
+from analyzer.cli import exits
+from analyzer.cli.options import analysis_options, color, load_checked, output_options, settings, write
 from analyzer.compare.delta import gate_failures
-from analyzer.config import EXPECTATIONS, Config, default_environ, resolve
-from analyzer.errors import AnalyzerError, ConfigError, TargetError
+from analyzer.config import EXPECTATIONS, Config, Mode
+from analyzer.errors import ConfigError, TargetError
 from analyzer.reports import FORMATS, console
 
 # What a command needs beyond parsing its arguments is imported inside it, so that `analyze --version` and
@@ -33,31 +34,7 @@ if TYPE_CHECKING:
     from analyzer.model import Delta, Report
     from analyzer.reports.terminal_rows import Excerpts
 
-EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SUBCOMMANDS = ("check", "diff", "rules", "batch")
-
-
-def _color(no_color: bool, output: str | None) -> bool:
-    """--no-color, NO_COLOR, FORCE_COLOR and TERM=dumb, then whether stdout is a terminal (reports.console)."""
-    if output:
-        return False
-    return console.wants_color(os.environ, isatty=sys.stdout.isatty(), no_color=no_color)
-
-
-def _width() -> int:
-    """The terminal report's width: COLUMNS, the terminal's, or a width that keeps path:line whole when piped."""
-    return console.width(os.environ)
-
-
-def _write(text: str, output: str | None) -> None:
-    if output is None:
-        # color=True: never strip escapes; a renderer writes them only when colour was chosen (FORCE_COLOR when piped).
-        click.echo(text, nl=not text.endswith("\n"), color=True)
-        return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{output}: cannot write the report: {exc.strerror}") from exc
 
 
 def _append(text: str, path: str) -> None:
@@ -67,6 +44,11 @@ def _append(text: str, path: str) -> None:
             handle.write(text)
     except OSError as exc:
         click.echo(f"warning: {path}: cannot append the job summary: {exc.strerror}", err=True)
+
+
+def _width() -> int:
+    """The terminal report's width: COLUMNS, the terminal's, or a width that keeps path:line whole when piped."""
+    return console.width(os.environ)
 
 
 def _excerpts(path: Path, report: Report, run: _Run) -> Excerpts:
@@ -124,33 +106,9 @@ def main_group() -> None:
     """
 
 
-def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
-    """Options every analyzing command takes (DESIGN §7), applied in the order --help lists them."""
+def _policy_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Options of the commands that judge one repository (check and diff), after the shared ones."""
     options = [
-        click.option(
-            "--format",
-            "formats",
-            multiple=True,
-            metavar="FORMAT[:FILE]",
-            help=f"Report format, repeatable: {', '.join(FORMATS)}; FORMAT:FILE writes to FILE "
-            "(default: terminal on stdout).",
-        ),
-        click.option(
-            "--output",
-            "-o",
-            type=click.Path(dir_okay=False),
-            help="Write the report of a format given without FILE to FILE instead of stdout.",
-        ),
-        click.option(
-            "--config",
-            "config_file",
-            type=click.Path(path_type=Path, dir_okay=False, exists=True),
-            help="Configuration file (default: .rustgo.toml or [tool.rustgo] in the repo's pyproject.toml).",
-        ),
-        click.option("--select", help="Comma-separated rule ids, id prefixes or categories to use."),
-        click.option("--ignore", help="Comma-separated rule ids, id prefixes or categories to leave out."),
-        click.option("--exclude", help="Comma-separated gitignore-style paths to leave out."),
-        click.option("--weights", help="Criterion weights, e.g. 'performance=2,developer-experience=0.5'."),
         click.option(
             "--fail-on",
             "fail_on",
@@ -170,7 +128,6 @@ def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
             type=click.Path(dir_okay=False, path_type=Path),
             help="Save this run's findings (its JSON report) as a baseline to FILE.",
         ),
-        click.option("--jobs", "-j", type=int, help="Worker processes for content matching (0 = one per core)."),
         click.option(
             "--effort",
             is_flag=True,
@@ -179,11 +136,10 @@ def _shared_options(command: Callable[..., None]) -> Callable[..., None]:
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line (terminal format)."),
         click.option("--verbose", "-v", is_flag=True, help="Show all evidence and diagnostics."),
-        click.option("--no-color", is_flag=True, help="Plain output (also when NO_COLOR is set or output is piped)."),
     ]
     for option in reversed(options):
         command = option(command)
-    return command
+    return output_options(FORMATS)(analysis_options(command))
 
 
 @dataclass(frozen=True)
@@ -197,36 +153,29 @@ class _Run:
     no_color: bool
 
 
-def _prepare(path: Path, options: dict[str, Any], extra: Mapping[str, Any]) -> _Run:
+def _prepare(path: Path, options: dict[str, Any], mode: Mode, **extra: Any) -> _Run:
     """Check the target, resolve the configuration, load the knowledge."""
-    from analyzer.knowledge import load as load_knowledge  # imported late: keeps --help fast
-
     if not path.exists():
         raise TargetError(f"{path}: no such file or directory")
     if not path.is_dir():
         raise TargetError(f"{path}: not a directory; give the root of a repository")
-    cli_values: dict[str, Any] = {
-        "format": list(options["formats"]) or None,
-        "output": options["output"],
-        "select": options["select"],
-        "ignore": options["ignore"],
-        "exclude": options["exclude"],
-        "weights": options["weights"],
-        "fail_on": list(options["fail_on"]) or None,
-        "exit_zero": options["exit_zero"],
-        "baseline": options["baseline"],
-        "jobs": options["jobs"],
-        "effort": options["effort"],
+    config = settings(
+        path,
+        options,
+        mode,
+        FORMATS,
+        fail_on=list(options["fail_on"]) or None,
+        exit_zero=options["exit_zero"],
+        baseline=options["baseline"],
+        effort=options["effort"],
         **extra,
-    }
-    config = resolve(path, options["config_file"], default_environ(), cli_values)
-    knowledge = load_knowledge(dict(config.weights), config.select, config.ignore)
-    known = {c.id for c in knowledge.criteria.criteria}
-    for gate in config.fail_on:
-        if gate.criterion and gate.criterion not in known:
-            choices = ", ".join(sorted(known))
-            raise ConfigError(f"--fail-on criterion:{gate.criterion}: unknown criterion; choose one of {choices}")
-    return _Run(config, knowledge, options["quiet"], options["verbose"], options["no_color"])
+    )
+    if mode is Mode.CHECK and any(gate.needs_delta for gate in config.fail_on):
+        raise ConfigError(
+            f"{config.origin('fail_on')}: verdict-change, lean:N and criterion:ID:N compare two revisions: "
+            "use analyze diff (check takes findings)"
+        )
+    return _Run(config, load_checked(config), options["quiet"], options["verbose"], options["no_color"])
 
 
 def _analyze(run: _Run, path: Path, rev: str | None, cache: ContentCache | None = None) -> Report:
@@ -242,10 +191,18 @@ def _analyze(run: _Run, path: Path, rev: str | None, cache: ContentCache | None 
     options = Options(run.config.max_file_size, run.config.jobs, run.config.effort)
     if rev is None and _is_bare_repository(path):
         rev = "HEAD"  # a bare repository has no work tree: its files are git's own, not the project's
-    if rev is None:
-        return analyze(WorkTree(path, extra_ignores=run.config.exclude), run.knowledge, options, observer, cache=cache)
-    with RevisionTree(path, rev, extra_ignores=run.config.exclude) as tree:
-        return analyze(tree, run.knowledge, options, observer, revision=tree.revision, cache=cache)
+    try:
+        if rev is None:
+            tree = WorkTree(path, extra_ignores=run.config.exclude)
+            return analyze(tree, run.knowledge, options, observer, cache=cache)
+        with RevisionTree(path, rev, extra_ignores=run.config.exclude) as revision:
+            return analyze(revision, run.knowledge, options, observer, revision=revision.revision, cache=cache)
+    except BrokenPipeError as exc:  # nothing is written to stdout before the report: the pipe was git's
+        where = f"revision {rev!r} of {path}" if rev else str(path)
+        raise TargetError(
+            f"{where}: git stopped while it was being read ({exc.strerror or 'broken pipe'}); the repository may "
+            f"be damaged, a partial clone missing objects, or owned by another user (`git -C {path} status` says)"
+        ) from None
 
 
 def _is_bare_repository(path: Path) -> bool:
@@ -270,20 +227,20 @@ def _emit(run: _Run, render_one: Callable[[str, bool], str], quiet_line: str, su
         if run.quiet and spec.format == "terminal" and spec.path is None:
             text = quiet_line + "\n"
         else:
-            color = spec.format == "terminal" and spec.path is None and _color(run.no_color, None)
-            text = render_one(spec.format, color)
-        _write(text, spec.path)
+            use_color = spec.format == "terminal" and spec.path is None and color(run.no_color)
+            text = render_one(spec.format, use_color)
+        write(text, spec.path)
         if spec.format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
             _append(summary(), os.environ["GITHUB_STEP_SUMMARY"])
 
 
-def _exit_code(run: _Run, failures: list[str]) -> None:
-    """Report failed policies on stderr; exit 1 unless --exit-zero."""
+def _policies(run: _Run, failures: list[str]) -> None:
+    """Report failed policies on stderr; the run fails unless --exit-zero."""
     suffix = " (ignored: --exit-zero)" if run.config.exit_zero else ""
     for failure in failures:
         click.echo(f"policy failed: {failure}{suffix}", err=True)
     if failures and not run.config.exit_zero:
-        raise SystemExit(EXIT_POLICY)
+        raise exits.PolicyFailed
 
 
 @main_group.command("check")
@@ -296,7 +253,7 @@ def _exit_code(run: _Run, failures: list[str]) -> None:
 @click.option("--expect", type=click.Choice(EXPECTATIONS), help="Exit 1 when the verdict differs.")
 @click.option("--show-source", is_flag=True, help="Show the source lines around each listed finding (terminal).")
 @click.option("--statistics", is_flag=True, help="Count the counted findings per rule (terminal).")
-@_shared_options
+@_policy_options
 def check(
     path: Path,
     rev: str | None,
@@ -310,9 +267,7 @@ def check(
     from analyzer.compare.baseline import apply_baseline
     from analyzer.reports import render
 
-    run = _prepare(path, options, {"expect": expect})
-    if options["fail_on"] and any(gate.needs_delta for gate in run.config.fail_on):
-        raise ConfigError("--fail-on verdict-change, lean:N and criterion:ID:N compare two revisions: use analyze diff")
+    run = _prepare(path, options, Mode.CHECK, expect=expect)
     report = _analyze(run, path, rev)
     baseline = _known_findings(run, report, write_baseline)
     if baseline is not None:
@@ -337,7 +292,7 @@ def check(
     failures = gate_failures(run.config.fail_on, report)
     if run.config.expect and run.config.expect != verdict.language.value:
         failures.insert(0, f"expected verdict {run.config.expect}, got {verdict.language.value}")
-    _exit_code(run, failures)
+    _policies(run, failures)
 
 
 @main_group.command(
@@ -348,14 +303,14 @@ def check(
 @click.argument("path", type=click.Path(path_type=Path), default=Path())
 @click.option("--base", required=True, help="The revision to compare against (e.g. origin/main, HEAD~1).")
 @click.option("--head", help="The revision to compare (default: the work tree at PATH; HEAD in a bare repository).")
-@_shared_options
+@_policy_options
 def diff_command(path: Path, base: str, head: str | None, write_baseline: Path | None, **options: Any) -> None:
     """Analyze two revisions of the repository at PATH and report what changed between them."""
     from analyzer.compare.baseline import apply_baseline
     from analyzer.compare.delta import compute_delta
     from analyzer.facts.content import ContentCache
 
-    run = _prepare(path, options, {})
+    run = _prepare(path, options, Mode.DIFF)
     cache = ContentCache()  # the head side re-matches only the files whose bytes differ from the base
     before = _analyze(run, path, base, cache)
     after = _analyze(run, path, head, cache)
@@ -369,7 +324,7 @@ def diff_command(path: Path, base: str, head: str | None, write_baseline: Path |
         _delta_line(delta),
         lambda: _render_delta(run, delta, "markdown", False),
     )
-    _exit_code(run, gate_failures(run.config.fail_on, after, delta))
+    _policies(run, gate_failures(run.config.fail_on, after, delta))
 
 
 @main_group.command("rules")
@@ -381,8 +336,26 @@ def rules_command(rule_id: str | None, category: str | None, ecosystem: str | No
     """List the rules, or explain the rule RULE_ID."""
     from analyzer.reports.rules import explain, listing
 
+    if category is not None or ecosystem is not None:
+        _check_listing_filters(category, ecosystem)
     text = explain(rule_id, fmt) if rule_id is not None else listing(category, ecosystem, fmt)
     click.echo(text, nl=not text.endswith("\n"))
+
+
+def _check_listing_filters(category: str | None, ecosystem: str | None) -> None:
+    """A category or ecosystem no rule has is a typo, not an empty list."""
+    from analyzer.config.values import did_you_mean
+    from analyzer.knowledge import load
+
+    rules = load(select=("",)).rules.rules  # the empty prefix selects every rule, deprecated ones too
+    for flag, given, known in (
+        ("--category", category, {r.category for r in rules}),
+        ("--ecosystem", ecosystem, {eco for r in rules for eco, _ in r.dependencies}),
+    ):
+        if given is not None and given not in known:
+            raise ConfigError(
+                f"{flag}: no rule has {given!r}{did_you_mean(given, known)}; choose from {', '.join(sorted(known))}"
+            )
 
 
 def _route(argv: Sequence[str]) -> list[str]:
@@ -396,30 +369,18 @@ def _route(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
+    """Entry point of the console script; returns the exit code (``cli.exits`` maps every outcome)."""
     args = _route(sys.argv[1:] if argv is None else argv)
-    try:
-        main_group.main(args=args, prog_name="analyze", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return EXIT_USAGE
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return EXIT_USAGE
-    except SystemExit as exc:
-        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_INTERNAL
-    except AnalyzerError as exc:
-        click.echo(f"error: {exc}", err=True)
-        return EXIT_USAGE
-    except Exception:  # the one place an unexpected error becomes exit code 3
-        click.echo("internal error (please report it with the traceback below):", err=True)
-        click.echo(traceback.format_exc(), err=True)
-        return EXIT_INTERNAL
-    return EXIT_OK
+
+    def invoke() -> None:
+        # make_context and invoke, not click's main(): main() turns a broken pipe into a silent exit 1 and
+        # Ctrl-C into Abort, and exits itself; here every outcome reaches the one map in cli.exits.
+        with main_group.make_context("analyze", args) as ctx:
+            main_group.invoke(ctx)
+
+    return exits.run(invoke)
 
 
 def entry() -> None:
     """Console-script wrapper."""
-    raise SystemExit(main())
+    exits.leave(main())

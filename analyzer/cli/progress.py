@@ -1,13 +1,15 @@
-"""A progress bar on stderr for long scans, shown only once a scan has taken about a second.
+"""Progress bars on stderr: one for a long scan, shown only once it has taken about a second, one for a batch.
 
-It implements the engine's ``Observer`` hooks, so the core never imports rich. Nothing is drawn when stderr
-is not a terminal, so machine output and CI logs stay clean.
+``DelayedProgress`` implements the engine's ``Observer`` hooks and ``BatchProgress`` the batch's, so the core never
+imports rich. Nothing is drawn when stderr is not a terminal, so machine output and CI logs stay clean.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from types import TracebackType
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
@@ -53,3 +55,41 @@ class DelayedProgress:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+class BatchProgress:
+    """Batch observer drawing a rich bar with counts and time left on stderr, when stderr is a terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        self._counts = {"ok": 0, "reused": 0, "failed": 0}
+
+    def start(self, total: int) -> None:
+        if not self._console.is_terminal:
+            return
+        self._bar = Progress(
+            TextColumn("batch"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeRemainingColumn(),
+            console=self._console,
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task("", total=total)
+
+    def row(self, row: Any) -> None:
+        self._counts["failed" if row.run.status == "failed" else row.status.value] += 1
+        if self._bar is not None and self._task is not None:
+            text = " · ".join(f"{name} {count}" for name, count in self._counts.items())
+            self._bar.update(self._task, advance=1, description=text)
+
+    def __enter__(self) -> BatchProgress:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -76,6 +76,17 @@ def _shipped() -> Knowledge:
     return built
 
 
+def vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """What a configuration may name: every rule id (deprecated ones too), every category, every criterion."""
+    base = _shipped()
+    categories = {r.category for r in base.rules.rules} | set(base.criteria.categories)
+    return (
+        frozenset(r.id for r in base.rules.rules),
+        frozenset(categories),
+        frozenset(c.id for c in base.criteria.criteria),
+    )
+
+
 def load(
     weights: Mapping[str, float] | None = None,
     select: Sequence[str] = (),
