@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from analyzer.facts.effort import FileMetrics, measure
@@ -178,6 +177,8 @@ def content_facts(
     workers = jobs or os.cpu_count() or 1
     total = sum(min(e.size, job.limit) for e in to_read)
     if workers > 1 and total >= PARALLEL_BYTES and len(batches) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # here: a run that stays in-process never loads it
+
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(job,)) as pool:
             for outcome, batch in zip(pool.map(_worker_batch, batches), batches, strict=True):
                 out.add(outcome)

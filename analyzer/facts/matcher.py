@@ -90,16 +90,16 @@ class _MultiRegex:
         self._multiline = multiline
         self._compiled: dict[int, Any] = {}
         self._set: Any = None
-        if patterns:
-            self._set = re2.Set.SearchSet(_options())
-            for p in patterns:
-                self._set.Add(("(?m)" if multiline else "") + p)
-            self._set.Compile()
 
     def matching(self, text: str | bytes) -> list[int]:
         """Indexes of the patterns that occur in ``text``, ascending."""
-        if self._set is None:
+        if not self._patterns:
             return []
+        if self._set is None:  # compiled on first use: a small repository needs the sets of few languages
+            self._set = re2.Set.SearchSet(_options())
+            for p in self._patterns:
+                self._set.Add(("(?m)" if self._multiline else "") + p)
+            self._set.Compile()
         found = self._set.Match(text)
         return sorted(found) if found else []
 
