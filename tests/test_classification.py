@@ -13,6 +13,7 @@ from analyzer import manifests
 from analyzer.inventory.globs import GlobSet
 from analyzer.inventory.languages import LanguageTable, load_languages
 from analyzer.inventory.scan import PathRules, load_path_rules
+from analyzer.model import Role
 
 FILLS = ("", "x", "a.b/c", ".")
 """What a wildcard is replaced with to build names around each glob."""
@@ -104,3 +105,36 @@ def test_glob_set(globs: tuple[str, ...], name: str, first: int | None) -> None:
     assert pickle.loads(pickle.dumps(GlobSet(globs))).first(name) == first
     if "\udcff" not in name:
         assert found == next((i for i, g in enumerate(globs) if fnmatch.fnmatchcase(name, g)), None)
+
+
+def _role_paths(path_rules: PathRules) -> list[str]:
+    names = {"main.go", "README.md", "x.min.js"}
+    for _, patterns in path_rules.role_patterns:
+        for pattern in patterns:
+            bare = pattern.lstrip("!").replace("**/", "").strip("/")
+            for fill in ("", "x", "a/b"):
+                names.add(bare.replace("**", fill).replace("*", fill))
+    folders = ("", "a/", "src/main/java/", "pkg/test/y/", "src/test/resources/", "vendor/")
+    return sorted(
+        {f"{folder}{name}" for folder in folders for name in names if name}
+        | {f"{folder}{name}/inner/file.go" for folder in folders for name in names if name}
+    )
+
+
+@pytest.mark.parametrize(
+    "vetoed",
+    [frozenset(), frozenset({Role.VENDORED}), frozenset({Role.GENERATED, Role.DOCS})],
+    ids=["none", "vendored", "generated-docs"],
+)
+def test_role_matcher_decides_as_one_spec_per_role(path_rules: PathRules, vetoed: frozenset[Role]) -> None:
+    """One RE2 pass per file gives the role that asking pathspec's GitIgnoreSpec of each role in turn gave."""
+    paths = _role_paths(path_rules)
+    assert len(paths) > 2000
+    matcher = pickle.loads(pickle.dumps(path_rules)).role_matcher
+    assert matcher is not None
+    reference = [
+        next((role for role, spec in path_rules.roles if role not in vetoed and spec.match_file(p)), Role.SOURCE)
+        for p in paths
+    ]
+    assert [matcher.role(p, vetoed) for p in paths] == reference
+    assert len(set(reference) | vetoed) == len(path_rules.role_patterns) + 1  # every role and SOURCE occur

@@ -105,3 +105,11 @@ def test_two_processes_at_once_leave_one_whole_entry(folder: Path) -> None:
     assert len(_entries(folder)) == 1
     assert not list(folder.glob(".knowledge-*"))  # no temporary file left behind
     assert knowledge.load() == _fresh()
+
+
+def test_the_key_follows_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry written by other code at the same version (a development install) is never read."""
+    before = knowledge.content_digest()
+    real = knowledge._module_source
+    monkeypatch.setattr(knowledge, "_module_source", lambda name: real(name) + b"# edited\n")
+    assert knowledge.content_digest() != before

@@ -19,10 +19,12 @@ from analyzer.knowledge.rules import RuleSet
 from analyzer.model import Fact, FactKind, FileEntry, Inventory, Role
 from analyzer.target.worktree import Tree
 
-PARALLEL_BYTES = 16 << 20
-"""Below this many bytes to match, worker processes cost more than they save."""
-BATCH_BYTES = 4 << 20
-"""Bytes of files handed to a worker at a time."""
+PARALLEL_BYTES = 6 << 20
+"""Bytes to match from which a second process pays (bench/README.md, "Parallelism"): matching runs at about 35 MB/s
+per core, and a worker costs about 60 ms to start, so below some 4 MB the pool costs more than half the work."""
+BATCH_BYTES = 1 << 20
+"""Bytes of files in one batch: small enough that the processes finish together, large enough that sending a
+batch and its hits costs little beside matching it."""
 
 Key = tuple[str, str | None, bytes]
 """(path, language, digest of the content): what a file's hits depend on."""
@@ -149,6 +151,42 @@ def _batches(entries: Sequence[FileEntry], size: int) -> list[list[FileEntry]]:
     return [b for b in batches if b]
 
 
+def _workers(jobs: int) -> int:
+    if jobs:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may run on, not the machine's
+    except AttributeError:  # pragma: no cover - platforms without affinity
+        return os.cpu_count() or 1
+
+
+def _in_parallel(
+    job: Job, matcher: Matcher, batches: list[list[FileEntry]], workers: int, progress: Callable[[int], None] | None
+) -> list[Outcome]:
+    """Outcomes of the batches, in order, from ``workers - 1`` processes and this one.
+
+    The pool takes batches from the front; this process takes them from the back until it reaches one a worker
+    has started, so no process idles while batches remain and a worker is never waited for needlessly.
+    """
+    from concurrent.futures import ProcessPoolExecutor  # here: a run that stays in-process never loads it
+
+    outcomes: dict[int, Outcome] = {}
+    with ProcessPoolExecutor(workers - 1, initializer=_init_worker, initargs=(job,)) as pool:
+        futures = [pool.submit(_worker_batch, batch) for batch in batches]
+        for index in reversed(range(len(batches))):
+            if not futures[index].cancel():
+                break
+            outcomes[index] = match_batch(job, matcher, batches[index], {})
+            if progress is not None:
+                progress(len(batches[index]))
+        for index, future in enumerate(futures):
+            if index not in outcomes:
+                outcomes[index] = future.result()
+                if progress is not None:
+                    progress(len(batches[index]))
+    return [outcomes[index] for index in range(len(batches))]
+
+
 def content_facts(
     job: Job,
     matcher: Matcher,
@@ -174,16 +212,11 @@ def content_facts(
     to_read = [e for e in wanted if e.path not in texts]
     out = match_batch(job, matcher, in_memory, texts)
     batches = _batches(to_read, BATCH_BYTES)
-    workers = jobs or os.cpu_count() or 1
+    workers = _workers(jobs)
     total = sum(min(e.size, job.limit) for e in to_read)
     if workers > 1 and total >= PARALLEL_BYTES and len(batches) > 1:
-        from concurrent.futures import ProcessPoolExecutor  # here: a run that stays in-process never loads it
-
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(job,)) as pool:
-            for outcome, batch in zip(pool.map(_worker_batch, batches), batches, strict=True):
-                out.add(outcome)
-                if progress is not None:
-                    progress(len(batch))
+        for outcome in _in_parallel(job, matcher, batches, workers, progress):
+            out.add(outcome)
     else:
         for batch in batches:
             out.add(match_batch(job, matcher, batch, {}))

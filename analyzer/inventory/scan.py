@@ -23,6 +23,7 @@ import heuristics
 from analyzer.errors import RuleError
 from analyzer.inventory.globs import GlobSet
 from analyzer.inventory.languages import HEAD_BYTES, LanguageTable
+from analyzer.inventory.rolematch import RoleMatcher
 from analyzer.inventory.roles import ShapeRules, generated_by_shape, imported_roots, parse_shapes, under
 from analyzer.model import Component, Diagnostic, FileEntry, Inventory, Role, Severity
 from analyzer.target.patterns import MAX_PATTERN_LINES, PatternSet, ignore_patterns, usable
@@ -52,16 +53,21 @@ class PathRules:
     chained: frozenset[str]
     shapes: ShapeRules
     """Generated shapes and signs of copied projects (analyzer/inventory/roles.py)."""
-    roles: tuple[tuple[Role, GitIgnoreSpec], ...] = field(init=False, repr=False, compare=False)
-    """The patterns compiled (one RE2 set per role when google-re2 is installed)."""
+    role_matcher: RoleMatcher | None = field(default=None, repr=False, compare=False)
+    """All role patterns in one matcher (translated once, kept in the knowledge cache); built when not given."""
 
     def __post_init__(self) -> None:
-        compiled = tuple((role, GitIgnoreSpec.from_lines(list(p))) for role, p in self.role_patterns)
-        object.__setattr__(self, "roles", compiled)
+        if self.role_matcher is None:
+            object.__setattr__(self, "role_matcher", RoleMatcher(self.role_patterns))
 
     def __reduce__(self) -> tuple[type[PathRules], tuple[object, ...]]:
         # A compiled RE2 set cannot be pickled: rebuild it from the patterns in the other process.
         return (type(self), tuple(getattr(self, f.name) for f in fields(self) if f.init))
+
+    @cached_property
+    def roles(self) -> tuple[tuple[Role, GitIgnoreSpec], ...]:
+        """Each role's patterns as its own spec (what ``role_matcher`` answers for all roles at once)."""
+        return tuple((role, GitIgnoreSpec.from_lines(list(p))) for role, p in self.role_patterns)
 
     @cached_property
     def _manifest_names(self) -> GlobSet:
@@ -213,11 +219,9 @@ def _role(path: str, rules: PathRules, attrs: Mapping[str, AttrValue]) -> Role:
     for flag, role in _FLAGS.items():
         if attrs.get(flag) is True:
             return role
-    vetoed = {role for flag, role in _FLAGS.items() if attrs.get(flag) is False}
-    for role, spec in rules.roles:
-        if role not in vetoed and spec.match_file(path):
-            return role
-    return Role.SOURCE
+    vetoed = frozenset(role for flag, role in _FLAGS.items() if attrs.get(flag) is False)
+    assert rules.role_matcher is not None  # set by PathRules itself
+    return rules.role_matcher.role(path, vetoed)
 
 
 def _override_language(value: AttrValue | None, languages: LanguageTable) -> str | None:

@@ -11,8 +11,10 @@ shipped data files and the tool's version; the user's weights and selection are 
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import heuristics
 from analyzer import __version__
@@ -25,6 +27,22 @@ from analyzer.knowledge.rules import RuleSet, load_rules
 
 DATA_FILES = ("criteria.toml", "domains.toml", "languages.toml", "paths.toml")
 """The data files of ``heuristics/`` besides the rule packs."""
+CODE_MODULES = (
+    "analyzer.model",
+    "analyzer.knowledge.criteria",
+    "analyzer.knowledge.rules",
+    "analyzer.inventory.globs",
+    "analyzer.inventory.languages",
+    "analyzer.inventory.rolematch",
+    "analyzer.inventory.roles",
+    "analyzer.inventory.scan",
+)
+"""Modules whose classes a cache entry holds: an entry of other code is never read, even at the same version."""
+
+
+def _module_source(name: str) -> bytes:
+    module = importlib.import_module(name)
+    return Path(module.__file__ or "").read_bytes()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,12 +62,15 @@ class Knowledge:
 
 
 def content_digest() -> str:
-    """Digest of every shipped data file (name and bytes) and the tool's version: what the knowledge depends on."""
+    """Digest of every shipped data file (name and bytes), the tool's version and the source of the modules whose
+    classes the bundle holds: what a cached bundle depends on."""
     digest = hashlib.sha256(__version__.encode("utf-8") + b"\0")
     for name in DATA_FILES:
         digest.update(name.encode("utf-8") + b"\0" + heuristics.read_text(name).encode("utf-8") + b"\0")
     for name, text in heuristics.rule_packs():
         digest.update(name.encode("utf-8") + b"\0" + text.encode("utf-8") + b"\0")
+    for name in CODE_MODULES:
+        digest.update(name.encode("utf-8") + b"\0" + _module_source(name) + b"\0")
     return digest.hexdigest()
 
 
