@@ -255,6 +255,7 @@ def test_every_fixture_validates(name: str, validator: Draft4Validator, knowledg
     from analyzer.target.worktree import WorkTree
 
     report = analyze(WorkTree(FIXTURES / name), knowledge, Options(jobs=1))
+    assert len(set(report.findings)) == len(report.findings), "the same line of one rule is one finding"
     document = json.loads(sarif.render(report, rules=knowledge.rules, docs_url="https://example.org/docs/rules.md"))
     assert errors(validator, document) == []
     for rule in document["runs"][0]["tool"]["driver"]["rules"]:

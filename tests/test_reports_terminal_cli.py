@@ -21,6 +21,7 @@ from rich.cells import cell_len
 
 from analyzer.cli.main import main
 from analyzer.reports import console
+from tests.schemas import errors, sarif_validator
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LONG_PATHS = FIXTURES / "go-services-rust-core"
@@ -193,6 +194,7 @@ def test_baseline_says_what_it_hid_in_every_format(tmp_path: Path, capsys: pytes
     assert note in _run(capsys, [str(root), "--baseline", str(baseline), "--format", "github"]).splitlines()[0]
     sarif = json.loads(_run(capsys, [str(root), "--baseline", str(baseline), "--format", "sarif"]))
     assert sarif["runs"][0]["properties"]["hiddenByBaseline"] == known
+    assert errors(sarif_validator(), sarif) == []  # the baseline path's SARIF is valid too
     code = main([str(root), "--baseline", str(baseline), "--fail-on", "findings", "--no-color"])
     captured = capsys.readouterr()
     assert code == 1

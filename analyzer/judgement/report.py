@@ -55,7 +55,10 @@ def _markers(facts: Sequence[Fact], counted: bool) -> tuple[Marker, ...]:
 
 
 def _findings(facts: Sequence[Fact], rules: Mapping[str, Rule]) -> tuple[Finding, ...]:
-    """Every fact as a finding, uncapped: a diff or a baseline compares them all (renderers cap what they show)."""
+    """Every fact as a finding, uncapped: a diff or a baseline compares them all (renderers cap what they show).
+
+    Two patterns of one rule matching the same line are one finding, not the same line listed twice.
+    """
     findings = []
     for fact in facts:
         rule = rules.get(fact.rule)
@@ -73,7 +76,8 @@ def _findings(facts: Sequence[Fact], rules: Mapping[str, Rule]) -> tuple[Finding
                 fact.excluded,
             )
         )
-    return tuple(sorted(findings, key=lambda f: (f.excluded is not None, f.path, f.line, f.rule)))
+    unique = dict.fromkeys(findings)
+    return tuple(sorted(unique, key=lambda f: (f.excluded is not None, f.path, f.line, f.rule)))
 
 
 def _component_verdict(component: Component, unit: Judged, ctx: Context) -> ComponentVerdict:
