@@ -1,8 +1,10 @@
 """The portfolio batch (DESIGN §10): many repositories, each analyzed once per commit, results kept in the store.
 
-``run_batch`` probes every source, reuses what the store already holds at the same key (source, commit, tool
-version, configuration), hands the rest as ``Task`` records to a runner, and writes each outcome to the store
-the moment it arrives, so a killed batch resumes where it stopped. ``run_task`` is the one per-repository
+``run_batch`` probes every source from git's own files (no process, nothing that can block), reuses what the
+store already holds at the same key (source, commit, tool version, configuration), hands the rest as ``Task``
+records to a runner, and writes each outcome to the store the moment it arrives, so a killed batch resumes
+where it stopped. A source whose commit only git can tell is probed by its worker, under the per-repository
+timeout, with the commits already stored so that it can still be reused. ``run_task`` is the one per-repository
 function; the local runner (``analyzer.batch.workers``) runs it in worker processes with a hard kill on timeout,
 and ``--scheduler`` sends the same tasks to a Dask cluster through ``run_isolated``. A repository that fails
 for any reason is a ``failed`` row with its error; the batch goes on. Nothing here prints.
@@ -17,7 +19,7 @@ from typing import Protocol
 
 from analyzer import __version__
 from analyzer.batch.folder import content_key
-from analyzer.batch.sources import Source, SourceKind, probe
+from analyzer.batch.sources import Source, quick_probe
 from analyzer.batch.store import RunKey, Store, StoredRun
 from analyzer.batch.tasks import BatchOptions, Outcome, Settings, Status, Task
 
@@ -70,7 +72,14 @@ def _plan(
     tool, config = __version__, settings.fingerprint()
     tasks: list[Task] = []
     for source in sources:
-        found = probe(source)
+        found = quick_probe(source)
+        if found is None:  # a URL, or a repository whose HEAD only git can read: the worker probes it
+            known: frozenset[str] = frozenset()
+            if not options.force:
+                known = store.revisions(source.spec, tool, config, failed_too=not options.retry_failed)
+            planned[source.spec] = ""
+            tasks.append(Task(source, settings, None, known))
+            continue
         if found.error is not None:
             key = RunKey(source.spec, "", tool, config)
             emit(Row(Status.FAILED, store.save(key, report=None, error=found.error, seconds=0.0)))
@@ -84,11 +93,8 @@ def _plan(
         if stored is not None and (stored.status == "ok" or not options.retry_failed):
             emit(Row(Status.REUSED, stored))
             continue
-        known: frozenset[str] = frozenset()
-        if source.kind is SourceKind.URL and not options.force:
-            known = store.revisions(source.spec, tool, config, failed_too=not options.retry_failed)
         planned[source.spec] = revision or ""
-        tasks.append(Task(source, settings, found.commit, known))
+        tasks.append(Task(source, settings, found.commit))
     return tasks
 
 
@@ -114,6 +120,9 @@ def run_batch(
 
     planned: dict[str, str] = {}
     tasks = _plan(sources, settings, store, options, emit, planned)
+    if tasks:
+        # Unknown criteria or rule ids fail here, once, not in every worker; a fully reused run loads no rules.
+        settings.knowledge()
     for outcome in (runner or _runner(options))(tasks, options) if tasks else ():
         key = RunKey(outcome.source, outcome.revision or planned.get(outcome.source, ""), tool, config)
         stored = store.get(key) if outcome.status is Status.REUSED else None

@@ -1,10 +1,12 @@
 """What a batch analyzes: local paths, bare repositories, folders holding many repositories, list files and URLs.
 
 ``collect`` turns the command line (sources, ``--from-file``, ``--discover``) into one ordered, deduplicated
-tuple of ``Source`` records; ``probe`` tells, cheaply and without analyzing, which commit a local source is at,
-so the batch can skip what its store already holds; ``materialize`` gives the task a folder to read, cloning a
-URL shallowly into the cache first (the only network the tool ever uses). All git access goes through
-``analyzer.target.git``.
+tuple of ``Source`` records; ``quick_probe`` tells from git's own files, without starting a process and
+without opening anything but small regular files, which commit a local source is at, so the coordinator can
+skip what its store already holds; ``probe`` adds git for what the files cannot decide, and runs in the
+worker, under the per-repository timeout. ``materialize`` gives the task a folder to read, cloning a URL
+shallowly into the cache first (the only network the tool ever uses). All git access goes through
+``analyzer.target``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from analyzer.errors import TargetError
 from analyzer.target import git as gitinfo
+from analyzer.target import gitdir
 
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:(?!//))", re.IGNORECASE)
 """A scheme (https://, ssh://, git://, file://) or scp-like ``user@host:path``."""
@@ -82,8 +85,12 @@ def classify(spec: str, cache_dir: Path) -> Source:
 
 def _git_layout(path: Path) -> bool:
     """A git directory's layout (HEAD, objects/, refs/), even when git cannot open it: a corrupt repository
-    must fail as one, not be analyzed as a folder of git's own files."""
-    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+    must fail as one, not be analyzed as a folder of git's own files. A name the system refuses (a component
+    over 255 bytes) is no repository: the probe reports it."""
+    try:
+        return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+    except OSError:
+        return False
 
 
 def read_list(path: Path) -> list[str]:
@@ -96,7 +103,7 @@ def read_list(path: Path) -> list[str]:
 
 
 def _is_repository(path: Path) -> bool:
-    return (path / ".git").exists() or gitinfo.is_bare(path) or _git_layout(path)
+    return os.path.lexists(path / ".git") or gitinfo.is_bare(path) or _git_layout(path)
 
 
 def discover(directory: Path) -> list[str]:
@@ -134,21 +141,55 @@ def collect(
     return tuple(sources)
 
 
+def _unreadable(source: Source) -> Probe:
+    return Probe(None, f"{source.spec}: git repository whose HEAD is not a readable commit (empty or corrupt)")
+
+
+def quick_probe(source: Source) -> Probe | None:
+    """What git's own files say about a local source, without a process; None when only git can tell.
+
+    Never blocks: special files are refused by ``stat`` before anything is opened, and only small regular
+    files are read. URLs are unknown until fetched (None).
+    """
+    if source.kind is SourceKind.URL:
+        return None
+    path = Path(source.location)
+    try:
+        if not path.exists():
+            return Probe(None, f"{source.spec}: no such file or directory")
+        if not path.is_dir():
+            return Probe(None, f"{source.spec}: not a directory; give the root of a repository")
+        found = gitdir.find(path)
+    except OSError as exc:  # e.g. a component over 255 bytes: this source fails, the batch goes on
+        return Probe(None, f"{source.spec}: cannot be read ({exc.strerror})")
+    except TargetError as exc:
+        return Probe(None, f"{source.spec}: {exc}")
+    if found is None:
+        if source.kind is SourceKind.BARE or os.path.lexists(path / ".git"):
+            return _unreadable(source)
+        return Probe(None, versioned=False)
+    try:
+        commit = gitdir.head_commit(found)
+    except TargetError as exc:
+        return Probe(None, f"{source.spec}: {exc}")
+    return None if commit is None else Probe(commit)
+
+
 def probe(source: Source) -> Probe:
-    """The commit a local source is at, or why it cannot be analyzed; URLs are unknown until fetched."""
+    """The commit a local source is at, or why it cannot be analyzed; URLs are unknown until fetched.
+
+    Starts git when the files do not decide, so a batch calls it in the worker, under the timeout.
+    """
+    quick = quick_probe(source)
+    if quick is not None:
+        return quick
     if source.kind is SourceKind.URL:
         return Probe(commit=None)
-    path = Path(source.location)
-    if not path.exists():
-        return Probe(None, f"{source.spec}: no such file or directory")
-    if not path.is_dir():
-        return Probe(None, f"{source.spec}: not a directory; give the root of a repository")
-    commit = gitinfo.head_commit(path)
-    if commit is not None:
-        return Probe(commit)
-    if source.kind is SourceKind.BARE or (path / ".git").exists():
-        return Probe(None, f"{source.spec}: git repository whose HEAD is not a readable commit (empty or corrupt)")
-    return Probe(None, versioned=False)
+    try:
+        commit = gitinfo.head_commit(Path(source.location))
+    except TargetError as exc:
+        return Probe(None, f"{source.spec}: {exc}")
+    return Probe(commit) if commit is not None else _unreadable(source)
 
 
 def materialize(source: Source) -> Path:

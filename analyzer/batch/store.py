@@ -9,6 +9,7 @@ library's ``sqlite3`` is used; the schema carries its own version so a newer lay
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -106,6 +107,41 @@ def summary_columns(report: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+_TYPES: tuple[tuple[type | tuple[type, ...], ...], ...] = (
+    (str,),
+    (str,),
+    (str,),
+    (str,),
+    (str,),
+    (str, type(None)),
+    (int, float, type(None)),
+    (int, float, type(None)),
+    (int, type(None)),
+    (int, type(None)),
+    (str,),
+    (str, type(None)),
+    (str, type(None)),
+    (int, float),
+    (str,),
+)
+"""The Python type of each column in ``_COLUMNS``: SQLite stores whatever it is given, an edited file too."""
+
+
+def _checked_row(values: tuple[Any, ...]) -> StoredRun | None:
+    """The row, or None when a column holds a value of the wrong type (the row then counts as missing)."""
+    if len(values) != len(_TYPES) or not all(isinstance(v, t) for v, t in zip(values, _TYPES, strict=True)):
+        return None
+    try:
+        markers = json.loads(values[10])
+    except ValueError:
+        return None
+    if values[4] not in ("ok", "failed") or not isinstance(markers, list):
+        return None
+    if not all(isinstance(m, str) for m in markers):
+        return None
+    return _row(values)
+
+
 def _row(values: tuple[Any, ...]) -> StoredRun:
     (
         source,
@@ -182,22 +218,37 @@ class Store:
         """Close the database."""
         self._db.close()
 
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """A damaged file (bad pages, a truncated database) is a StoreError that says so, never a crash."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the batch store is damaged ({exc}); give another --store") from exc
+
+    def _query(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._guard():
+            return self._db.execute(sql, parameters).fetchall()
+
+    def _runs(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[StoredRun]:
+        return [run for values in self._query(sql, parameters) if (run := _checked_row(values)) is not None]
+
     def get(self, key: RunKey) -> StoredRun | None:
-        """The row stored at ``key``, None when there is none."""
-        found = self._db.execute(
+        """The row stored at ``key``, None when there is none (or it is malformed)."""
+        found = self._runs(
             f"SELECT {_COLUMNS} FROM runs WHERE source=? AND revision=? AND tool_version=? AND config_hash=?",
             (key.source, key.revision, key.tool_version, key.config_hash),
-        ).fetchone()
-        return None if found is None else _row(found)
+        )
+        return found[0] if found else None
 
     def revisions(self, source: str, tool_version: str, config_hash: str, *, failed_too: bool = True) -> frozenset[str]:
         """Commits already stored for a source at this tool version and configuration (ok ones only, if asked)."""
-        found = self._db.execute(
+        found = self._query(
             "SELECT revision FROM runs WHERE source=? AND tool_version=? AND config_hash=? AND revision<>''"
             " AND (? OR status='ok')",
             (source, tool_version, config_hash, failed_too),
         )
-        return frozenset(r[0] for r in found)
+        return frozenset(r[0] for r in found if isinstance(r[0], str))
 
     def save(self, key: RunKey, *, report: Mapping[str, Any] | None, error: str | None, seconds: float) -> StoredRun:
         """Write (or replace) the row at ``key`` and commit it; a report means ok, no report means failed."""
@@ -223,7 +274,7 @@ class Store:
             text,
             seconds,
         )
-        with self._db:
+        with self._guard(), self._db:
             # A repeated key (--force, a retried failure) replaces its row: each key is stored once.
             self._db.execute(
                 "INSERT OR REPLACE INTO runs (source, revision, tool_version, config_hash, status, verdict,"
@@ -237,17 +288,18 @@ class Store:
 
     def latest(self) -> list[StoredRun]:
         """The newest row of every source, sorted by source."""
-        found = self._db.execute(
+        return self._runs(
             f"SELECT {_COLUMNS} FROM runs AS r WHERE id = (SELECT id FROM runs WHERE source = r.source"
             " ORDER BY finished_at DESC, id DESC LIMIT 1) ORDER BY source"
         )
-        return [_row(values) for values in found]
 
     def history(self, source: str) -> list[StoredRun]:
         """Every row of a source, oldest first: its trend across commits, versions and configurations."""
-        found = self._db.execute(f"SELECT {_COLUMNS} FROM runs WHERE source=? ORDER BY finished_at, id", (source,))
-        return [_row(values) for values in found]
+        return self._runs(f"SELECT {_COLUMNS} FROM runs WHERE source=? ORDER BY finished_at, id", (source,))
 
     def __iter__(self) -> Iterator[StoredRun]:
-        found = self._db.execute(f"SELECT {_COLUMNS} FROM runs ORDER BY source, finished_at, id")
-        return (_row(values) for values in found)
+        with self._guard():  # row by row: each holds a whole report
+            for values in self._db.execute(f"SELECT {_COLUMNS} FROM runs ORDER BY source, finished_at, id"):
+                run = _checked_row(values)
+                if run is not None:
+                    yield run

@@ -69,7 +69,8 @@ class Task:
     commit: str | None = None
     """Commit found by the probe (local git sources); the worker analyzes exactly it."""
     known: frozenset[str] = frozenset()
-    """Commits already stored for this source (URLs): a fetch that lands on one of them is not analyzed."""
+    """Commits already stored for this source (URLs, and repositories whose HEAD only git can read): a commit
+    that turns out to be one of them is not analyzed again."""
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,12 @@ def run_task(task: Task, knowledge: Knowledge | None = None) -> Outcome:
             if commit in task.known:
                 return Outcome(spec, Status.REUSED, commit, seconds=time.monotonic() - started)
         elif commit is None:
-            found = probe(task.source)  # the batch probed already; a task run on its own has not
+            found = probe(task.source)  # git's files did not decide: git tells, under this task's timeout
             if found.error is not None:
                 raise AnalyzerError(found.error)
             commit = found.commit
+            if commit is not None and commit in task.known:
+                return Outcome(spec, Status.REUSED, commit, seconds=time.monotonic() - started)
         knowledge = knowledge or task.settings.knowledge()
         report = _analyze(location, commit, task.settings, knowledge)
     except AnalyzerError as exc:

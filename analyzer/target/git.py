@@ -385,11 +385,7 @@ class GitCloneError(TargetError):
 
 def is_bare(path: Path) -> bool:
     """True when ``path`` itself is a bare repository (not a work tree, not a folder inside one)."""
-    try:
-        found = gitdir.find(path, search_parents=False)
-    except UnsafeRepositoryError:
-        return False
-    return found is not None and found.top is None
+    return gitdir.is_bare(path)
 
 
 def head_commit(path: Path) -> str | None:

@@ -9,6 +9,10 @@ processes per repository: HEAD, then the loose ref file or ``packed-refs``. What
 with certainty (reftable, an odd HEAD, a ref it cannot find) it leaves to git by returning None.
 """
 
+# os.path on plain strings, not pathlib: these run for every batch source (pathlib doubled a reused re-run's
+# time), and os.path.isdir/lexists answer False where Path raises (a name over 255 bytes).
+# ruff: noqa: PTH112, PTH116, PTH118
+
 from __future__ import annotations
 
 import errno
@@ -39,6 +43,8 @@ _CHECKED = (
     "objects/info/alternates",
 )
 """Files git may open before it does anything else: each must be a regular file when it exists."""
+_TOP_CHECKED = frozenset(name for name in _CHECKED if "/" not in name)
+_NESTED_CHECKED = tuple(name for name in _CHECKED if "/" in name)
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISSOCK, "a socket"),
@@ -71,10 +77,10 @@ def _kind(mode: int) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def _require_regular(path: Path, *, folders: bool = False) -> bool:
+def _require_regular(path: str | Path, *, folders: bool = False) -> bool:
     """True when ``path`` is a regular file, False when absent (or a folder, if ``folders``); raise otherwise."""
     try:
-        info = path.stat()  # stat never opens: a FIFO cannot block it
+        info = os.stat(path)  # stat never opens: a FIFO cannot block it
     except FileNotFoundError:
         return False
     except OSError as exc:
@@ -89,7 +95,7 @@ def _require_regular(path: Path, *, folders: bool = False) -> bool:
     return True
 
 
-def read_small(path: Path, limit: int = _SMALL) -> bytes | None:
+def read_small(path: str | Path, limit: int = _SMALL) -> bytes | None:
     """The first ``limit`` bytes of a regular file, None when it is absent; raise when it is special."""
     if not _require_regular(path):
         return None
@@ -98,21 +104,40 @@ def read_small(path: Path, limit: int = _SMALL) -> bytes | None:
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the stat and the open
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # replaced between the stat and the open
             raise UnsafeRepositoryError(f"{path}: is not a regular file; git is not run on this repository")
-        return os.read(fd, limit)
+        return os.read(fd, min(limit, info.st_size))
     finally:
         os.close(fd)
 
 
+def _check_folder(folder: str) -> None:
+    """Stat only what exists: one directory listing tells which of git's first files are there, and their type."""
+    try:
+        with os.scandir(folder) as listing:
+            present = {entry.name: entry for entry in listing if entry.name in _TOP_CHECKED}
+    except OSError as exc:
+        raise UnsafeRepositoryError(f"{folder}: cannot be listed ({exc.strerror}); git is not run on it") from exc
+    for entry in present.values():
+        try:
+            regular = entry.is_file()  # the type from the listing; a symlink is followed (stat, never open)
+        except OSError:
+            regular = False
+        if not regular:
+            _require_regular(entry.path)  # raises, naming what it is
+    for name in _NESTED_CHECKED:
+        _require_regular(os.path.join(folder, name))
+
+
 def check(found: GitDir) -> None:
     """Raise UnsafeRepositoryError when a file git reads first (HEAD's branch included) is not a regular file."""
-    for folder in {found.git_dir, found.common_dir}:
-        for name in _CHECKED:
-            _require_regular(folder / name)
-    head = read_small(found.git_dir / "HEAD") or b""
-    if head.startswith(b"ref: refs/"):
-        check_name(found, os.fsdecode(head[5:].strip()))
+    for folder in {str(found.git_dir), str(found.common_dir)}:
+        _check_folder(folder)
+    head = read_small(os.path.join(found.git_dir, "HEAD")) or b""
+    ref = head[5:].strip()
+    if head.startswith(b"ref: refs/") and b".." not in ref.split(b"/"):
+        _require_regular(os.path.join(found.common_dir, os.fsdecode(ref)), folders=True)
 
 
 def check_name(found: GitDir, rev: str) -> None:
@@ -127,7 +152,16 @@ def check_name(found: GitDir, rev: str) -> None:
 
 def _layout(path: Path) -> bool:
     """A git directory's layout: HEAD, objects/ and refs/ (what git itself requires)."""
-    return os.path.lexists(path / "HEAD") and (path / "objects").is_dir() and (path / "refs").is_dir()
+    # os.path never raises: a name the system refuses (over 255 bytes) is simply no repository
+    return all(
+        check(os.path.join(path, name))
+        for check, name in ((os.path.lexists, "HEAD"), (os.path.isdir, "objects"), (os.path.isdir, "refs"))
+    )
+
+
+def is_bare(path: Path) -> bool:
+    """True when ``path`` itself has a git directory's layout and no ``.git`` of its own (nothing is opened)."""
+    return _layout(path) and not os.path.lexists(os.path.join(path, ".git"))
 
 
 def _with_common(git_dir: Path, top: Path | None) -> GitDir:
@@ -149,14 +183,14 @@ def _dot_git(folder: Path) -> GitDir | None:
         return None
     if stat.S_ISLNK(info.st_mode):
         real = Path(os.path.realpath(dot))
-        return _with_common(real, folder) if real.is_dir() else None
+        return _with_common(real, folder) if os.path.isdir(real) else None
     if stat.S_ISDIR(info.st_mode):
         return _with_common(dot, folder) if _layout(dot) else None
     data = read_small(dot)  # a linked work tree or submodule: "gitdir: <path>"
     if data is None or not data.startswith(b"gitdir:"):
         return None
     target = Path(os.path.realpath(folder / os.fsdecode(data[7:].strip())))
-    return _with_common(target, folder) if target.is_dir() else None
+    return _with_common(target, folder) if os.path.isdir(target) else None
 
 
 def find(path: Path, *, search_parents: bool = True) -> GitDir | None:
@@ -174,10 +208,8 @@ def find(path: Path, *, search_parents: bool = True) -> GitDir | None:
 
 
 def _reftable(found: GitDir) -> bool:
-    if (found.common_dir / "reftable").exists():
-        return True
-    config = read_small(found.common_dir / "config", 1 << 20) or b""
-    return b"refstorage" in config.lower()
+    """A reftable repository keeps its refs in binary tables only git reads (its HEAD names ".invalid")."""
+    return os.path.lexists(os.path.join(found.common_dir, "reftable"))
 
 
 def _packed(found: GitDir, ref: bytes) -> bytes | None:
