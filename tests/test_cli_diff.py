@@ -275,3 +275,20 @@ def test_cap_limits_what_is_shown_never_what_is_compared(tmp_path: Path, capsys:
 def _text(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
     assert main(args) == 0, capsys.readouterr().err
     return capsys.readouterr().out
+
+
+def test_diff_with_a_baseline_says_what_it_hid(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.schemas import errors, shipped_validator
+
+    head = tmp_path / "known.json"
+    assert main([str(repo), "--rev", "HEAD~1", "--write-baseline", str(head), "-q"]) == 0
+    known = len(json.loads(head.read_text(encoding="utf-8"))["findings"])
+    capsys.readouterr()
+    args = ["diff", str(repo), "--base", "HEAD~1", "--baseline", str(head)]
+    delta = _json(capsys, [*args, "--format", "json"])
+    assert delta["hidden_by_baseline"] == known
+    assert errors(shipped_validator("delta.schema.json"), delta) == []
+    note = f"{known} known findings hidden by the baseline"
+    assert note in _text(capsys, [*args, "--format", "markdown"])
+    assert note in _text(capsys, [*args, "--no-color"])
+    assert note in _text(capsys, [*args, "--format", "github"]).splitlines()[0]

@@ -119,6 +119,7 @@ def test_json_delta() -> None:
         "removed_markers",
         "added_findings",
         "removed_findings",
+        "hidden_by_baseline",
     ]
     assert document["kind"] == "delta"
     assert document["summary"].startswith("This change adds a WASM target")

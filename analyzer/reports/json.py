@@ -244,6 +244,7 @@ def delta_to_dict(delta: Delta) -> JsonDict:
         "removed_markers": [_marker(marker) for marker in delta.removed_markers],
         "added_findings": [_finding(finding) for finding in delta.added_findings],
         "removed_findings": [_finding(finding) for finding in delta.removed_findings],
+        "hidden_by_baseline": delta.head.hidden_by_baseline,
     }
 
 

@@ -246,8 +246,16 @@ def _delta_headline(delta: Delta) -> str:
             gfm.text(change.headline(delta), limit=1000),
             "",
             f"{change.lean_line(delta)} · base {_revision(delta.base.target)} → head {_revision(delta.head.target)}",
+            *_baseline_line(delta.head),
         ]
     )
+
+
+def _baseline_line(report: Report) -> list[str]:
+    """With ``--baseline``: the sentence saying how many known findings it hid, else nothing."""
+    if report.hidden_by_baseline is None:
+        return []
+    return ["", f"**Baseline:** {ranking.baseline_note(report.hidden_by_baseline)}"]
 
 
 def _delta_criteria(delta: Delta) -> str:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from analyzer.model import Delta, Finding, Marker, Target
 from analyzer.reports import change
+from analyzer.reports.findings import baseline_note
 from analyzer.reports.terminal import DEFAULT_WIDTH, clean, lean_bar
 from analyzer.reports.terminal_rows import Row, place, rows_block
 
@@ -67,6 +68,8 @@ def _blocks(delta: Delta, verbose: bool, width: int) -> Iterator[RenderableType]
         Text(change.lean_line(delta)),
         Text(clean(change.headline(delta))),
     ]
+    if delta.head.hidden_by_baseline is not None:
+        lines.append(Text(baseline_note(delta.head.hidden_by_baseline), "dim"))
     yield Panel(
         Group(*lines),
         title=f"{clean(delta.head.tool_name)} diff",
