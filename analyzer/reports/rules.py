@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from typing import Any
 
 from rich.console import Console
@@ -144,6 +145,15 @@ def counts_table() -> str:
         lines.append(f"| {category} | " + " | ".join(str(n) for n in rows[category]) + " |")
     totals = [sum(r[i] for r in rows.values()) for i in range(4)]
     lines.append("| **all** | " + " | ".join(f"**{n}**" for n in totals) + " |")
+    statuses = Counter(rule.status.value for rule in rules.rules)
+    in_force = statuses.pop("stable", 0)
+    others = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+    # A run reports the rules in force ("N rules" in its footer); the table counts every id ever given.
+    lines += [
+        "",
+        f"{in_force} stable rules are in force by default"
+        + (f"; {others} kept so ids are never reused." if others else "."),
+    ]
     return "\n".join(lines) + "\n"
 
 
