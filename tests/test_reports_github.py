@@ -105,3 +105,22 @@ def test_job_summary_is_markdown_without_marker() -> None:
 
 def test_dispatch() -> None:
     assert reports.render(both_report(), "github") == github.render(both_report())
+
+
+def test_file_level_facts_are_notices_after_the_located_ones() -> None:
+    findings = [_finding("EXG001", "a/main.go", 0), _finding("GOR001", "z/pool.go", 9), _finding("LOW1", "m.go", 3)]
+    lines = github.render(findings_report(findings, {"EXG001": 3.0, "GOR001": 3.0, "LOW1": 0.1})).splitlines()
+    assert lines[1].startswith("::warning file=z/pool.go,line=9")  # weighty and on a line
+    assert [line.split(" ", 1)[0] for line in lines[2:]] == ["::notice", "::notice"]
+    assert "file=m.go,line=3" in lines[2]  # a located notice before the file-level fact
+    assert "file=a/main.go," in lines[3]  # weighty rule, but a whole file: never a warning
+
+
+def test_only_the_given_findings_are_annotated_under_the_headline() -> None:
+    findings = [_finding("R001", "old.go", 1), _finding("R001", "new.go", 2)]
+    text = github.render(findings_report(findings, {"R001": 1.0}), only=findings[1:], headline="This change adds X.")
+    lines = text.splitlines()
+    assert lines[0].startswith("::notice title=")
+    assert "This change adds X." in lines[0]
+    assert [line for line in lines if "file=" in line] == [line for line in lines if "file=new.go" in line]
+    assert len(lines) == 2

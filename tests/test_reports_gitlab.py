@@ -100,3 +100,16 @@ def test_what_is_kept(finding: Finding, kept: bool) -> None:
 def test_empty_report_is_an_empty_list() -> None:
     assert gitlab.render(undecided_report()) == "[]\n"
     assert reports.render(undecided_report(), "gitlab") == "[]\n"
+
+
+def test_issues_are_capped_per_rule_and_keep_full_report_fingerprints() -> None:
+    from analyzer.reports.findings import MAX_FINDINGS_PER_RULE
+
+    many = [_finding("R001", f"src/f{n:03}.go", 1, snippet=f"s{n}") for n in range(MAX_FINDINGS_PER_RULE + 5)]
+    report = findings_report([*many, _finding("R002", "b.go", 2)], {})
+    issues = gitlab.to_list(report)
+    assert sum(1 for issue in issues if issue["check_name"] == "R001") == MAX_FINDINGS_PER_RULE
+    assert sum(1 for issue in issues if issue["check_name"] == "R002") == 1
+    full = {issue["location"]["path"]: issue["fingerprint"] for issue in issues}
+    only = gitlab.to_list(report, only=[many[3]])
+    assert [(i["location"]["path"], i["fingerprint"]) for i in only] == [("src/f003.go", full["src/f003.go"])]
