@@ -21,8 +21,11 @@ from analyzer.batch.store import DEFAULT_NAME
 from analyzer.cli.exits import PolicyFailed
 from analyzer.cli.options import analysis_options, color, load_checked, output_options, settings, write
 from analyzer.config import Config, Mode
+from analyzer.errors import ConfigError
 from analyzer.reports.portfolio import FORMATS
 
+SCHEDULER_TIMEOUT = 20
+"""Seconds to wait for the Dask scheduler to answer before saying it cannot be reached."""
 _STORE_HELP = f"SQLite store of results (default: ./{DEFAULT_NAME})."
 
 
@@ -130,6 +133,8 @@ def run_command(
         raise click.UsageError("no sources: give paths or URLs, --from-file or --discover")
     weights = tuple(sorted(config.weights.items()))
     batch = Settings(weights, config.select, config.ignore, config.exclude, config.max_file_size)
+    if scheduler is not None:
+        _reach(scheduler)
     jobs = config.jobs or os.cpu_count() or 1
     options_ = BatchOptions(jobs=jobs, timeout=timeout, force=force, retry_failed=retry_failed, scheduler=scheduler)
     with Store(store_path) as store, BatchProgress(Console(stderr=True)) as progress:
@@ -139,6 +144,21 @@ def run_command(
     if fail_on == "failed" and failed:
         click.echo(f"policy failed: {len(failed)} of {len(rows)} sources failed (--fail-on failed)", err=True)
         raise PolicyFailed
+
+
+def _reach(address: str) -> None:
+    """Fail in one line, before any work, when the Dask scheduler cannot be used."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError(
+            f"--scheduler {address}: Dask is not installed; pip install 'rustgo-analyzer[batch]'"
+        ) from None
+    try:
+        Client(address, timeout=SCHEDULER_TIMEOUT).close()  # type: ignore[no-untyped-call]
+    except Exception as exc:  # refused, timed out, or something that is not a scheduler answered: one line
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"--scheduler {address}: cannot reach the Dask scheduler: {reason}") from None
 
 
 @batch_command.command("report")

@@ -197,12 +197,24 @@ def _analyze(run: _Run, path: Path, rev: str | None, cache: ContentCache | None 
             return analyze(tree, run.knowledge, options, observer, cache=cache)
         with RevisionTree(path, rev, extra_ignores=run.config.exclude) as revision:
             return analyze(revision, run.knowledge, options, observer, revision=revision.revision, cache=cache)
-    except BrokenPipeError as exc:  # nothing is written to stdout before the report: the pipe was git's
-        where = f"revision {rev!r} of {path}" if rev else str(path)
-        raise TargetError(
-            f"{where}: git stopped while it was being read ({exc.strerror or 'broken pipe'}); the repository may "
-            f"be damaged, a partial clone missing objects, or owned by another user (`git -C {path} status` says)"
-        ) from None
+    except (TargetError, BrokenPipeError) as exc:  # nothing is written to stdout before the report: a broken
+        raise _git_failure(path, rev, exc) from None  # pipe here is git's, not the reader's
+
+
+_MISSING_OBJECTS = ("could not read", "bad object", "missing", "unable to read", "not a valid object")
+
+
+def _git_failure(path: Path, rev: str | None, exc: TargetError | BrokenPipeError) -> TargetError:
+    """One line saying why a revision could not be read; objects git cannot find are named as missing."""
+    if rev is None and isinstance(exc, TargetError):
+        return exc
+    message = str(exc) if isinstance(exc, TargetError) else f"{path}: git stopped while revision {rev!r} was read"
+    if isinstance(exc, BrokenPipeError) or any(word in message.lower() for word in _MISSING_OBJECTS):
+        return TargetError(
+            f"{message}: objects are missing from the repository (a partial or damaged clone; "
+            f"`git -C {path} fsck` lists them)"
+        )
+    return exc
 
 
 def _is_bare_repository(path: Path) -> bool:
