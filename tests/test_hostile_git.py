@@ -138,3 +138,20 @@ def test_head_commit_reads_git_files_without_git(tmp_path: Path) -> None:
     (root / ".git" / "HEAD").write_text("ref: refs/heads/absent\n")
     assert gitdir.head_commit(found) is None  # left to git, which finds nothing either
     assert gitinfo.head_commit(root) is None
+
+
+@pytest.mark.parametrize("folder", [pytest.param("", id="root"), pytest.param("pkg/", id="tracked-folder")])
+def test_fifo_gitignore_is_never_handed_to_git(tmp_path: Path, folder: str) -> None:
+    # git ls-files --exclude-standard opens every .gitignore it meets and waited forever on a FIFO.
+    root = _repo(tmp_path / "repo")
+    (root / "pkg").mkdir()
+    (root / "pkg" / "lib.go").write_text("package pkg\n")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "pkg")
+    os.mkfifo(root / f"{folder}.gitignore")
+    code, report, stderr = _run(root)
+    assert code == 0, stderr
+    messages = {d["path"]: d["message"] for d in report["diagnostics"]}
+    assert messages[f"{folder}.gitignore"] == "special file (FIFO); skipped"
+    assert any(".gitignore: is a FIFO" in message for message in messages.values())
+    assert report["stats"]["files"] == 2  # f0.go and pkg/lib.go, walked

@@ -104,10 +104,12 @@ def list_work_tree_files(top: Path, sub: str) -> list[str]:
     repositories end with "/" and are dropped here. Raises GitListingError when git refuses to list.
     """
     cwd = top / sub if sub not in ("", ".") else top
-    raw = _run(cwd, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    tracked = _run(cwd, "ls-files", "-z", "--cached")
+    _check_ignore_files(top, sub, tracked)
+    untracked = _run(cwd, "ls-files", "-z", "--others", "--exclude-standard")
     seen: set[str] = set()
     paths: list[str] = []
-    for item in raw.split(b"\0"):
+    for item in (tracked + b"\0" + untracked).split(b"\0"):
         if not item or item.endswith(b"/"):
             continue
         path = os.fsdecode(item)
@@ -115,6 +117,25 @@ def list_work_tree_files(top: Path, sub: str) -> list[str]:
             seen.add(path)
             paths.append(path)
     return paths
+
+
+def _check_ignore_files(top: Path, sub: str, tracked: bytes) -> None:
+    """Refuse to let git read a .gitignore that is a FIFO (git opens it and waits forever).
+
+    git lists neither FIFOs nor sockets, so the folders checked are the analyzed folder, its parents up to the
+    top, and every folder holding a tracked file: one stat each. A FIFO in a folder with no tracked file is
+    left to the listing's timeout.
+    """
+    folders = {item.rpartition(b"/")[0] for item in tracked.split(b"\0") if item}
+    parts = [] if sub in ("", ".") else sub.split("/")
+    base = top.joinpath(*parts)
+    try:
+        for folder in sorted(folders):
+            gitdir.require_regular(base / os.fsdecode(folder) / ".gitignore")
+        for depth in range(len(parts)):
+            gitdir.require_regular(top.joinpath(*parts[:depth], ".gitignore"))
+    except UnsafeRepositoryError as exc:
+        raise GitListingError(str(exc)) from exc
 
 
 def _group(path: str) -> str:

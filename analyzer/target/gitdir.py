@@ -77,7 +77,7 @@ def _kind(mode: int) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def _require_regular(path: str | Path, *, folders: bool = False) -> bool:
+def require_regular(path: str | Path, *, folders: bool = False) -> bool:
     """True when ``path`` is a regular file, False when absent (or a folder, if ``folders``); raise otherwise."""
     try:
         info = os.stat(path)  # stat never opens: a FIFO cannot block it
@@ -97,7 +97,7 @@ def _require_regular(path: str | Path, *, folders: bool = False) -> bool:
 
 def read_small(path: str | Path, limit: int = _SMALL) -> bytes | None:
     """The first ``limit`` bytes of a regular file, None when it is absent; raise when it is special."""
-    if not _require_regular(path):
+    if not require_regular(path):
         return None
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -125,9 +125,9 @@ def _check_folder(folder: str) -> None:
         except OSError:
             regular = False
         if not regular:
-            _require_regular(entry.path)  # raises, naming what it is
+            require_regular(entry.path)  # raises, naming what it is
     for name in _NESTED_CHECKED:
-        _require_regular(os.path.join(folder, name))
+        require_regular(os.path.join(folder, name))
 
 
 def check(found: GitDir) -> None:
@@ -137,7 +137,7 @@ def check(found: GitDir) -> None:
     head = read_small(os.path.join(found.git_dir, "HEAD")) or b""
     ref = head[5:].strip()
     if head.startswith(b"ref: refs/") and b".." not in ref.split(b"/"):
-        _require_regular(os.path.join(found.common_dir, os.fsdecode(ref)), folders=True)
+        require_regular(os.path.join(found.common_dir, os.fsdecode(ref)), folders=True)
 
 
 def check_name(found: GitDir, rev: str) -> None:
@@ -147,7 +147,7 @@ def check_name(found: GitDir, rev: str) -> None:
         return
     for candidate in (name, f"refs/{name}", f"refs/tags/{name}", f"refs/heads/{name}", f"refs/remotes/{name}"):
         for folder in {found.git_dir, found.common_dir}:
-            _require_regular(folder / candidate, folders=True)  # refs/remotes/origin is a folder
+            require_regular(folder / candidate, folders=True)  # refs/remotes/origin is a folder
 
 
 def _layout(path: Path) -> bool:
@@ -215,7 +215,7 @@ def _reftable(found: GitDir) -> bool:
 def _packed(found: GitDir, ref: bytes) -> bytes | None:
     """The object a ref names in ``packed-refs``, None when it is not there (or the file is too big to scan)."""
     path = found.common_dir / "packed-refs"
-    if not _require_regular(path) or path.stat().st_size > _PACKED_LIMIT:
+    if not require_regular(path) or path.stat().st_size > _PACKED_LIMIT:
         return None
     with path.open("rb") as handle:
         for line in handle:
