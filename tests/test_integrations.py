@@ -533,7 +533,7 @@ def test_gitlab_install_step(tmp_path: Path, spec: str, own_checkout: bool, code
         assert calls == []
         assert "set the CI/CD variable RUSTGO_PIP_SPEC" in done.stderr
     else:
-        assert calls == [f"-m pip install --quiet --disable-pip-version-check {installed}"]
+        assert calls == [f"-I -m pip install --quiet --disable-pip-version-check {installed}"]
 
 
 def _gitlab_script(repo: Path, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
