@@ -128,10 +128,10 @@ def _check_ignore_files(top: Path, sub: str, tracked: bytes) -> None:
     """
     folders = {item.rpartition(b"/")[0] for item in tracked.split(b"\0") if item}
     parts = [] if sub in ("", ".") else sub.split("/")
-    base = top.joinpath(*parts)
+    base = str(top.joinpath(*parts))
     try:
-        for folder in sorted(folders):
-            gitdir.require_regular(base / os.fsdecode(folder) / ".gitignore")
+        for folder in sorted(folders):  # strings, not pathlib: one per folder of a large tree
+            gitdir.require_regular(f"{base}/{os.fsdecode(folder)}/.gitignore" if folder else f"{base}/.gitignore")
         for depth in range(len(parts)):
             gitdir.require_regular(top.joinpath(*parts[:depth], ".gitignore"))
     except UnsafeRepositoryError as exc:

@@ -172,6 +172,8 @@ class PatternSet:
 
     def check(self, path: str) -> bool | None:
         """Git's verdict on ``path``: ignored when a parent directory is, else the last matching line's."""
+        if not self._sets:
+            return None
         parts = path.rstrip("/").split("/")
         for depth in range(1, len(parts)):
             directory = "/".join(parts[:depth]) + "/"

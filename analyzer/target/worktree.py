@@ -209,7 +209,7 @@ class WorkTree:
         for name in reversed(pending):
             if ok:
                 try:
-                    ok = stat.S_ISDIR(os.lstat(os.path.join(self._real, name)).st_mode)
+                    ok = stat.S_ISDIR(os.lstat(f"{self._real}/{name}").st_mode)
                 except OSError:
                     ok = False
             known[name] = ok
@@ -217,7 +217,7 @@ class WorkTree:
 
     def _entry(self, path: str, diagnostics: list[Diagnostic], links: set[str]) -> TreeFile | None:
         """A TreeFile for a path git listed, or None (with a diagnostic when the reason matters)."""
-        full = os.path.join(self._real, path)
+        full = f"{self._real}/{path}"
         try:
             info = os.lstat(full)
         except OSError as exc:
