@@ -155,3 +155,15 @@ def test_fifo_gitignore_is_never_handed_to_git(tmp_path: Path, folder: str) -> N
     assert messages[f"{folder}.gitignore"] == "special file (FIFO); skipped"
     assert any(".gitignore: is a FIFO" in message for message in messages.values())
     assert report["stats"]["files"] == 2  # f0.go and pkg/lib.go, walked
+
+
+def test_fifo_in_place_of_a_loose_blob_stops_a_revision_with_one_line(tmp_path: Path) -> None:
+    # git ls-tree -l opens every blob for its size, and cat-file reads them: both waited forever on a FIFO.
+    root = _repo(tmp_path / "repo")
+    sha = _git(root, "rev-parse", "HEAD:f0.go")
+    loose = root / ".git" / "objects" / sha[:2] / sha[2:]
+    loose.unlink()
+    os.mkfifo(loose)
+    code, _, stderr = _run(root, "--rev", "HEAD")
+    assert code == 2
+    assert f"{sha[2:]}: is a FIFO" in stderr

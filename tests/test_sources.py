@@ -67,6 +67,12 @@ def test_read_list_skips_blank_lines_and_comments(tmp_path: Path) -> None:
     assert read_list(listing) == ["./a", "https://example.com/b.git", "./c"]
 
 
+def test_read_list_splits_at_newlines_only(tmp_path: Path) -> None:
+    listing = tmp_path / "repos.txt"
+    listing.write_text("./odd\u2028name\r\n./next\x85part\n", encoding="utf-8")
+    assert read_list(listing) == ["./odd\u2028name", "./next\x85part"]
+
+
 def test_read_list_of_a_missing_file_is_a_target_error(tmp_path: Path) -> None:
     with pytest.raises(TargetError, match="cannot read the source list"):
         read_list(tmp_path / "absent.txt")

@@ -26,6 +26,8 @@ from analyzer.target import gitdir
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:(?!//))", re.IGNORECASE)
 """A scheme (https://, ssh://, git://, file://) or scp-like ``user@host:path``."""
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_BLANKS = " \t\r\v\f"
+"""What is trimmed around a listed source: ASCII blanks only, never a character a path may end with."""
 
 
 class SourceKind(str, enum.Enum):
@@ -99,7 +101,9 @@ def read_list(path: Path) -> list[str]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise TargetError(f"{path}: cannot read the source list: {exc.strerror}") from exc
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    # Lines end at "\n" only: str.splitlines also splits at U+2028, U+0085 and form feeds, which a path may hold.
+    lines = (line.strip(_BLANKS) for line in text.split("\n"))
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def _is_repository(path: Path) -> bool:

@@ -318,6 +318,33 @@ def locate_revision(path: Path, rev: str) -> RevisionLocation:
     return RevisionLocation(git_dir=str(found.git_dir), commit=commit, prefix=prefix, tree=tree)
 
 
+def _objects_dir(git_dir: str) -> str:
+    found = gitdir.find(Path(git_dir), search_parents=False)
+    return str((found.common_dir if found is not None else Path(git_dir)) / "objects")
+
+
+def _check_loose_blobs(location: RevisionLocation) -> None:
+    """Raise UnsafeRepositoryError when a loose blob of the tree is a FIFO or another special file.
+
+    ``ls-tree -l`` opens every blob for its size and would wait forever on a FIFO. Blobs are stat-ed only in
+    the loose-object folders that exist: a packed repository costs one directory listing.
+    """
+    objects = _objects_dir(location.git_dir)
+    try:
+        with os.scandir(objects) as listing:
+            loose = {entry.name for entry in listing if len(entry.name) == 2}
+    except OSError:
+        return
+    if not loose:
+        return
+    names = _run(Path(location.git_dir), "ls-tree", "-r", "-z", "--full-tree", location.tree, git_dir=location.git_dir)
+    for record in names.split(b"\0"):
+        fields = record.partition(b"\t")[0].split()
+        if len(fields) == 3 and fields[1] == b"blob" and fields[2][:2].decode("ascii", "replace") in loose:
+            sha = fields[2].decode("ascii", "replace")
+            gitdir.require_regular(f"{objects}/{sha[:2]}/{sha[2:]}")
+
+
 def list_revision(location: RevisionLocation) -> list[RevisionEntry]:
     """Every file, symlink and submodule under the location's tree, in git's order.
 
@@ -325,10 +352,11 @@ def list_revision(location: RevisionLocation) -> list[RevisionEntry]:
     of each blob in turn is about twenty times slower on a large tree.
     """
     try:
+        _check_loose_blobs(location)
         raw = _run(
             Path(location.git_dir), "ls-tree", "-r", "-l", "-z", "--full-tree", location.tree, git_dir=location.git_dir
         )
-    except GitListingError as exc:
+    except (GitListingError, UnsafeRepositoryError) as exc:
         raise GitRevisionError(f"git could not list revision {location.commit[:12]}: {exc}") from exc
     entries: list[RevisionEntry] = []
     for record in raw.split(b"\0"):
@@ -358,10 +386,12 @@ class BlobReader:
         self._git_dir = git_dir
         self._repo: Any = None
         self._pid = 0
+        self._objects = _objects_dir(git_dir)
+        """Where loose objects live: each is checked to be a regular file before cat-file opens it."""
 
     # A worker process gets the reader without its pipes and opens its own.
     def __getstate__(self) -> dict[str, object]:
-        return {"_git_dir": self._git_dir, "_repo": None, "_pid": 0}
+        return {"_git_dir": self._git_dir, "_repo": None, "_pid": 0, "_objects": self._objects}
 
     def _handle(self) -> Any:
         if self._repo is None or self._pid != os.getpid():
@@ -372,12 +402,14 @@ class BlobReader:
     def read(self, sha: str, limit: int) -> bytes | None:
         """The first ``limit`` bytes of a blob; None when it cannot be read."""
         try:
+            # a FIFO in place of a loose object would block the long-lived cat-file, which has no timeout
+            gitdir.require_regular(f"{self._objects}/{sha[:2]}/{sha[2:]}")
             stream = self._handle().odb.stream(bytes.fromhex(sha))
             data = stream.read(max(limit, 0))
             # The rest must be drained before the next request; chunks keep a huge blob out of memory.
             while stream.read(_BLOB_CHUNK):
                 pass
-        except (GitRevisionError, ValueError, OSError):  # OSError covers a cat-file process that died (EPIPE)
+        except (TargetError, ValueError, OSError):  # OSError covers a cat-file process that died (EPIPE)
             self.close()  # the pipe may be out of step now: the next read starts a fresh process
             return None
         return bytes(data)
