@@ -59,6 +59,7 @@ def _by_path(inventory: Inventory) -> dict[str, tuple[str | None, Role, str]]:
         pytest.param("src/external/glfw/deps/glad/gl.h", Role.VENDORED, id="nested-deps-library-folder"),
         pytest.param("lib/deps/sds/sds.c", Role.VENDORED, id="nested-deps-of-a-library"),
         pytest.param("pkg/proc/_fixtures/testvars.go", Role.FIXTURE, id="underscore-fixtures"),
+        pytest.param("src/test-hexfloat.cc", Role.TEST, id="test-dash-prefix-cc"),
         pytest.param("test/units/plugins/loader_fixtures/import_fixture.py", Role.FIXTURE, id="named-fixtures"),
         pytest.param("Godeps/_workspace/src/x.go", Role.VENDORED, id="godeps"),
         pytest.param("static/app.min.js", Role.VENDORED, id="minified-name"),
@@ -432,3 +433,20 @@ def test_no_single_file_decides_a_language_share(tmp_path: Path) -> None:
     shares = {s.language: s for s in report.languages}
     assert shares["C"].bytes == SHARE_FILE_CAP
     assert shares["Go"].share > shares["C"].share
+
+
+def test_crate_resources_are_fixtures(tmp_path: Path, languages: LanguageTable, rules: PathRules) -> None:
+    """resources/ beside a Cargo.toml holds a crate's data (parser inputs, benchmark corpora) in any language."""
+    _write(
+        tmp_path,
+        {
+            "crates/parser/Cargo.toml": "[package]\nname = 'parser'\n",
+            "crates/parser/src/lib.rs": "pub fn f() {}\n",
+            "crates/parser/resources/inline/err/async_await.py": "async def f():\n    await g()\n",
+            "tools/resources/gen.py": "x = 1\n",
+        },
+    )
+    found = _by_path(_scan(tmp_path, languages, rules))
+    assert found["crates/parser/resources/inline/err/async_await.py"][1] is Role.FIXTURE
+    assert found["crates/parser/src/lib.rs"][1] is Role.SOURCE
+    assert found["tools/resources/gen.py"][1] is Role.SOURCE

@@ -158,3 +158,18 @@ def test_go_low_level_idioms_say_so(matcher: Matcher, language: str, code: str) 
     assert all("go" in hit.rule.idiom_of for hit in hits if hit.rule.category != "existing-go"), [
         (h.rule.id, h.rule.idiom_of) for h in hits
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "rule_id"),
+    [
+        pytest.param(
+            "C++", "std::lock_guard<std::recursive_mutex> lock(m_lock);\n", "THR012", id="two-matches-one-line"
+        ),
+        pytest.param("Go", "p := unsafe.Pointer(unsafe.SliceData(b))\n", "MEM012", id="go-unsafe-twice"),
+    ],
+)
+def test_one_fact_per_rule_and_line(matcher: Matcher, language: str, code: str, rule_id: str) -> None:
+    """A line that matches a rule twice is one fact, so a count means places, not regex matches."""
+    hits = [h for h in matcher.match_content("snippet", language, code) if h.rule.id == rule_id]
+    assert [h.line for h in hits] == [1]

@@ -246,10 +246,12 @@ class Matcher:
         if not candidates:
             return []
         spans = lexers.lex(language or "", text)
-        hits: list[Hit] = []
+        hits: dict[tuple[str, int], Hit] = {}
         for rule, pattern, regex in candidates:
-            hits.extend(self._locate(rule, pattern, regex, source, spans))
-        return hits
+            for hit in self._locate(rule, pattern, regex, source, spans):
+                # One fact per rule and line: `std::lock_guard<std::recursive_mutex>` is one lock, not two.
+                hits.setdefault((rule.id, hit.line), hit)
+        return list(hits.values())
 
     def _locate(
         self, rule: Rule, pattern: ContentPattern, regex: Any, source: _Text, spans: lexers.Spans

@@ -8,6 +8,8 @@ This module recognises those shapes from data in the ``[shapes]`` table of paths
 
 - a file whose first lines match a shape pattern (any line, not only comments) is generated;
 - a header larger than ``huge_header_bytes`` is generated: no hand-written header is that big;
+- a folder a build file names as data (``resources/`` beside a ``Cargo.toml``: test inputs, benchmark corpora,
+  assets a crate embeds) holds fixtures, whatever language its files are in;
 - a directory, other than the root, that holds files only a repository's root can use (``.travis.yml``,
   ``.cirrus.yml``, ``.mailmap``, ``.github/workflows/``...) was a repository of its own: everything under it
   is vendored. CI services and git read those files at the root only, so below it they are luggage from the
@@ -39,6 +41,8 @@ class ShapeRules:
     """A header at least this big is generated (a BTF dump, an amalgamation)."""
     headers: tuple[str, ...]
     """File name endings that are headers."""
+    data_folders: tuple[tuple[str, str], ...]
+    """(build file name, folder beside it) pairs: the folder holds data, not the build's code."""
     root_only: tuple[str, ...]
     """Paths, relative to a directory, that only mean something at a repository's root; a trailing ``/`` names a
     directory (any file under it)."""
@@ -50,6 +54,7 @@ def parse_shapes(data: Mapping[str, Any]) -> ShapeRules:
         generated=tuple(re.compile(p) for p in data["generated"]),
         huge_header_bytes=int(data["huge_header_bytes"]),
         headers=tuple(str(h) for h in data["headers"]),
+        data_folders=tuple((str(k), str(v)) for k, folders in data["data_folders"].items() for v in folders),
         root_only=tuple(str(p) for p in data["root_only"]),
     )
 
@@ -73,6 +78,17 @@ def imported_roots(paths: Iterable[str], shapes: ShapeRules) -> frozenset[str]:
                     roots.add(path[:index])
             elif path.endswith("/" + marker):
                 roots.add(path[: -len(marker) - 1])
+    return frozenset(roots)
+
+
+def data_roots(paths: Iterable[str], shapes: ShapeRules) -> frozenset[str]:
+    """Data folders of the build files present (``crates/x/resources`` for ``crates/x/Cargo.toml``)."""
+    roots: set[str] = set()
+    for path in paths:
+        directory, _, name = path.rpartition("/")
+        for build, folder in shapes.data_folders:
+            if name == build:
+                roots.add(f"{directory}/{folder}" if directory else folder)
     return frozenset(roots)
 
 

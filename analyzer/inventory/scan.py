@@ -24,7 +24,7 @@ from analyzer.errors import RuleError
 from analyzer.inventory.globs import GlobSet
 from analyzer.inventory.languages import HEAD_BYTES, LanguageTable
 from analyzer.inventory.rolematch import RoleMatcher
-from analyzer.inventory.roles import ShapeRules, generated_by_shape, imported_roots, parse_shapes, under
+from analyzer.inventory.roles import ShapeRules, data_roots, generated_by_shape, imported_roots, parse_shapes, under
 from analyzer.model import Component, Diagnostic, FileEntry, Inventory, Role, Severity
 from analyzer.target.patterns import MAX_PATTERN_LINES, PatternSet, ignore_patterns, usable
 from analyzer.target.worktree import Tree, TreeFile
@@ -344,11 +344,14 @@ def scan(tree: Tree, languages: LanguageTable, paths: PathRules) -> Inventory:
     attribute_lines = _load_attributes(tree, listed, diagnostics)
     classified: list[tuple[TreeFile, str | None, Role]] = []
     copies = imported_roots((entry.path for entry in listed), paths.shapes)
+    data = data_roots((entry.path for entry in listed), paths.shapes)
     for entry in listed:
         attrs = _attributes_for(entry.path, attribute_lines) if attribute_lines else {}
         language, role = _classify(entry, attrs, languages, paths, tree, diagnostics)
         if role.counts and attrs.get("linguist-vendored") is not False and under(entry.path, copies):
             role = Role.VENDORED
+        elif role.counts and under(entry.path, data):
+            role = Role.FIXTURE
         classified.append((entry, language, role))
     components = _components(((e.path, role) for e, _, role in classified), paths)
     component_dirs = {c.path for c in components}
