@@ -174,7 +174,7 @@ class Inventory:
     """Problems met while listing (symlinks out of the root, loops, unreadable paths...)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Dependency:
     """One dependency declared or locked in a manifest."""
 
@@ -194,7 +194,7 @@ class Dependency:
     """1-based line of the declaration, 0 when unknown."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ManifestResult:
     """What a manifest parser returns for one file."""
 

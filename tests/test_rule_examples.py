@@ -24,7 +24,9 @@ def matcher() -> Matcher:
 def _matches(matcher: Matcher, rule: Rule, example: Example) -> bool:
     if example.dependency is not None:
         ecosystem, _, name = example.dependency.partition(":")
-        dep = Dependency(ecosystem, name, "", Scope.RUNTIME, True, "manifest", 1)
+        dep = Dependency(
+            ecosystem=ecosystem, name=name, version="", scope=Scope.RUNTIME, direct=True, path="manifest", line=1
+        )
         return rule in matcher.match_dependency(dep)
     if example.code is not None:
         path = example.file or "snippet"

@@ -139,13 +139,13 @@ def parse_mix_exs(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             name = options["hex"].lstrip(":").strip('"') if "hex" in options else match.group(1)
             deps.append(
                 Dependency(
-                    _HEX,
-                    name,
-                    _mix_version(body, options),
-                    _mix_scope(options),
-                    True,
-                    path,
-                    _line_at(newlines, match.start()),
+                    ecosystem=_HEX,
+                    name=name,
+                    version=_mix_version(body, options),
+                    scope=_mix_scope(options),
+                    direct=True,
+                    path=path,
+                    line=_line_at(newlines, match.start()),
                 )
             )
     apps = re.search(r'\bapps_path:\s*"([^"\n]+)"', code)
@@ -173,11 +173,25 @@ def parse_mix_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             hexed = _LOCK_HEX.match(rest)
             if hexed is None:
                 raise ManifestError(f"line {number}: hex entry {key!r} has no package name and version")
-            deps.append(Dependency(_HEX, hexed.group(1), hexed.group(2), Scope.RUNTIME, False, path, number))
+            deps.append(
+                Dependency(
+                    ecosystem=_HEX,
+                    name=hexed.group(1),
+                    version=hexed.group(2),
+                    scope=Scope.RUNTIME,
+                    direct=False,
+                    path=path,
+                    line=number,
+                )
+            )
         else:
             source = _LOCK_GIT.search(rest)
             version = f"{scm}:{source.group(1)}" if source else scm
-            deps.append(Dependency(_HEX, key, version, Scope.RUNTIME, False, path, number))
+            deps.append(
+                Dependency(
+                    ecosystem=_HEX, name=key, version=version, scope=Scope.RUNTIME, direct=False, path=path, line=number
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -313,7 +327,9 @@ def _rebar_list(value: _Term, scope: Scope, path: str) -> Iterator[Dependency]:
         raise ManifestError(f"line {value.line}: deps and plugins must be lists")
     for item in value.items:
         name, version = _rebar_dep(item)
-        yield Dependency(_HEX, name, version, scope, True, path, item.line)
+        yield Dependency(
+            ecosystem=_HEX, name=name, version=version, scope=scope, direct=True, path=path, line=item.line
+        )
 
 
 def _profile_scope(name: str) -> Scope:

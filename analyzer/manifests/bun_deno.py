@@ -164,13 +164,13 @@ def parse_bun_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         hoisted = key == name
         deps.append(
             Dependency(
-                "npm",
-                name,
-                version,
-                scope or Scope.RUNTIME,
-                hoisted and scope is not None,
-                path,
-                lines.get(("packages", key), 0),
+                ecosystem="npm",
+                name=name,
+                version=version,
+                scope=scope or Scope.RUNTIME,
+                direct=hoisted and scope is not None,
+                path=path,
+                line=lines.get(("packages", key), 0),
             )
         )
     members = tuple(sorted(str(k) for k in workspaces if k)) if isinstance(workspaces, dict) else ()
@@ -202,7 +202,15 @@ def _import_map(
         found = _deno_specifier(target) if isinstance(target, str) else None
         if found is not None:
             ecosystem, name, version = found
-            yield Dependency(ecosystem, name, version, Scope.RUNTIME, True, path, lines.get((*section, alias), 0))
+            yield Dependency(
+                ecosystem=ecosystem,
+                name=name,
+                version=version,
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=lines.get((*section, alias), 0),
+            )
 
 
 def parse_deno_json(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -242,7 +250,13 @@ def parse_deno_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             version = version.split("_", 1)[0]
             deps.append(
                 Dependency(
-                    ecosystem, name, version, Scope.RUNTIME, False, path, lines.get((*prefix, ecosystem, key), 0)
+                    ecosystem=ecosystem,
+                    name=name,
+                    version=version,
+                    scope=Scope.RUNTIME,
+                    direct=False,
+                    path=path,
+                    line=lines.get((*prefix, ecosystem, key), 0),
                 )
             )
     return ManifestResult(dependencies=tuple(deps))
@@ -258,7 +272,13 @@ def _catalog(node: yaml.Node, path: str, label: str) -> Iterator[Dependency]:
         if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
             # A catalog only fixes versions; the members' package.json files declare the dependency.
             yield Dependency(
-                "npm", str(key.value), str(value.value), Scope.RUNTIME, False, path, key.start_mark.line + 1
+                ecosystem="npm",
+                name=str(key.value),
+                version=str(value.value),
+                scope=Scope.RUNTIME,
+                direct=False,
+                path=path,
+                line=key.start_mark.line + 1,
             )
 
 

@@ -63,7 +63,21 @@ _SHELL_PREFIX = re.compile(r"^(?:(?:sudo|exec|time|env)\s+|[A-Za-z_][A-Za-z0-9_]
 
 def _image(reference: str | None, path: str, line: int) -> list[Dependency]:
     found = image_reference(reference) if reference and "$" not in reference else None
-    return [Dependency("docker", found[0], found[1], Scope.BUILD, True, path, line)] if found else []
+    return (
+        [
+            Dependency(
+                ecosystem="docker",
+                name=found[0],
+                version=found[1],
+                scope=Scope.BUILD,
+                direct=True,
+                path=path,
+                line=line,
+            )
+        ]
+        if found
+        else []
+    )
 
 
 def _container(node: yaml.Node | None, path: str) -> list[Dependency]:
@@ -88,13 +102,13 @@ def _uses(node: yaml.Node | None, path: str) -> list[Dependency]:
         return []
     return [
         Dependency(
-            "github-actions",
-            f"{match.group(1)}/{match.group(2)}",
-            match.group(3),
-            Scope.BUILD,
-            True,
-            path,
-            yaml_line(node),
+            ecosystem="github-actions",
+            name=f"{match.group(1)}/{match.group(2)}",
+            version=match.group(3),
+            scope=Scope.BUILD,
+            direct=True,
+            path=path,
+            line=yaml_line(node),
         )
     ]
 
@@ -147,7 +161,15 @@ def parse_github_action(path: str, text: str, ctx: ParseContext) -> ManifestResu
     deps: list[Dependency] = []
     if "/" not in path and using is not None and yaml_text(using):
         deps.append(
-            Dependency("github-actions", f"runs:{yaml_text(using)}", "", Scope.BUILD, True, path, yaml_line(using))
+            Dependency(
+                ecosystem="github-actions",
+                name=f"runs:{yaml_text(using)}",
+                version="",
+                scope=Scope.BUILD,
+                direct=True,
+                path=path,
+                line=yaml_line(using),
+            )
         )
     image = yaml_get(runs, "image")
     if image is not None and (yaml_text(image) or "").startswith("docker://"):
@@ -166,20 +188,36 @@ def _include(entry: yaml.Node, path: str) -> Iterator[Dependency]:
     line = yaml_line(entry)
     if written is not None:
         if written.startswith(("http://", "https://")):
-            yield Dependency("gitlab-ci", written, "", Scope.BUILD, True, path, line)
+            yield Dependency(
+                ecosystem="gitlab-ci", name=written, version="", scope=Scope.BUILD, direct=True, path=path, line=line
+            )
         return
     project, ref = yaml_text(yaml_get(entry, "project")), yaml_text(yaml_get(entry, "ref")) or ""
     remote, template = yaml_text(yaml_get(entry, "remote")), yaml_text(yaml_get(entry, "template"))
     component = yaml_text(yaml_get(entry, "component"))
     if project:
-        yield Dependency("gitlab-ci", project, ref, Scope.BUILD, True, path, line)
+        yield Dependency(
+            ecosystem="gitlab-ci", name=project, version=ref, scope=Scope.BUILD, direct=True, path=path, line=line
+        )
     elif remote:
-        yield Dependency("gitlab-ci", remote, "", Scope.BUILD, True, path, line)
+        yield Dependency(
+            ecosystem="gitlab-ci", name=remote, version="", scope=Scope.BUILD, direct=True, path=path, line=line
+        )
     elif template:
-        yield Dependency("gitlab-ci", f"template:{template}", "", Scope.BUILD, True, path, line)
+        yield Dependency(
+            ecosystem="gitlab-ci",
+            name=f"template:{template}",
+            version="",
+            scope=Scope.BUILD,
+            direct=True,
+            path=path,
+            line=line,
+        )
     elif component:
         name, _, version = component.partition("@")
-        yield Dependency("gitlab-ci", name, version, Scope.BUILD, True, path, line)
+        yield Dependency(
+            ecosystem="gitlab-ci", name=name, version=version, scope=Scope.BUILD, direct=True, path=path, line=line
+        )
 
 
 def _gitlab_images(unit: yaml.Node | None, path: str) -> list[Dependency]:
@@ -269,5 +307,10 @@ def parse_jenkinsfile(path: str, text: str, ctx: ParseContext) -> ManifestResult
         tool = _first_tool(code[match.end() : end if end >= 0 else len(code)])
         if tool is not None:
             line = bisect.bisect_left(newlines, match.start()) + 1
-            found.setdefault(("ci-tool", tool), Dependency("ci-tool", tool, "", Scope.BUILD, True, path, line))
+            found.setdefault(
+                ("ci-tool", tool),
+                Dependency(
+                    ecosystem="ci-tool", name=tool, version="", scope=Scope.BUILD, direct=True, path=path, line=line
+                ),
+            )
     return ManifestResult(dependencies=tuple(sorted(found.values(), key=lambda d: d.line)))

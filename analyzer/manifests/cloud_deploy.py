@@ -98,10 +98,30 @@ def parse_pulumi(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         raise ManifestError("no 'runtime': a Pulumi project must name its language runtime")
     if written not in _PULUMI_RUNTIMES:
         raise ManifestError(f"line {yaml_line(runtime)}: unknown Pulumi runtime {written!r}")
-    deps.append(Dependency("pulumi", f"runtime:{written}", "", Scope.BUILD, True, path, yaml_line(runtime)))
+    deps.append(
+        Dependency(
+            ecosystem="pulumi",
+            name=f"runtime:{written}",
+            version="",
+            scope=Scope.BUILD,
+            direct=True,
+            path=path,
+            line=yaml_line(runtime),
+        )
+    )
     name = yaml_get(root, "name")
     if name is not None and yaml_text(name):
-        deps.append(Dependency("pulumi", f"project:{yaml_text(name)}", "", Scope.BUILD, True, path, yaml_line(name)))
+        deps.append(
+            Dependency(
+                ecosystem="pulumi",
+                name=f"project:{yaml_text(name)}",
+                version="",
+                scope=Scope.BUILD,
+                direct=True,
+                path=path,
+                line=yaml_line(name),
+            )
+        )
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
 
 
@@ -125,11 +145,28 @@ def parse_serverless(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     found: dict[str, Dependency] = {}
     # ``${file(...)}`` and other variables are resolved at deploy time: nothing to name here.
     if cloud and "${" not in cloud:
-        found[cloud] = Dependency("serverless", f"provider:{cloud}", "", Scope.RUNTIME, True, path, yaml_line(provider))
+        found[cloud] = Dependency(
+            ecosystem="serverless",
+            name=f"provider:{cloud}",
+            version="",
+            scope=Scope.RUNTIME,
+            direct=True,
+            path=path,
+            line=yaml_line(provider),
+        )
     for runtime, line in _serverless_runtimes(root, provider):
         if "${" not in runtime:
             found.setdefault(
-                runtime, Dependency("serverless", f"runtime:{runtime}", "", Scope.RUNTIME, True, path, line)
+                runtime,
+                Dependency(
+                    ecosystem="serverless",
+                    name=f"runtime:{runtime}",
+                    version="",
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=line,
+                ),
             )
     plugins = yaml_get(root, "plugins")
     listed = yaml_list(plugins, "modules") if isinstance(plugins, yaml.MappingNode) else yaml_list(root, "plugins")
@@ -137,7 +174,17 @@ def parse_serverless(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     for plugin in listed:
         name = yaml_text(plugin)
         if name and "${" not in name:
-            deps.append(Dependency("npm", name, "", Scope.BUILD, True, path, yaml_line(plugin)))
+            deps.append(
+                Dependency(
+                    ecosystem="npm",
+                    name=name,
+                    version="",
+                    scope=Scope.BUILD,
+                    direct=True,
+                    path=path,
+                    line=yaml_line(plugin),
+                )
+            )
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
 
 
@@ -192,7 +239,12 @@ def parse_ansible_tasks(path: str, text: str, ctx: ParseContext) -> ManifestResu
     for module, line in _task_modules(tasks):
         if len(found) >= _MAX_MODULES:
             break
-        found.setdefault(module, Dependency("ansible", module, "", Scope.RUNTIME, True, path, line))
+        found.setdefault(
+            module,
+            Dependency(
+                ecosystem="ansible", name=module, version="", scope=Scope.RUNTIME, direct=True, path=path, line=line
+            ),
+        )
     return ManifestResult(dependencies=tuple(found.values()))
 
 
@@ -214,7 +266,17 @@ def _galaxy(entries: list[yaml.Node], keys: tuple[str, ...], path: str) -> list[
     for entry in entries:
         found = _galaxy_entry(entry, keys)
         if found is not None:
-            deps.append(Dependency("ansible-galaxy", found[0], found[1], Scope.RUNTIME, True, path, yaml_line(entry)))
+            deps.append(
+                Dependency(
+                    ecosystem="ansible-galaxy",
+                    name=found[0],
+                    version=found[1],
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=yaml_line(entry),
+                )
+            )
     return deps
 
 

@@ -221,17 +221,43 @@ def parse_dockerfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                 if source is not None and source.lower() not in aliases and not source.isdigit():
                     name, version = _split_image(source)
                     extra.setdefault(
-                        ("docker", name), Dependency("docker", name, version, Scope.BUILD, True, path, ins.line)
+                        ("docker", name),
+                        Dependency(
+                            ecosystem="docker",
+                            name=name,
+                            version=version,
+                            scope=Scope.BUILD,
+                            direct=True,
+                            path=path,
+                            line=ins.line,
+                        ),
                     )
         elif ins.keyword == "RUN":
             for triple in _rust_targets(ins.args):
                 extra.setdefault(
-                    ("target", triple), Dependency("target", triple, "", Scope.BUILD, True, path, ins.line)
+                    ("target", triple),
+                    Dependency(
+                        ecosystem="target",
+                        name=triple,
+                        version="",
+                        scope=Scope.BUILD,
+                        direct=True,
+                        path=path,
+                        line=ins.line,
+                    ),
                 )
     if stage < 0:
         raise ManifestError("no FROM instruction: not a Dockerfile")
     deps = [
-        Dependency("docker", name, version, Scope.RUNTIME if index == stage else Scope.BUILD, True, path, line)
+        Dependency(
+            ecosystem="docker",
+            name=name,
+            version=version,
+            scope=Scope.RUNTIME if index == stage else Scope.BUILD,
+            direct=True,
+            path=path,
+            line=line,
+        )
         for name, version, line, index in images
     ]
     return ManifestResult(dependencies=tuple(deps + list(extra.values())))
@@ -339,5 +365,15 @@ def parse_compose(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         image_name, version = _split_image(resolved or "")
         # An unset variable leaves an empty path segment ("${REGISTRY}/app"): no usable name.
         if image_name and "" not in image_name.split("/"):
-            deps.append(Dependency("docker", image_name, version, Scope.RUNTIME, True, path, lines.get(str(name), 0)))
+            deps.append(
+                Dependency(
+                    ecosystem="docker",
+                    name=image_name,
+                    version=version,
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=lines.get(str(name), 0),
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))

@@ -194,7 +194,15 @@ def _find_package(cmd: _Command, path: str) -> Iterator[Dependency]:
             mode = ""
         elif mode == "components" or (not notes and re.match(r"^\d", value)):
             notes.append(value)
-    yield Dependency("cmake", values[0], " ".join(notes), Scope.RUNTIME, True, path, cmd.line)
+    yield Dependency(
+        ecosystem="cmake",
+        name=values[0],
+        version=" ".join(notes),
+        scope=Scope.RUNTIME,
+        direct=True,
+        path=path,
+        line=cmd.line,
+    )
 
 
 def _pkg_check_modules(cmd: _Command, path: str) -> Iterator[Dependency]:
@@ -203,7 +211,15 @@ def _pkg_check_modules(cmd: _Command, path: str) -> Iterator[Dependency]:
             module = _PKG_MODULE.match(word)
             if word in _PKG_KEYWORDS or "$" in word or module is None:
                 continue
-            yield Dependency("cmake", module.group(1), module.group(2) or "", Scope.RUNTIME, True, path, arg.line)
+            yield Dependency(
+                ecosystem="cmake",
+                name=module.group(1),
+                version=module.group(2) or "",
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=arg.line,
+            )
 
 
 def _link_libraries(cmd: _Command, path: str, defined: set[str]) -> Iterator[Dependency]:
@@ -220,7 +236,9 @@ def _link_libraries(cmd: _Command, path: str, defined: set[str]) -> Iterator[Dep
             or any(c.isspace() for c in value)
         ):
             continue
-        yield Dependency("cmake", value, "", Scope.RUNTIME, True, path, arg.line)
+        yield Dependency(
+            ecosystem="cmake", name=value, version="", scope=Scope.RUNTIME, direct=True, path=path, line=arg.line
+        )
 
 
 def _fetched(cmd: _Command, path: str) -> Iterator[Dependency]:
@@ -230,13 +248,29 @@ def _fetched(cmd: _Command, path: str) -> Iterator[Dependency]:
         name, _, version = spec.partition("#")
         if "@" in name:
             name, _, version = name.partition("@")
-        yield Dependency("cmake", name.rsplit("/", 1)[-1], version, Scope.RUNTIME, True, path, cmd.line)
+        yield Dependency(
+            ecosystem="cmake",
+            name=name.rsplit("/", 1)[-1],
+            version=version,
+            scope=Scope.RUNTIME,
+            direct=True,
+            path=path,
+            line=cmd.line,
+        )
         return
     if cmd.name == "cpmaddpackage" and values[:1] == ["NAME"]:
         values = values[1:]
     version = next((values[values.index(k) + 1] for k in ("GIT_TAG", "VERSION") if k in values[1:-1]), "")
     if values and "$" not in values[0]:
-        yield Dependency("cmake", values[0], version, Scope.RUNTIME, True, path, cmd.line)
+        yield Dependency(
+            ecosystem="cmake",
+            name=values[0],
+            version=version,
+            scope=Scope.RUNTIME,
+            direct=True,
+            path=path,
+            line=cmd.line,
+        )
 
 
 _MCU_PROCESSOR = re.compile(r"(cortex-[mr]\d|armv[678](?:\.\d)?e?-?[mr]\b|arm-none-eabi)")
@@ -260,7 +294,9 @@ def _target_signals(commands: list[_Command], path: str) -> Iterator[Dependency]
         if cmd.name == "set" and (generic or arm):
             found.setdefault("bare-metal", cmd.line)
     for name, line in sorted(found.items(), key=lambda item: item[1]):
-        yield Dependency("target", name, "", Scope.BUILD, True, path, line)
+        yield Dependency(
+            ecosystem="target", name=name, version="", scope=Scope.BUILD, direct=True, path=path, line=line
+        )
 
 
 def parse_cmake(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -316,7 +352,17 @@ def parse_conanfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         if not slash or not name or not rest:
             raise ManifestError(f"line {number}: {line!r} is not a name/version reference")
         version = re.split(r"[@#]", rest, maxsplit=1)[0]
-        deps.append(Dependency("conan", name.strip(), version.strip(), scope, True, path, number))
+        deps.append(
+            Dependency(
+                ecosystem="conan",
+                name=name.strip(),
+                version=version.strip(),
+                scope=scope,
+                direct=True,
+                path=path,
+                line=number,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -341,7 +387,17 @@ def parse_vcpkg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         found = text.find(json.dumps(name, ensure_ascii=False), cursor)
         line = lines.at(found) if found >= 0 else 0
         cursor = found + 1 if found >= 0 else cursor
-        deps.append(Dependency("vcpkg", name, version, Scope.BUILD if host else Scope.RUNTIME, True, path, line))
+        deps.append(
+            Dependency(
+                ecosystem="vcpkg",
+                name=name,
+                version=version,
+                scope=Scope.BUILD if host else Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -411,5 +467,15 @@ def parse_platformio(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                 continue
             seen.add((full, version))
             scope = _PIO_KEYS.get(key, Scope.RUNTIME)
-            deps.append(Dependency("platformio", full, version, scope, True, path, cursor[key]))
+            deps.append(
+                Dependency(
+                    ecosystem="platformio",
+                    name=full,
+                    version=version,
+                    scope=scope,
+                    direct=True,
+                    path=path,
+                    line=cursor[key],
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))

@@ -110,7 +110,9 @@ def parse_pubspec(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             continue
         for key, line, value in yaml_pairs(body, section):
             name, version = _spec(key, value)
-            deps.append(Dependency(_PUB, name, version, scope, direct, path, line))
+            deps.append(
+                Dependency(ecosystem=_PUB, name=name, version=version, scope=scope, direct=direct, path=path, line=line)
+            )
     return ManifestResult(dependencies=tuple(deps), workspace_members=_workspace(root))
 
 
@@ -128,5 +130,7 @@ def parse_pubspec_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
             raise ManifestError(f"line {line}: package {name!r} has unknown dependency kind {kind!r}")
         scope, direct = _LOCK_KINDS[kind]
         version = yaml_scalar(_field(body, "version")) or ""
-        deps.append(Dependency(_PUB, name, version, scope, direct, path, line))
+        deps.append(
+            Dependency(ecosystem=_PUB, name=name, version=version, scope=scope, direct=direct, path=path, line=line)
+        )
     return ManifestResult(dependencies=tuple(deps))

@@ -62,7 +62,17 @@ def _sdk_deps(root: ET.Element, path: str, text: str) -> list[Dependency]:
     for spec, line in found:
         name, _, version = spec.strip().partition("/")
         if name and not any(d.name == f"sdk:{name}" for d in deps):
-            deps.append(Dependency("nuget", f"sdk:{name}", version, Scope.BUILD, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="nuget",
+                    name=f"sdk:{name}",
+                    version=version,
+                    scope=Scope.BUILD,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
     return deps
 
 
@@ -81,7 +91,17 @@ def parse_project(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         version = _value(elem, "Version") or _value(elem, "VersionOverride")
         private = _value(elem, "PrivateAssets").lower() == "all"
         for name in filter(None, (n.strip() for n in names.split(";"))):
-            deps.append(Dependency("nuget", name, version, Scope.DEV if private else Scope.RUNTIME, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="nuget",
+                    name=name,
+                    version=version,
+                    scope=Scope.DEV if private else Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -102,13 +122,13 @@ def parse_packages_config(path: str, text: str, ctx: ParseContext) -> ManifestRe
         dev = elem.attrib.get("developmentDependency", "").strip().lower() == "true"
         deps.append(
             Dependency(
-                "nuget",
-                name,
-                elem.attrib.get("version", "").strip(),
-                Scope.DEV if dev else Scope.RUNTIME,
-                True,
-                path,
-                line,
+                ecosystem="nuget",
+                name=name,
+                version=elem.attrib.get("version", "").strip(),
+                scope=Scope.DEV if dev else Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=line,
             )
         )
     return ManifestResult(dependencies=tuple(deps))
@@ -137,7 +157,17 @@ def parse_directory_packages_props(path: str, text: str, ctx: ParseContext) -> M
             name = _value(elem, "Include") or _value(elem, "Update")
             if not name:
                 raise ManifestError(f"line {line}: <{tag}> without an Include attribute")
-            deps.append(Dependency("nuget", name, _value(elem, "Version"), scope, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="nuget",
+                    name=name,
+                    version=_value(elem, "Version"),
+                    scope=scope,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
     deps.sort(key=lambda d: d.line)
     return ManifestResult(dependencies=tuple(deps))
 
@@ -181,6 +211,12 @@ def parse_packages_lock_json(path: str, text: str, ctx: ParseContext) -> Manifes
                 continue  # a project of the same repository, or a package already seen for another framework
             line = seen.line if seen is not None else (lines.get(name) or [0])[0]
             deps[name.lower()] = Dependency(
-                "nuget", name, str(entry.get("resolved", "")), Scope.RUNTIME, kind == "Direct", path, line
+                ecosystem="nuget",
+                name=name,
+                version=str(entry.get("resolved", "")),
+                scope=Scope.RUNTIME,
+                direct=kind == "Direct",
+                path=path,
+                line=line,
             )
     return ManifestResult(dependencies=tuple(deps.values()))

@@ -48,9 +48,29 @@ def parse_sdkconfig(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     deps: list[Dependency] = []
     for number, symbol, value in _config_lines(text, "sdkconfig"):
         if symbol == "CONFIG_IDF_TARGET" and value.strip('"'):
-            deps.append(Dependency("target", value.strip('"'), "", Scope.BUILD, True, path, number))
+            deps.append(
+                Dependency(
+                    ecosystem="target",
+                    name=value.strip('"'),
+                    version="",
+                    scope=Scope.BUILD,
+                    direct=True,
+                    path=path,
+                    line=number,
+                )
+            )
         elif symbol.startswith("CONFIG_FREERTOS_") and not any(d.name == "freertos" for d in deps):
-            deps.append(Dependency("target", "freertos", "", Scope.BUILD, True, path, number))
+            deps.append(
+                Dependency(
+                    ecosystem="target",
+                    name="freertos",
+                    version="",
+                    scope=Scope.BUILD,
+                    direct=True,
+                    path=path,
+                    line=number,
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -71,7 +91,11 @@ def parse_prj_conf(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                 )
             )
             break
-        deps.append(Dependency("kconfig", symbol, "", Scope.BUILD, True, path, number))
+        deps.append(
+            Dependency(
+                ecosystem="kconfig", name=symbol, version="", scope=Scope.BUILD, direct=True, path=path, line=number
+            )
+        )
     return ManifestResult(dependencies=tuple(deps), diagnostics=tuple(diagnostics))
 
 
@@ -112,7 +136,17 @@ def parse_idf_component(path: str, text: str, ctx: ParseContext) -> ManifestResu
     deps = []
     for key, spec in entries.value:
         version = _scalar(spec) if isinstance(spec, yaml.ScalarNode) else _scalar(_get(spec, "version"))
-        deps.append(Dependency("idf", _scalar(key), version, Scope.RUNTIME, True, path, key.start_mark.line + 1))
+        deps.append(
+            Dependency(
+                ecosystem="idf",
+                name=_scalar(key),
+                version=version,
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=key.start_mark.line + 1,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -133,7 +167,17 @@ def parse_west(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             raise ManifestError(f"line {project.start_mark.line + 1}: a project has no name")
         assert name is not None
         revision = _scalar(_get(project, "revision"))
-        deps.append(Dependency("west", _scalar(name), revision, Scope.RUNTIME, True, path, name.start_mark.line + 1))
+        deps.append(
+            Dependency(
+                ecosystem="west",
+                name=_scalar(name),
+                version=revision,
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=name.start_mark.line + 1,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -184,7 +228,17 @@ def parse_devicetree(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         for value in re.findall(r'"([^"]*)"', match.group(1)):
             if value and value not in seen and len(seen) < DEVICETREE_CAP:
                 seen.add(value)
-                deps.append(Dependency("devicetree", value, "", Scope.BUILD, True, path, line))
+                deps.append(
+                    Dependency(
+                        ecosystem="devicetree",
+                        name=value,
+                        version="",
+                        scope=Scope.BUILD,
+                        direct=True,
+                        path=path,
+                        line=line,
+                    )
+                )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -195,7 +249,13 @@ def parse_memory_x(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     if match is None:
         raise ManifestError("no MEMORY block, so this file lays out no memory")
     line = code.count("\n", 0, match.start() + len(match.group()) - len(match.group().lstrip())) + 1
-    return ManifestResult(dependencies=(Dependency("target", "bare-metal", "", Scope.BUILD, True, path, line),))
+    return ManifestResult(
+        dependencies=(
+            Dependency(
+                ecosystem="target", name="bare-metal", version="", scope=Scope.BUILD, direct=True, path=path, line=line
+            ),
+        )
+    )
 
 
 # --- key=value files: Arduino library.properties, STM32CubeMX *.ioc --------------------------------
@@ -226,12 +286,30 @@ def parse_library_properties(path: str, text: str, ctx: ParseContext) -> Manifes
         name, _, constraint = item.strip().partition("(")
         if name.strip():
             deps.append(
-                Dependency("arduino", name.strip(), constraint.rstrip(")").strip(), Scope.RUNTIME, True, path, line)
+                Dependency(
+                    ecosystem="arduino",
+                    name=name.strip(),
+                    version=constraint.rstrip(")").strip(),
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
             )
     architectures, line = props.get("architectures", ("", 0))
     for arch in architectures.split(","):
         if arch.strip():
-            deps.append(Dependency("arduino", f"arch:{arch.strip()}", "", Scope.BUILD, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="arduino",
+                    name=f"arch:{arch.strip()}",
+                    version="",
+                    scope=Scope.BUILD,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -242,7 +320,11 @@ def parse_stm32_ioc(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     for key in ("Mcu.Family", "Mcu.UserName"):
         value, line = props.get(key, ("", 0))
         if value and not any(d.name == value for d in deps):
-            deps.append(Dependency("target", value, "", Scope.BUILD, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="target", name=value, version="", scope=Scope.BUILD, direct=True, path=path, line=line
+                )
+            )
     if not deps:
         raise ManifestError("no Mcu.Family or Mcu.UserName, so the microcontroller is unknown")
     return ManifestResult(dependencies=tuple(deps))
@@ -263,5 +345,9 @@ def parse_embed_toml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         chip = general.get("chip")
         if isinstance(chip, str) and chip and not any(d.name == chip for d in deps):
             line = next((n for n, raw in enumerate(lines, 1) if re.match(r"\s*chip\s*=", raw) and chip in raw), 0)
-            deps.append(Dependency("target", chip, "", Scope.BUILD, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="target", name=chip, version="", scope=Scope.BUILD, direct=True, path=path, line=line
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))

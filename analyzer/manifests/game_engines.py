@@ -46,7 +46,17 @@ def parse_unity_version(path: str, text: str, ctx: ParseContext) -> ManifestResu
         key, colon, value = line.partition(":")
         if colon and key.strip() == "m_EditorVersion" and value.strip():
             return ManifestResult(
-                dependencies=(Dependency("unity", "editor", value.strip(), Scope.RUNTIME, True, path, number),)
+                dependencies=(
+                    Dependency(
+                        ecosystem="unity",
+                        name="editor",
+                        version=value.strip(),
+                        scope=Scope.RUNTIME,
+                        direct=True,
+                        path=path,
+                        line=number,
+                    ),
+                )
             )
     raise ManifestError("no 'm_EditorVersion:' line, so the Unity version is unknown")
 
@@ -74,7 +84,17 @@ def parse_unity_manifest(path: str, text: str, ctx: ParseContext) -> ManifestRes
         if not isinstance(version, str):
             raise ManifestError(f"package {name!r} has a version that is not a string")
         scope = _unity_scope(name, {str(t) for t in testables})
-        deps.append(Dependency("unity", name, version, scope, True, path, cursor.line(name)))
+        deps.append(
+            Dependency(
+                ecosystem="unity",
+                name=name,
+                version=version,
+                scope=scope,
+                direct=True,
+                path=path,
+                line=cursor.line(name),
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -141,12 +161,40 @@ def parse_godot_project(path: str, text: str, ctx: ParseContext) -> ManifestResu
             versions = [v for v in _QUOTED.findall(value) if re.fullmatch(r"\d+(\.\d+)*", v)]
             engine_version, engine_line = (versions[0], line) if versions else (engine_version, engine_line)
         elif section == "autoload":
-            deps.append(Dependency("godot", f"autoload:{key}", "", Scope.RUNTIME, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="godot",
+                    name=f"autoload:{key}",
+                    version="",
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
         elif section == "editor_plugins" and key == "enabled":
             for plugin in _QUOTED.findall(value):
                 name = plugin.removeprefix("res://").removeprefix("addons/").split("/")[0]
-                deps.append(Dependency("godot", f"plugin:{name}", "", Scope.DEV, True, path, line))
-    engine = Dependency("godot", "engine", engine_version, Scope.RUNTIME, True, path, engine_line or 1)
+                deps.append(
+                    Dependency(
+                        ecosystem="godot",
+                        name=f"plugin:{name}",
+                        version="",
+                        scope=Scope.DEV,
+                        direct=True,
+                        path=path,
+                        line=line,
+                    )
+                )
+    engine = Dependency(
+        ecosystem="godot",
+        name="engine",
+        version=engine_version,
+        scope=Scope.RUNTIME,
+        direct=True,
+        path=path,
+        line=engine_line or 1,
+    )
     return ManifestResult(dependencies=(engine, *deps))
 
 
@@ -169,16 +217,46 @@ def parse_unreal(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         if not isinstance(association, str):
             raise ManifestError("'EngineAssociation' is not a string")
         line = _Cursor(text).line("EngineAssociation") or 1
-        deps.append(Dependency("unreal", "engine", association, Scope.RUNTIME, True, path, line))
+        deps.append(
+            Dependency(
+                ecosystem="unreal",
+                name="engine",
+                version=association,
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=line,
+            )
+        )
     modules = _Cursor(text, '"Modules"')
     for module in _named_list(data, "Modules"):
         name = str(module["Name"])
         scope = Scope.DEV if module.get("Type") in _UNREAL_DEV_MODULES else Scope.RUNTIME
-        deps.append(Dependency("unreal", f"module:{name}", "", scope, True, path, modules.line(name)))
+        deps.append(
+            Dependency(
+                ecosystem="unreal",
+                name=f"module:{name}",
+                version="",
+                scope=scope,
+                direct=True,
+                path=path,
+                line=modules.line(name),
+            )
+        )
     plugins = _Cursor(text, '"Plugins"')
     for plugin in _named_list(data, "Plugins"):
         name = str(plugin["Name"])
         line = plugins.line(name)
         if plugin.get("Enabled", True) is not False:
-            deps.append(Dependency("unreal", f"plugin:{name}", "", Scope.RUNTIME, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="unreal",
+                    name=f"plugin:{name}",
+                    version="",
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))

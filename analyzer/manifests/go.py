@@ -159,5 +159,15 @@ def parse_go_work(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             old, ver, target = _parse_replace(item)
             version = f"{ver} => {target}" if ver else f"=> {target}"
             # A workspace replace requires nothing by itself: it only redirects what members require.
-            deps.append(Dependency("go", old, version, Scope.RUNTIME, False, path, item.line))
+            deps.append(
+                Dependency(
+                    ecosystem="go",
+                    name=old,
+                    version=version,
+                    scope=Scope.RUNTIME,
+                    direct=False,
+                    path=path,
+                    line=item.line,
+                )
+            )
     return ManifestResult(dependencies=tuple(deps), workspace_members=tuple(members))

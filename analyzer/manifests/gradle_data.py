@@ -113,10 +113,30 @@ def parse_version_catalog(path: str, text: str, ctx: ParseContext) -> ManifestRe
     diags: list[Diagnostic] = []
     for alias, spec in _table(doc, "libraries").items():
         name, version = _library(alias, spec, versions, diags, path)
-        deps.append(Dependency(_MAVEN, name, version, Scope.RUNTIME, True, path, lines.get(("libraries", alias), 0)))
+        deps.append(
+            Dependency(
+                ecosystem=_MAVEN,
+                name=name,
+                version=version,
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=lines.get(("libraries", alias), 0),
+            )
+        )
     for alias, spec in _table(doc, "plugins").items():
         name, version = _plugin(alias, spec, versions, diags, path)
-        deps.append(Dependency(_MAVEN, name, version, Scope.BUILD, True, path, lines.get(("plugins", alias), 0)))
+        deps.append(
+            Dependency(
+                ecosystem=_MAVEN,
+                name=name,
+                version=version,
+                scope=Scope.BUILD,
+                direct=True,
+                path=path,
+                line=lines.get(("plugins", alias), 0),
+            )
+        )
     return ManifestResult(dependencies=tuple(deps), diagnostics=tuple(diags))
 
 
@@ -140,5 +160,15 @@ def parse_gradle_lockfile(path: str, text: str, ctx: ParseContext) -> ManifestRe
             scope = Scope.TEST
         else:
             scope = Scope.RUNTIME
-        deps.append(Dependency(_MAVEN, f"{group}:{artifact}", version, scope, False, path, number))
+        deps.append(
+            Dependency(
+                ecosystem=_MAVEN,
+                name=f"{group}:{artifact}",
+                version=version,
+                scope=scope,
+                direct=False,
+                path=path,
+                line=number,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))

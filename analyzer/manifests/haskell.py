@@ -126,7 +126,11 @@ def parse_cabal(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             name, version = match.group(1), match.group(2).strip()
             if name.lower() == own:
                 continue
-            deps.append(Dependency(_HACKAGE, name, version, field.scope, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem=_HACKAGE, name=name, version=version, scope=field.scope, direct=True, path=path, line=line
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -172,6 +176,16 @@ def parse_stack_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     for node in _list(root, "extra-deps"):
         found = _extra_dep(node)
         if found is not None:
-            deps.append(Dependency(_HACKAGE, found[0], found[1], Scope.RUNTIME, True, path, node.start_mark.line + 1))
+            deps.append(
+                Dependency(
+                    ecosystem=_HACKAGE,
+                    name=found[0],
+                    version=found[1],
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=node.start_mark.line + 1,
+                )
+            )
     members = tuple(m for m in (yaml_scalar(n) for n in _list(root, "packages")) if m and m != ".")
     return ManifestResult(dependencies=tuple(deps), workspace_members=members)

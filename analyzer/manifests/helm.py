@@ -186,14 +186,30 @@ def parse_chart_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     if not name or name_node is None:
         raise ManifestError("no 'name': a Helm chart must name itself")
     version = yaml_text(yaml_get(root, "version")) or ""
-    deps = [Dependency("helm", f"chart:{name}", version, Scope.BUILD, True, path, yaml_line(name_node))]
+    deps = [
+        Dependency(
+            ecosystem="helm",
+            name=f"chart:{name}",
+            version=version,
+            scope=Scope.BUILD,
+            direct=True,
+            path=path,
+            line=yaml_line(name_node),
+        )
+    ]
     for entry in yaml_list(root, "dependencies"):
         sub = yaml_text(yaml_get(entry, "name"))
         if not sub:
             raise ManifestError(f"line {yaml_line(entry)}: a chart dependency without a name")
         deps.append(
             Dependency(
-                "helm", sub, yaml_text(yaml_get(entry, "version")) or "", Scope.RUNTIME, True, path, yaml_line(entry)
+                ecosystem="helm",
+                name=sub,
+                version=yaml_text(yaml_get(entry, "version")) or "",
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=yaml_line(entry),
             )
         )
     return ManifestResult(dependencies=tuple(deps))
@@ -261,7 +277,12 @@ def parse_values_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult
     for name, version, line in _images(root):
         if len(found) >= _MAX_IMAGES:
             break
-        found.setdefault((name, version), Dependency("docker", name, version, Scope.RUNTIME, True, path, line))
+        found.setdefault(
+            (name, version),
+            Dependency(
+                ecosystem="docker", name=name, version=version, scope=Scope.RUNTIME, direct=True, path=path, line=line
+            ),
+        )
     return ManifestResult(dependencies=tuple(sorted(found.values(), key=lambda d: d.line)))
 
 
@@ -278,7 +299,15 @@ def _remote_bases(root: yaml.Node, path: str) -> Iterator[Dependency]:
                 continue  # a local file or directory of the same repository
             url, _, query = where.partition("?")
             ref = next((part[4:] for part in query.split("&") if part.startswith("ref=")), "")
-            yield Dependency("kustomize", url, ref, Scope.RUNTIME, True, path, yaml_line(entry))
+            yield Dependency(
+                ecosystem="kustomize",
+                name=url,
+                version=ref,
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=yaml_line(entry),
+            )
 
 
 def parse_kustomization(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -292,10 +321,30 @@ def parse_kustomization(path: str, text: str, ctx: ParseContext) -> ManifestResu
                 raise ManifestError(f"line {yaml_line(entry)}: an entry of '{key}' without a name")
             if key == "helmCharts":
                 version = yaml_text(yaml_get(entry, "version")) or ""
-                deps.append(Dependency("helm", name, version, Scope.RUNTIME, True, path, yaml_line(entry)))
+                deps.append(
+                    Dependency(
+                        ecosystem="helm",
+                        name=name,
+                        version=version,
+                        scope=Scope.RUNTIME,
+                        direct=True,
+                        path=path,
+                        line=yaml_line(entry),
+                    )
+                )
                 continue
             image = image_reference(yaml_text(yaml_get(entry, "newName")) or name)
             if image is not None:
                 tag = yaml_text(yaml_get(entry, "newTag")) or yaml_text(yaml_get(entry, "digest")) or image[1]
-                deps.append(Dependency("docker", image[0], tag, Scope.RUNTIME, True, path, yaml_line(entry)))
+                deps.append(
+                    Dependency(
+                        ecosystem="docker",
+                        name=image[0],
+                        version=tag,
+                        scope=Scope.RUNTIME,
+                        direct=True,
+                        path=path,
+                        line=yaml_line(entry),
+                    )
+                )
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))

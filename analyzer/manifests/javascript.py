@@ -71,13 +71,33 @@ def parse_package_json(path: str, text: str, ctx: ParseContext) -> ManifestResul
             raise ManifestError(f"package.json: {section!r} must be an object of name: version")
         for name, version in table.items():
             line = lines.get((section, name)) or lines.get((section,), 0)
-            deps.append(Dependency("npm", name, version if isinstance(version, str) else "", scope, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="npm",
+                    name=name,
+                    version=version if isinstance(version, str) else "",
+                    scope=scope,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
             seen.add(name)
     for section in ("bundledDependencies", "bundleDependencies"):
         bundled = data.get(section, [])
         for name in bundled if isinstance(bundled, list) else []:
             if isinstance(name, str) and name not in seen:
-                deps.append(Dependency("npm", name, "", Scope.RUNTIME, True, path, lines.get((section,), 0)))
+                deps.append(
+                    Dependency(
+                        ecosystem="npm",
+                        name=name,
+                        version="",
+                        scope=Scope.RUNTIME,
+                        direct=True,
+                        path=path,
+                        line=lines.get((section,), 0),
+                    )
+                )
                 seen.add(name)
     return ManifestResult(dependencies=tuple(deps), workspace_members=_workspaces(data.get("workspaces")))
 
@@ -137,7 +157,15 @@ def parse_package_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
             name = entry.get("name") or key.rsplit("node_modules/", 1)[1]
             line = index.get(key, [0])[0]
             deps.append(
-                Dependency("npm", str(name), str(entry.get("version", "")), _lock_scope(entry), False, path, line)
+                Dependency(
+                    ecosystem="npm",
+                    name=str(name),
+                    version=str(entry.get("version", "")),
+                    scope=_lock_scope(entry),
+                    direct=False,
+                    path=path,
+                    line=line,
+                )
             )
         return ManifestResult(dependencies=tuple(deps))
     cursor = 0
@@ -146,7 +174,17 @@ def parse_package_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
         at = bisect.bisect_right(candidates, cursor)
         line = candidates[at] if at < len(candidates) else 0
         cursor = line or cursor
-        deps.append(Dependency("npm", name, str(entry.get("version", "")), _lock_scope(entry), False, path, line))
+        deps.append(
+            Dependency(
+                ecosystem="npm",
+                name=name,
+                version=str(entry.get("version", "")),
+                scope=_lock_scope(entry),
+                direct=False,
+                path=path,
+                line=line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -202,7 +240,11 @@ def parse_yarn_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         name = parsed[0][0]
         if (name, version) not in seen:
             seen.add((name, version))
-            deps.append(Dependency("npm", name, version, Scope.RUNTIME, False, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="npm", name=name, version=version, scope=Scope.RUNTIME, direct=False, path=path, line=line
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -283,6 +325,14 @@ def parse_pnpm_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         declared = direct.get((name, version))
         scope = Scope.DEV if isinstance(entry, dict) and entry.get("dev") is True else Scope.RUNTIME
         deps.append(
-            Dependency("npm", name, version, declared or scope, declared is not None, path, lines.get(str(key), 0))
+            Dependency(
+                ecosystem="npm",
+                name=name,
+                version=version,
+                scope=declared or scope,
+                direct=declared is not None,
+                path=path,
+                line=lines.get(str(key), 0),
+            )
         )
     return ManifestResult(dependencies=tuple(deps))

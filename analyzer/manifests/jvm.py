@@ -155,13 +155,13 @@ def parse_pom(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         line = _find_line(text, lines, start, artifact)
         deps.append(
             Dependency(
-                _ECOSYSTEM,
-                f"{_resolve(group, props)}:{_resolve(artifact, props)}",
-                _resolve(_child_text(elem, "version"), props),
-                scope,
-                True,
-                path,
-                line,
+                ecosystem=_ECOSYSTEM,
+                name=f"{_resolve(group, props)}:{_resolve(artifact, props)}",
+                version=_resolve(_child_text(elem, "version"), props),
+                scope=scope,
+                direct=True,
+                path=path,
+                line=line,
             )
         )
     return ManifestResult(dependencies=tuple(deps), workspace_members=_modules(root))
@@ -281,12 +281,36 @@ def _code_lines(text: str) -> Iterator[tuple[int, str, int]]:
 
 def _plugin_deps(code: str, path: str, line: int) -> Iterator[Dependency]:
     for match in _PLUGIN_ID.finditer(code):
-        yield Dependency(_ECOSYSTEM, f"plugin:{match.group(1)}", match.group(2) or "", Scope.BUILD, True, path, line)
+        yield Dependency(
+            ecosystem=_ECOSYSTEM,
+            name=f"plugin:{match.group(1)}",
+            version=match.group(2) or "",
+            scope=Scope.BUILD,
+            direct=True,
+            path=path,
+            line=line,
+        )
     for match in _PLUGIN_KOTLIN.finditer(code):
         name = f"plugin:org.jetbrains.kotlin.{match.group(1)}"
-        yield Dependency(_ECOSYSTEM, name, match.group(2) or "", Scope.BUILD, True, path, line)
+        yield Dependency(
+            ecosystem=_ECOSYSTEM,
+            name=name,
+            version=match.group(2) or "",
+            scope=Scope.BUILD,
+            direct=True,
+            path=path,
+            line=line,
+        )
     for match in _PLUGIN_ALIAS.finditer(code):
-        yield Dependency(_ECOSYSTEM, f"catalog:{match.group(1)}", "", Scope.BUILD, True, path, line)
+        yield Dependency(
+            ecosystem=_ECOSYSTEM,
+            name=f"catalog:{match.group(1)}",
+            version="",
+            scope=Scope.BUILD,
+            direct=True,
+            path=path,
+            line=line,
+        )
 
 
 def parse_gradle(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -302,7 +326,17 @@ def parse_gradle(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         else:
             deps.extend(_declarations(code, path, number))
         for match in _APPLY_PLUGIN.finditer(code):
-            deps.append(Dependency(_ECOSYSTEM, f"plugin:{match.group(1)}", "", Scope.BUILD, True, path, number))
+            deps.append(
+                Dependency(
+                    ecosystem=_ECOSYSTEM,
+                    name=f"plugin:{match.group(1)}",
+                    version="",
+                    scope=Scope.BUILD,
+                    direct=True,
+                    path=path,
+                    line=number,
+                )
+            )
         if delta > 0:
             opened.extend([number] * delta)
         elif delta < 0:
@@ -323,4 +357,6 @@ def _declarations(code: str, path: str, line: int) -> Iterator[Dependency]:
     scope = _gradle_scope(match.group(1))
     found = _notation(match.group(2)) if scope is not None else None
     if scope is not None and found is not None:
-        yield Dependency(_ECOSYSTEM, found[0], found[1], scope, True, path, line)
+        yield Dependency(
+            ecosystem=_ECOSYSTEM, name=found[0], version=found[1], scope=scope, direct=True, path=path, line=line
+        )

@@ -150,7 +150,17 @@ def parse_meson(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         scope = Scope.BUILD if _flag(call.keywords.get("native")) else Scope.RUNTIME
         if (name, scope) not in seen:
             seen.add((name, scope))
-            deps.append(Dependency("meson", name, " ".join(notes), scope, True, path, call.line))
+            deps.append(
+                Dependency(
+                    ecosystem="meson",
+                    name=name,
+                    version=" ".join(notes),
+                    scope=scope,
+                    direct=True,
+                    path=path,
+                    line=call.line,
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -180,7 +190,11 @@ def parse_bazel(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         else:
             version = _string(call.keywords.get("tag")) or _string(call.keywords.get("commit")) or ""
             scope = Scope.RUNTIME
-        deps.append(Dependency("bazel", name, version, scope, True, path, call.line))
+        deps.append(
+            Dependency(
+                ecosystem="bazel", name=name, version=version, scope=scope, direct=True, path=path, line=call.line
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -232,7 +246,11 @@ def parse_conan_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         found = text.find(json.dumps(ref), cursor)
         line = text.count("\n", 0, found) + 1 if found >= 0 else 0
         cursor = found + 1 if found >= 0 else cursor
-        deps.append(Dependency("conan", parsed[0], parsed[1], scope, False, path, line))
+        deps.append(
+            Dependency(
+                ecosystem="conan", name=parsed[0], version=parsed[1], scope=scope, direct=False, path=path, line=line
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -333,7 +351,15 @@ def parse_makefile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         for key in _make_signals(assign.group(1), assign.group(2)):
             found.setdefault(key, number)
     deps = [
-        Dependency(eco, name, "", Scope.BUILD if eco == "target" else Scope.RUNTIME, True, path, line)
+        Dependency(
+            ecosystem=eco,
+            name=name,
+            version="",
+            scope=Scope.BUILD if eco == "target" else Scope.RUNTIME,
+            direct=True,
+            path=path,
+            line=line,
+        )
         for (eco, name), line in found.items()
     ]
     return ManifestResult(dependencies=tuple(deps))

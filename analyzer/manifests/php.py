@@ -80,7 +80,17 @@ def parse_composer_json(path: str, text: str, ctx: ParseContext) -> ManifestResu
             line = cursor.line_of(_KEY, name)
             if _PLATFORM.match(name):
                 continue
-            deps.append(Dependency("composer", name, str(constraint), scope, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="composer",
+                    name=name,
+                    version=str(constraint),
+                    scope=scope,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -99,5 +109,15 @@ def parse_composer_lock(path: str, text: str, ctx: ParseContext) -> ManifestResu
                 raise ManifestError(f"an entry of '{section}' has no package name")
             name = entry["name"]
             line = cursor.line_of(_NAME_VALUE, name)
-            deps.append(Dependency("composer", name, str(entry.get("version", "")), scope, False, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="composer",
+                    name=name,
+                    version=str(entry.get("version", "")),
+                    scope=scope,
+                    direct=False,
+                    path=path,
+                    line=line,
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))

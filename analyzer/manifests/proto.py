@@ -84,7 +84,15 @@ def _import(tokens: list[_Token], i: int, path: str) -> Dependency:
         j += 1
     if j >= len(tokens) or tokens[j].kind != "string":
         raise ManifestError(f"line {tokens[i].line}: import is not followed by a quoted file name")
-    return Dependency("protobuf", tokens[j].value, "", Scope.BUILD, True, path, tokens[i].line)
+    return Dependency(
+        ecosystem="protobuf",
+        name=tokens[j].value,
+        version="",
+        scope=Scope.BUILD,
+        direct=True,
+        path=path,
+        line=tokens[i].line,
+    )
 
 
 def parse_proto(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -104,7 +112,13 @@ def parse_proto(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             if service is not None and depth < service[2]:
                 deps.append(
                     Dependency(
-                        "protobuf", f"service:{service[0]}", f"{rpcs} rpc", Scope.RUNTIME, True, path, service[1]
+                        ecosystem="protobuf",
+                        name=f"service:{service[0]}",
+                        version=f"{rpcs} rpc",
+                        scope=Scope.RUNTIME,
+                        direct=True,
+                        path=path,
+                        line=service[1],
                     )
                 )
                 service = None

@@ -215,7 +215,19 @@ def _requirement_line(src: _ReqFile, lineno: int, line: str) -> Dependency | Dia
     if editable or re.match(r"^([a-z+]+://|\.{0,2}/|\.$)", line):
         url = editable.group(1) if editable else line.split()[0]
         name = _name_from_url(url)
-        return None if name is None else Dependency("pypi", name, url, src.scope, not src.constraint, src.path, lineno)
+        return (
+            None
+            if name is None
+            else Dependency(
+                ecosystem="pypi",
+                name=name,
+                version=url,
+                scope=src.scope,
+                direct=not src.constraint,
+                path=src.path,
+                line=lineno,
+            )
+        )
     if line.startswith("-"):
         return None  # index, find-links, --pre and other options declare nothing
     cut = _OPTION_CUT.search(line)
@@ -224,7 +236,15 @@ def _requirement_line(src: _ReqFile, lineno: int, line: str) -> Dependency | Dia
         name, version = _pep508(requirement.strip())
     except InvalidRequirement as exc:
         return _diag(src.path, f"line {lineno}: invalid requirement {requirement.strip()!r}: {_first_line(exc)}")
-    return Dependency("pypi", name, version, src.scope, not src.constraint, src.path, lineno)
+    return Dependency(
+        ecosystem="pypi",
+        name=name,
+        version=version,
+        scope=src.scope,
+        direct=not src.constraint,
+        path=src.path,
+        line=lineno,
+    )
 
 
 def _read_requirements(
@@ -285,7 +305,11 @@ class _Sink:
             except InvalidRequirement as exc:
                 self.diags.append(_diag(self.path, f"line {line}: invalid requirement {value!r}: {_first_line(exc)}"))
                 continue
-            self.deps.append(Dependency("pypi", name, version, scope, True, self.path, line))
+            self.deps.append(
+                Dependency(
+                    ecosystem="pypi", name=name, version=version, scope=scope, direct=True, path=self.path, line=line
+                )
+            )
 
     def table(self, table: object, section: str, scope: Scope, skip: Iterable[str] = ()) -> None:
         """Add a Poetry / Pipfile style ``name = spec`` table."""
@@ -295,7 +319,17 @@ class _Sink:
             if name.lower() in skip:
                 continue
             line = self.index.key(section, name)
-            self.deps.append(Dependency("pypi", name, _spec_version(spec), scope, True, self.path, line))
+            self.deps.append(
+                Dependency(
+                    ecosystem="pypi",
+                    name=name,
+                    version=_spec_version(spec),
+                    scope=scope,
+                    direct=True,
+                    path=self.path,
+                    line=line,
+                )
+            )
 
     def groups(self, groups: object, section: str, default: Scope) -> None:
         """Add ``group = [requirements]`` tables (optional-dependencies, dependency-groups, PDM)."""
@@ -365,7 +399,9 @@ def parse_pyproject(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     members = _table_at(doc, "tool.uv.workspace.members") or []
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
         raise ManifestError("[tool.uv.workspace] members must be a list of strings")
-    return ManifestResult(tuple(sink.deps), tuple(sink.diags), tuple(members))
+    return ManifestResult(
+        dependencies=tuple(sink.deps), diagnostics=tuple(sink.diags), workspace_members=tuple(members)
+    )
 
 
 def parse_setup_cfg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -385,7 +421,7 @@ def parse_setup_cfg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     if parser.has_section("options.extras_require"):
         for group, value in parser.items("options.extras_require"):
             sink.strings(_cfg_list(value), "options.extras_require", group, group_scope(group, Scope.RUNTIME))
-    return ManifestResult(tuple(sink.deps), tuple(sink.diags))
+    return ManifestResult(dependencies=tuple(sink.deps), diagnostics=tuple(sink.diags))
 
 
 def _cfg_list(value: str) -> list[str]:
@@ -401,7 +437,7 @@ def parse_pipfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     for section, scope in (("packages", Scope.RUNTIME), ("dev-packages", Scope.DEV)):
         if section in doc:
             sink.table(doc[section], section, scope)
-    return ManifestResult(tuple(sink.deps), tuple(sink.diags))
+    return ManifestResult(dependencies=tuple(sink.deps), diagnostics=tuple(sink.diags))
 
 
 def _lock_packages(text: str, filename: str) -> Iterator[tuple[dict[str, Any], int]]:
@@ -427,7 +463,17 @@ def parse_poetry_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult
         groups = package.get("groups", [package.get("category", "main")])
         names = [str(g) for g in groups] if isinstance(groups, list) else ["main"]
         scope = Scope.RUNTIME if "main" in names else group_scope("-".join(names), Scope.DEV)
-        deps.append(Dependency("pypi", package["name"], str(package.get("version", "")), scope, False, path, line))
+        deps.append(
+            Dependency(
+                ecosystem="pypi",
+                name=package["name"],
+                version=str(package.get("version", "")),
+                scope=scope,
+                direct=False,
+                path=path,
+                line=line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -440,6 +486,14 @@ def parse_uv_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         if isinstance(source, dict) and ("editable" in source or "virtual" in source):
             continue
         deps.append(
-            Dependency("pypi", package["name"], str(package.get("version", "")), Scope.RUNTIME, False, path, line)
+            Dependency(
+                ecosystem="pypi",
+                name=package["name"],
+                version=str(package.get("version", "")),
+                scope=Scope.RUNTIME,
+                direct=False,
+                path=path,
+                line=line,
+            )
         )
     return ManifestResult(dependencies=tuple(deps))

@@ -42,7 +42,15 @@ def _pep508(path: str, text: str, line: int, scope: Scope) -> Dependency | Diagn
     except InvalidRequirement as exc:
         first = (str(exc).splitlines() or [""])[0]
         return _diag(path, f"line {line}: invalid requirement {text!r}: {first}")
-    return Dependency("pypi", req.name, str(req.specifier) or (req.url or ""), scope, True, path, line)
+    return Dependency(
+        ecosystem="pypi",
+        name=req.name,
+        version=str(req.specifier) or (req.url or ""),
+        scope=scope,
+        direct=True,
+        path=path,
+        line=line,
+    )
 
 
 def _result(items: list[Dependency | Diagnostic]) -> ManifestResult:
@@ -71,7 +79,17 @@ def parse_pipfile_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
                 continue  # the project itself or a local folder, not a third-party package
             version = entry.get("version", f"git:{entry['git']}" if isinstance(entry.get("git"), str) else "")
             version = version.removeprefix("==") if isinstance(version, str) else ""
-            deps.append(Dependency("pypi", name, version, scope, False, path, lines.get((section, name), 0)))
+            deps.append(
+                Dependency(
+                    ecosystem="pypi",
+                    name=name,
+                    version=version,
+                    scope=scope,
+                    direct=False,
+                    path=path,
+                    line=lines.get((section, name), 0),
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -106,7 +124,17 @@ def parse_pdm_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         groups = package.get("groups", ["default"])
         names = [str(g) for g in groups] if isinstance(groups, list) and groups else ["default"]
         scope = Scope.RUNTIME if "default" in names else group_scope("-".join(names), Scope.DEV)
-        deps.append(Dependency("pypi", package["name"], str(package.get("version", "")), scope, False, path, line))
+        deps.append(
+            Dependency(
+                ecosystem="pypi",
+                name=package["name"],
+                version=str(package.get("version", "")),
+                scope=scope,
+                direct=False,
+                path=path,
+                line=line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -133,7 +161,15 @@ def parse_pylock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         if not version and isinstance(vcs, dict):
             version = f"git:{vcs.get('url', '')}"
         deps.append(
-            Dependency("pypi", package["name"], str(version), _marker_scope(package.get("marker")), False, path, line)
+            Dependency(
+                ecosystem="pypi",
+                name=package["name"],
+                version=str(version),
+                scope=_marker_scope(package.get("marker")),
+                direct=False,
+                path=path,
+                line=line,
+            )
         )
     return ManifestResult(dependencies=tuple(deps))
 
@@ -197,7 +233,17 @@ def parse_conda_environment(path: str, text: str, ctx: ParseContext) -> Manifest
         if parsed is None:
             items.append(_diag(path, f"line {line}: {item.value!r} is not a conda package spec"))
         else:
-            items.append(Dependency("conda", parsed[0], parsed[1], Scope.RUNTIME, True, path, line))
+            items.append(
+                Dependency(
+                    ecosystem="conda",
+                    name=parsed[0],
+                    version=parsed[1],
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
     return _result(items)
 
 

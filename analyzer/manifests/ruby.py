@@ -79,7 +79,15 @@ def _gem(match: re.Match[str], groups: set[str], path: str, line: int, gemspec: 
     while argument:
         versions.append(argument.group(2))
         argument = _VERSION_ARG.match(rest, argument.end())
-    return Dependency("gem", match.group(2), ", ".join(versions), _scope_of(groups | own), True, path, line)
+    return Dependency(
+        ecosystem="gem",
+        name=match.group(2),
+        version=", ".join(versions),
+        scope=_scope_of(groups | own),
+        direct=True,
+        path=path,
+        line=line,
+    )
 
 
 def parse_gemfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -173,5 +181,8 @@ def parse_gemfile_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
             direct.add(entry.group(1))
     if text.strip() and not sections & {"GEM", "DEPENDENCIES"}:
         raise ManifestError("no GEM or DEPENDENCIES section: not a Gemfile.lock")
-    deps = tuple(Dependency("gem", name, version, Scope.RUNTIME, False, path, line) for name, version, line in specs)
+    deps = tuple(
+        Dependency(ecosystem="gem", name=name, version=version, scope=Scope.RUNTIME, direct=False, path=path, line=line)
+        for name, version, line in specs
+    )
     return ManifestResult(dependencies=deps)

@@ -139,7 +139,9 @@ def _crates(table: object, where: tuple[str, ...], scope: Scope, path: str, inde
     for key, spec in table.items():
         name = spec.get("package", key) if isinstance(spec, dict) else key
         line = index.key(where, key)
-        yield Dependency("cargo", str(name), _version_of(spec), scope, True, path, line)
+        yield Dependency(
+            ecosystem="cargo", name=str(name), version=_version_of(spec), scope=scope, direct=True, path=path, line=line
+        )
 
 
 def _target_deps(doc: dict[str, Any], path: str, index: _Index) -> Iterator[Dependency]:
@@ -154,7 +156,9 @@ def _target_deps(doc: dict[str, Any], path: str, index: _Index) -> Iterator[Depe
                 continue
             where = ("target", triple, kind)
             line = index.header(where) or index.key(("target", triple), kind) or index.key(("target",), triple)
-            yield Dependency("target", triple, "", scope, True, path, line)
+            yield Dependency(
+                ecosystem="target", name=triple, version="", scope=scope, direct=True, path=path, line=line
+            )
             yield from _crates(body[kind], where, scope, path, index)
 
 
@@ -164,12 +168,16 @@ def _crate_type_deps(doc: dict[str, Any], path: str, index: _Index) -> Iterator[
     for kind in _FFI_CRATE_TYPES:
         if isinstance(types, list) and kind in types:
             line = index.header(("lib",)) or index.key((), "lib")
-            yield Dependency("target", kind, "", Scope.RUNTIME, True, path, line)
+            yield Dependency(
+                ecosystem="target", name=kind, version="", scope=Scope.RUNTIME, direct=True, path=path, line=line
+            )
     metadata = doc.get("package", {}).get("metadata", {}) if isinstance(doc.get("package"), dict) else {}
     if isinstance(metadata, dict) and "wasm-pack" in metadata:
         where = ("package", "metadata", "wasm-pack")
         line = index.header(where) or index.key(where[:2], where[2])
-        yield Dependency("target", "wasm-pack", "", Scope.BUILD, True, path, line)
+        yield Dependency(
+            ecosystem="target", name="wasm-pack", version="", scope=Scope.BUILD, direct=True, path=path, line=line
+        )
 
 
 def parse_cargo_toml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -213,7 +221,17 @@ def parse_cargo_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             continue  # the workspace's own crates (and local path crates) are not third-party deps
         line = name_lines[number] if number < len(name_lines) else 0
         version = str(package.get("version", ""))
-        deps.append(Dependency("cargo", package["name"], version, Scope.RUNTIME, False, path, line))
+        deps.append(
+            Dependency(
+                ecosystem="cargo",
+                name=package["name"],
+                version=version,
+                scope=Scope.RUNTIME,
+                direct=False,
+                path=path,
+                line=line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -230,11 +248,19 @@ def parse_cargo_config(path: str, text: str, ctx: ParseContext) -> ManifestResul
     for triple in triples:
         if not isinstance(triple, str):
             raise ManifestError("[build] target must be a string or a list of strings")
-        deps.append(Dependency("target", triple, "", Scope.RUNTIME, True, path, line))
+        deps.append(
+            Dependency(
+                ecosystem="target", name=triple, version="", scope=Scope.RUNTIME, direct=True, path=path, line=line
+            )
+        )
     targets = doc.get("target", {})
     if not isinstance(targets, dict):
         raise ManifestError("[target] must be a table of targets")
     for triple in targets:
         line = index.header(("target", triple)) or index.key(("target",), triple) or index.key((), "target")
-        deps.append(Dependency("target", triple, "", Scope.RUNTIME, True, path, line))
+        deps.append(
+            Dependency(
+                ecosystem="target", name=triple, version="", scope=Scope.RUNTIME, direct=True, path=path, line=line
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))

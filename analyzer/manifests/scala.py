@@ -66,6 +66,10 @@ def parse_sbt(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         if in_project_dir or any(start <= match.start() < end for start, end in plugins):
             scope = Scope.BUILD
         line = bisect.bisect_left(newlines, match.start()) + 1
-        deps.append(Dependency(_MAVEN, f"{org}:{name}", version, scope, True, path, line))
+        deps.append(
+            Dependency(
+                ecosystem=_MAVEN, name=f"{org}:{name}", version=version, scope=scope, direct=True, path=path, line=line
+            )
+        )
     members = tuple(dict.fromkeys(m.group(1).strip("./") for m in _SUBPROJECT.finditer(code) if m.group(1).strip("./")))
     return ManifestResult(dependencies=tuple(deps), workspace_members=members)

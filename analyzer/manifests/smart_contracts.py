@@ -88,7 +88,17 @@ def parse_foundry(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             version = table.get(key)
             if isinstance(version, str) and ("solc", version) not in seen:
                 seen.add(("solc", version))
-                deps.append(Dependency("solidity", "solc", version, Scope.BUILD, True, path, lines.key(header, key)))
+                deps.append(
+                    Dependency(
+                        ecosystem="solidity",
+                        name="solc",
+                        version=version,
+                        scope=Scope.BUILD,
+                        direct=True,
+                        path=path,
+                        line=lines.key(header, key),
+                    )
+                )
         remappings = table.get("remappings", [])
         if not isinstance(remappings, list):
             raise ManifestError(f"'{header}.remappings' is not a list")
@@ -97,11 +107,31 @@ def parse_foundry(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             if name is not None and (name, "") not in seen:
                 seen.add((name, ""))
                 scope = Scope.TEST if name in _TEST_LIBRARIES else Scope.RUNTIME
-                deps.append(Dependency("solidity", name, "", scope, True, path, lines.key(header, "remappings")))
+                deps.append(
+                    Dependency(
+                        ecosystem="solidity",
+                        name=name,
+                        version="",
+                        scope=scope,
+                        direct=True,
+                        path=path,
+                        line=lines.key(header, "remappings"),
+                    )
+                )
     for name, spec in _table(data, "dependencies").items():
         version = spec if isinstance(spec, str) else str(spec.get("version", "")) if isinstance(spec, dict) else ""
         scope = Scope.TEST if name in _TEST_LIBRARIES else Scope.RUNTIME
-        deps.append(Dependency("solidity", name, version, scope, True, path, lines.key("dependencies", name)))
+        deps.append(
+            Dependency(
+                ecosystem="solidity",
+                name=name,
+                version=version,
+                scope=scope,
+                direct=True,
+                path=path,
+                line=lines.key("dependencies", name),
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -117,7 +147,17 @@ def parse_anchor(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     for key, name in (("anchor_version", "anchor-cli"), ("solana_version", "solana-cli")):
         if isinstance(toolchain.get(key), str):
             line = lines.key("toolchain", key)
-            deps.append(Dependency("anchor", name, toolchain[key], Scope.BUILD, True, path, line))
+            deps.append(
+                Dependency(
+                    ecosystem="anchor",
+                    name=name,
+                    version=toolchain[key],
+                    scope=Scope.BUILD,
+                    direct=True,
+                    path=path,
+                    line=line,
+                )
+            )
     programs: set[str] = set()
     for cluster, table in _table(data, "programs").items():
         if not isinstance(table, dict):
@@ -126,11 +166,29 @@ def parse_anchor(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             if program not in programs:
                 programs.add(program)
                 line = lines.key(f"programs.{cluster}", program)
-                deps.append(Dependency("anchor", program, "", Scope.RUNTIME, True, path, line))
+                deps.append(
+                    Dependency(
+                        ecosystem="anchor",
+                        name=program,
+                        version="",
+                        scope=Scope.RUNTIME,
+                        direct=True,
+                        path=path,
+                        line=line,
+                    )
+                )
     provider = _table(data, "provider").get("cluster")
     if isinstance(provider, str):
         deps.append(
-            Dependency("anchor", f"cluster:{provider}", "", Scope.RUNTIME, True, path, lines.key("provider", "cluster"))
+            Dependency(
+                ecosystem="anchor",
+                name=f"cluster:{provider}",
+                version="",
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=lines.key("provider", "cluster"),
+            )
         )
     return ManifestResult(dependencies=tuple(deps))
 
@@ -152,7 +210,17 @@ def parse_move(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     deps: list[Dependency] = []
     for section, scope in (("dependencies", Scope.RUNTIME), ("dev-dependencies", Scope.DEV)):
         for name, spec in _table(data, section).items():
-            deps.append(Dependency("move", name, _move_version(spec), scope, True, path, lines.key(section, name)))
+            deps.append(
+                Dependency(
+                    ecosystem="move",
+                    name=name,
+                    version=_move_version(spec),
+                    scope=scope,
+                    direct=True,
+                    path=path,
+                    line=lines.key(section, name),
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -288,7 +356,17 @@ def parse_js_chain_config(path: str, text: str, ctx: ParseContext) -> ManifestRe
             if re.fullmatch(r"[\^~]?\d+\.\d+(\.\d+)?", version) and version not in versions:
                 versions.add(version)
                 line = code.count("\n", 0, at) + 1
-                deps.append(Dependency("solidity", "solc", version, Scope.BUILD, True, path, line))
+                deps.append(
+                    Dependency(
+                        ecosystem="solidity",
+                        name="solc",
+                        version=version,
+                        scope=Scope.BUILD,
+                        direct=True,
+                        path=path,
+                        line=line,
+                    )
+                )
     loaded: set[str] = set()
     for match in _LOADS.finditer(code):
         if in_string(match.start()):
@@ -296,5 +374,15 @@ def parse_js_chain_config(path: str, text: str, ctx: ParseContext) -> ManifestRe
         name = _package(match.group(2) or match.group(4))
         if name is not None and name not in loaded:
             loaded.add(name)
-            deps.append(Dependency("npm", name, "", Scope.DEV, True, path, code.count("\n", 0, match.start()) + 1))
+            deps.append(
+                Dependency(
+                    ecosystem="npm",
+                    name=name,
+                    version="",
+                    scope=Scope.DEV,
+                    direct=True,
+                    path=path,
+                    line=code.count("\n", 0, match.start()) + 1,
+                )
+            )
     return ManifestResult(dependencies=tuple(deps))

@@ -176,7 +176,17 @@ def parse_package_swift(path: str, text: str, ctx: ParseContext) -> ManifestResu
                 )
             )
             continue
-        deps.append(Dependency(_SWIFTPM, name, _requirement(body), Scope.RUNTIME, True, path, line))
+        deps.append(
+            Dependency(
+                ecosystem=_SWIFTPM,
+                name=name,
+                version=_requirement(body),
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps), diagnostics=tuple(diags))
 
 
@@ -221,7 +231,17 @@ def parse_package_resolved(path: str, text: str, ctx: ParseContext) -> ManifestR
         found = text.find(json.dumps(url)[1:-1], cursor)
         cursor = found if found >= 0 else cursor
         line = _line_at(newlines, found) if found >= 0 else 0
-        deps.append(Dependency(_SWIFTPM, name, _pin_version(pin.get("state")), Scope.RUNTIME, False, path, line))
+        deps.append(
+            Dependency(
+                ecosystem=_SWIFTPM,
+                name=name,
+                version=_pin_version(pin.get("state")),
+                scope=Scope.RUNTIME,
+                direct=False,
+                path=path,
+                line=line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
@@ -267,7 +287,9 @@ def _pod_dependency(match: re.Match[str], scope: Scope, path: str, line: int) ->
     for source in ("git", "path", "podspec"):
         if source in options and not version:
             version = f"{source}:{options[source].strip(chr(39) + chr(34))}"
-    return Dependency(_PODS, match.group(2), version, scope, True, path, line)
+    return Dependency(
+        ecosystem=_PODS, name=match.group(2), version=version, scope=scope, direct=True, path=path, line=line
+    )
 
 
 def _podfile_lines(text: str) -> Iterator[tuple[int, str, Scope]]:
@@ -322,5 +344,15 @@ def parse_podfile_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
         if match is None:
             raise ManifestError(f"line {item.start_mark.line + 1}: PODS entry is not 'Name (version)'")
         line = entry.start_mark.line + 1
-        deps.append(Dependency(_PODS, match.group(1), match.group(2) or "", Scope.RUNTIME, False, path, line))
+        deps.append(
+            Dependency(
+                ecosystem=_PODS,
+                name=match.group(1),
+                version=match.group(2) or "",
+                scope=Scope.RUNTIME,
+                direct=False,
+                path=path,
+                line=line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))

@@ -272,7 +272,20 @@ def _required_providers(body: _Body, path: str) -> list[tuple[str, Dependency]]:
                     version = value.get("version", "")
                 else:
                     name, version = local, value or ""  # Terraform 0.12 style: the value is the version
-                out.append((local, Dependency("terraform", name, version, Scope.RUNTIME, True, path, line)))
+                out.append(
+                    (
+                        local,
+                        Dependency(
+                            ecosystem="terraform",
+                            name=name,
+                            version=version,
+                            scope=Scope.RUNTIME,
+                            direct=True,
+                            path=path,
+                            line=line,
+                        ),
+                    )
+                )
     return out
 
 
@@ -297,13 +310,13 @@ def _modules(body: _Body, path: str) -> list[Dependency]:
             version, _ = block.body.attributes.get("version", (None, 0))
             deps.append(
                 Dependency(
-                    "terraform-module",
-                    found[0],
-                    version if isinstance(version, str) else found[1],
-                    Scope.RUNTIME,
-                    True,
-                    path,
-                    line,
+                    ecosystem="terraform-module",
+                    name=found[0],
+                    version=version if isinstance(version, str) else found[1],
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=line,
                 )
             )
     return deps
@@ -318,7 +331,17 @@ def parse_tf(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     for block in body.blocks:
         if block.type == "provider" and len(block.labels) == 1 and block.labels[0] not in known:
             known.add(block.labels[0])
-            deps.append(Dependency("terraform", block.labels[0], "", Scope.RUNTIME, True, path, block.line))
+            deps.append(
+                Dependency(
+                    ecosystem="terraform",
+                    name=block.labels[0],
+                    version="",
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=block.line,
+                )
+            )
     deps += _modules(body, path)
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
 
@@ -332,13 +355,13 @@ def parse_terraform_lock(path: str, text: str, ctx: ParseContext) -> ManifestRes
         version, _ = block.body.attributes.get("version", (None, 0))
         deps.append(
             Dependency(
-                "terraform",
-                _provider_name(block.labels[0]),
-                version if isinstance(version, str) else "",
-                Scope.RUNTIME,
-                False,
-                path,
-                block.line,
+                ecosystem="terraform",
+                name=_provider_name(block.labels[0]),
+                version=version if isinstance(version, str) else "",
+                scope=Scope.RUNTIME,
+                direct=False,
+                path=path,
+                line=block.line,
             )
         )
     return ManifestResult(dependencies=tuple(deps))

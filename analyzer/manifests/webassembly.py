@@ -40,7 +40,19 @@ def parse_trunk(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         raise ManifestError("'build' is not a table")
     section = _line_of(text, r"^\s*\[\s*build\s*\]")
     line = _line_of(text, r"^\s*target\s*=", section) if section and "target" in build else section
-    return ManifestResult(dependencies=(Dependency("target", _TRUNK_TARGET, "", Scope.BUILD, True, path, line or 1),))
+    return ManifestResult(
+        dependencies=(
+            Dependency(
+                ecosystem="target",
+                name=_TRUNK_TARGET,
+                version="",
+                scope=Scope.BUILD,
+                direct=True,
+                path=path,
+                line=line or 1,
+            ),
+        )
+    )
 
 
 def parse_asconfig(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -50,7 +62,19 @@ def parse_asconfig(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     if not isinstance(targets, dict):
         raise ManifestError("'targets' is not an object")
     line = _line_of(text, r'"targets"\s*:') or 1
-    return ManifestResult(dependencies=(Dependency("target", "assemblyscript", "", Scope.BUILD, True, path, line),))
+    return ManifestResult(
+        dependencies=(
+            Dependency(
+                ecosystem="target",
+                name="assemblyscript",
+                version="",
+                scope=Scope.BUILD,
+                direct=True,
+                path=path,
+                line=line,
+            ),
+        )
+    )
 
 
 # --- WIT ------------------------------------------------------------------------------------------
@@ -104,14 +128,44 @@ def parse_wit(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             match = _PACKAGE.match(spec)
             if match is None:
                 raise ManifestError(f"line {number}: {spec!r} is not a package name such as ns:name@1.0.0")
-            deps.append(Dependency("wit", match.group(1), match.group(2) or "", Scope.RUNTIME, True, path, number))
+            deps.append(
+                Dependency(
+                    ecosystem="wit",
+                    name=match.group(1),
+                    version=match.group(2) or "",
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=number,
+                )
+            )
         elif depth == 0 and len(words) >= 2 and words[0] in ("world", "interface"):
-            deps.append(Dependency("wit", f"{words[0]}:{words[1].lstrip('%')}", "", Scope.RUNTIME, True, path, number))
+            deps.append(
+                Dependency(
+                    ecosystem="wit",
+                    name=f"{words[0]}:{words[1].lstrip('%')}",
+                    version="",
+                    scope=Scope.RUNTIME,
+                    direct=True,
+                    path=path,
+                    line=number,
+                )
+            )
         for foreign in _FOREIGN.finditer(line):
             if foreign.group(1) not in seen:
                 seen.add(foreign.group(1))
                 version = foreign.group(2) or ""
-                deps.append(Dependency("wit", foreign.group(1), version, Scope.BUILD, True, path, number))
+                deps.append(
+                    Dependency(
+                        ecosystem="wit",
+                        name=foreign.group(1),
+                        version=version,
+                        scope=Scope.BUILD,
+                        direct=True,
+                        path=path,
+                        line=number,
+                    )
+                )
         depth += line.count("{") - line.count("}")
         if depth < 0:
             raise ManifestError(f"line {number}: '}}' closes nothing")

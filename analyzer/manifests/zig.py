@@ -173,5 +173,15 @@ def parse_build_zig_zon(path: str, text: str, ctx: ParseContext) -> ManifestResu
         url = _field(entry.value, "url")
         if url is None or not isinstance(url.value, str):
             continue  # a .path dependency lives in this repository
-        deps.append(Dependency("zig", entry.name, url.value, Scope.RUNTIME, True, path, entry.line))
+        deps.append(
+            Dependency(
+                ecosystem="zig",
+                name=entry.name,
+                version=url.value,
+                scope=Scope.RUNTIME,
+                direct=True,
+                path=path,
+                line=entry.line,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
