@@ -2,7 +2,7 @@
 
 Every import counts, the ones inside functions too: a late import is a dependency all the same. The test fails
 when the core imports rich, click, a renderer, the batch or the CLI; when ``model`` imports anything of the
-project; when a library has a second importer (GitPython, radon); and when an import cycle appears.
+project; when a library has a second importer (GitPython, radon); when a manifest parser imports another parser\n(only the shared readers of ``analyzer.manifests._read``); and when an import cycle appears.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ CORE = (
 PRESENTATION = ("analyzer.cli", "analyzer.reports")
 ONE_IMPORTER = {"git": "analyzer.target.git", "radon": "analyzer.facts.effort"}
 """Third-party libraries that one adapter module wraps for the whole project."""
+READERS = "analyzer.manifests._read"
+"""The manifest parsers' shared readers: a parser imports these, the records and the errors, never another parser."""
+PARSER_MAY_IMPORT = ("analyzer.model", "analyzer.errors", READERS)
 
 
 def _module_name(path: Path) -> str:
@@ -79,7 +82,24 @@ def _violations(module: str) -> list[str]:
             out.append(f"{module} imports {imported}: only {ONE_IMPORTER[imported]} may")
         if module == "analyzer.model" and imported.startswith("analyzer"):
             out.append(f"analyzer.model imports {imported}: the records import nothing of the project")
+        out.extend(_parser_violation(module, imported))
     return out
+
+
+def _parser_violation(module: str, imported: str) -> list[str]:
+    """A manifest parser (or reader) importing project code besides the readers, the records and the errors.
+
+    ``analyzer.manifests`` itself (the registry, for ``ParseContext``) is allowed to parsers, not to readers.
+    """
+    parts = module.split(".")
+    is_parser = len(parts) == 3 and parts[:2] == ["analyzer", "manifests"] and not parts[2].startswith("_")
+    is_reader = _within(module, (READERS,))
+    if not (is_parser or is_reader) or not imported.startswith("analyzer"):
+        return []
+    allowed = PARSER_MAY_IMPORT if is_reader else (*PARSER_MAY_IMPORT, "analyzer.manifests")
+    if imported in allowed or _within(imported, (READERS,)):
+        return []
+    return [f"{module} imports {imported}: a parser imports only {READERS}, analyzer.model and analyzer.errors"]
 
 
 @pytest.mark.parametrize("module", sorted(_modules()))
@@ -120,6 +140,9 @@ def test_the_checks_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     imports.cache_clear()
     try:
         assert any("imports rich" in v for v in _violations("analyzer.facts"))
+        assert _parser_violation("analyzer.manifests.scala", "analyzer.manifests.swift")
+        assert _parser_violation("analyzer.manifests._read.text", "analyzer.manifests")
+        assert not _parser_violation("analyzer.manifests.scala", "analyzer.manifests._read.text")
         assert _cycle_through("analyzer.facts.lexers") == [
             "analyzer.facts.lexers",
             "analyzer.facts",

@@ -11,12 +11,12 @@ from manifest_helpers import FakeContext
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import Parser, parser_for
+from analyzer.manifests._read.jsondoc import strip_jsonc
 from analyzer.manifests.bun_deno import (
     parse_bun_lock,
     parse_deno_json,
     parse_deno_lock,
     parse_pnpm_workspace,
-    strip_jsonc,
 )
 from analyzer.model import Scope
 
@@ -159,7 +159,7 @@ def test_malformed_samples_raise(parser: Parser, sample: str, message: str) -> N
             parse_deno_lock, "[" * 100_000 + "]" * 100_000, "nested too deeply|JSON object", id="deno-lock-deep"
         ),
         pytest.param(parse_pnpm_workspace, "packages: packages/*\n", "'packages' must be a list", id="pnpm-packages"),
-        pytest.param(parse_pnpm_workspace, "catalog: " + "{a: " * 500, "nested deeper than 64", id="pnpm-deep-flow"),
+        pytest.param(parse_pnpm_workspace, "catalog: " + "{a: " * 500, "nested too deeply", id="pnpm-deep-flow"),
         pytest.param(parse_pnpm_workspace, "a: 1\n---\nb: 2\n", "invalid YAML", id="pnpm-two-documents"),
     ],
 )

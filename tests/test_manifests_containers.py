@@ -121,18 +121,18 @@ def _merge_bomb(levels: int) -> str:
 @pytest.mark.parametrize(
     ("parser", "text", "message"),
     [
-        pytest.param(parse_compose, _alias_bomb(12), "aliases expand to more than", id="compose-alias-bomb"),
-        pytest.param(parse_compose, _merge_bomb(40), "aliases expand to more than", id="compose-merge-key-bomb"),
+        pytest.param(parse_compose, _alias_bomb(12), "aliases expanded", id="compose-alias-bomb"),
+        pytest.param(parse_compose, _merge_bomb(40), "aliases expanded", id="compose-merge-key-bomb"),
         pytest.param(
             parse_compose,
             "services: &s\n  web: *s\n",
-            "line 1: YAML anchor is used inside its own value",
+            "line 1: a YAML anchor is used inside itself",
             id="compose-recursive-alias",
         ),
         pytest.param(
             parse_compose,
             "services:\n  web:\n    image: [nginx\n",
-            "invalid YAML at line 4",
+            r"invalid YAML in \S+ at line 4",
             id="compose-unclosed-flow",
         ),
         pytest.param(parse_compose, "- just\n- a list\n", "top level is not a mapping", id="compose-list"),
@@ -147,7 +147,7 @@ def _merge_bomb(levels: int) -> str:
         pytest.param(
             parse_compose,
             "x: " + "[" * 200_000,
-            "line 1: YAML flow collections nested deeper than 64",
+            r"nested too deeply to read \(line 1\)",
             id="compose-deep-nesting",
         ),
         pytest.param(

@@ -111,7 +111,7 @@ def test_workspace_members() -> None:
         pytest.param(parse_pubspec, "name: a\nworkspace: pkgs\n", "workspace must be a list", id="workspace-scalar"),
         pytest.param(parse_pubspec_lock, "sdks: {}\n", "no 'packages'", id="lock-no-packages"),
         pytest.param(
-            parse_pubspec, "a: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper than 64", id="pubspec-deep-nesting"
+            parse_pubspec, "a: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply", id="pubspec-deep-nesting"
         ),
     ],
 )
@@ -124,8 +124,8 @@ def test_alias_bomb_is_not_expanded() -> None:
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
     text = "\n".join(levels) + "\ndependencies:\n  http: ^1.0.0\n"
-    result = parse_pubspec("pubspec.yaml", text, FakeContext())
-    assert [d.name for d in result.dependencies] == ["http"]
+    with pytest.raises(ManifestError, match="alias bomb"):
+        parse_pubspec("pubspec.yaml", text, FakeContext())
 
 
 def test_empty_pubspec_declares_nothing() -> None:

@@ -194,7 +194,7 @@ def test_malformed_samples_raise(parser: Parser, sample: str, message: str) -> N
             "'pip' entry must be a list",
             id="conda-pip-scalar",
         ),
-        pytest.param(parse_conda_environment, "a: " + "[" * 5000, "nested deeper than 64", id="conda-deep-flow"),
+        pytest.param(parse_conda_environment, "a: " + "[" * 5000, "nested too deeply", id="conda-deep-flow"),
         pytest.param(parse_setup_py, "x = (" * 2000 + ")" * 2000, "too deeply|not valid Python", id="setup-deep"),
         pytest.param(parse_setup_py, "#" * (1 << 20) + "\n", "larger than", id="setup-too-large"),
     ],

@@ -14,11 +14,12 @@ import functools
 import importlib
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from analyzer.errors import ManifestError
 from analyzer.inventory.globs import GlobSet
+from analyzer.manifests._read.decode import decode, is_lfs_pointer
 from analyzer.model import Diagnostic, FileEntry, Inventory, ManifestResult, Severity
 
 if TYPE_CHECKING:
@@ -266,31 +267,77 @@ def parser_for(path: str) -> Parser | None:
     return parser
 
 
+def registered() -> tuple[tuple[str, str], ...]:
+    """(example path, ``module:function``) of every registered parser, once each, in registry order.
+
+    The example is a path the registry sends to that parser (each pattern's wildcards filled in); tests
+    use it to drive every parser through ``parse_manifest``.
+    """
+    found: dict[str, str] = {}
+    for entry in _REGISTRY:
+        example = entry.pattern.replace("*", "x").replace("?", "x")
+        chosen = _entry_for(example)
+        if chosen is not None and chosen.target not in found:
+            found[chosen.target] = example
+    return tuple((path, target) for target, path in found.items())
+
+
 def is_manifest(path: str) -> bool:
     """Whether a parser exists for this path."""
     return _entry_for(path) is not None
 
 
-def parse_manifest(path: str, text: str, ctx: ParseContext) -> ManifestResult:
-    """Parse one manifest; any failure becomes a diagnostic naming the file and the problem."""
+_MAX_MEMBERS = 256
+"""Workspace member globs kept per manifest: every glob is matched against every component."""
+
+
+def _failure(exc: Exception) -> str:
+    """A parser's exception as words for the user (the parser's own message for a ManifestError)."""
+    if isinstance(exc, ManifestError):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to read"
+    if isinstance(exc, ValueError) and "digits" in str(exc):
+        return "a number in it is too long to read"
+    # A parser bug on hostile input must not end the run (DESIGN §8), nor show a Python traceback's words.
+    return f"the parser met input it does not handle ({type(exc).__name__}); please report it"
+
+
+def _bounded(path: str, result: ManifestResult) -> ManifestResult:
+    members = tuple(dict.fromkeys(result.workspace_members))
+    if len(members) <= _MAX_MEMBERS:
+        return result if len(members) == len(result.workspace_members) else replace(result, workspace_members=members)
+    note = Diagnostic(
+        path=path,
+        message=f"{len(members)} workspace member globs; only the first {_MAX_MEMBERS} are used",
+        stage="manifests",
+    )
+    return replace(result, workspace_members=members[:_MAX_MEMBERS], diagnostics=(*result.diagnostics, note))
+
+
+def parse_manifest(path: str, text: str, ctx: ParseContext, *, truncated_at: int = 0) -> ManifestResult:
+    """Parse one manifest; any failure becomes a diagnostic naming the file and the problem.
+
+    ``truncated_at`` is the read cap when the file was cut there: a parse that fails then says so, and one
+    that succeeds carries a warning that the rest of the file was not read.
+    """
     parser = parser_for(path)
     if parser is None:
         return ManifestResult()
+    name = posixpath.basename(path)
+    cut = f"{name} is larger than the read cap and was truncated at {truncated_at} bytes"
     try:
-        return parser(path, text, ctx)
-    except ManifestError as exc:
-        message = str(exc)
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
-        message = f"{type(exc).__name__}: {exc}"
-    except Exception as exc:  # a parser bug on hostile input must not end the run (DESIGN §8)
-        message = f"the parser failed ({type(exc).__name__}: {exc}); please report it"
-    diagnostic = Diagnostic(
-        path=path,
-        message=f"could not parse {posixpath.basename(path)}: {message}; its dependencies are not counted",
-        severity=Severity.ERROR,
-        stage="manifests",
-    )
-    return ManifestResult(diagnostics=(diagnostic,))
+        result = _bounded(path, parser(path, text, ctx))
+    except Exception as exc:  # the error boundary: every parser failure is a diagnostic (DESIGN §8)
+        message = f"could not parse {name}: {_failure(exc)}; its dependencies are not counted"
+        if truncated_at:
+            message = f"{cut}; the truncated text does not parse ({_failure(exc)}); its dependencies are not counted"
+        diagnostic = Diagnostic(path=path, message=message, severity=Severity.ERROR, stage="manifests")
+        return ManifestResult(diagnostics=(diagnostic,))
+    if truncated_at:
+        note = Diagnostic(path=path, message=f"{cut}; only what was read is counted", stage="manifests")
+        result = replace(result, diagnostics=(*result.diagnostics, note))
+    return result
 
 
 class _TreeContext:
@@ -300,11 +347,13 @@ class _TreeContext:
         self._tree = tree
         self._limit = limit
 
+    def read_bytes(self, path: str) -> bytes | None:
+        return self._tree.read(path, self._limit)
+
     def read_text(self, path: str) -> str | None:
-        data = self._tree.read(path, self._limit)
-        if data is None or b"\0" in data[:8192]:
-            return None
-        return data.decode("utf-8", errors="replace")
+        data = self.read_bytes(path)
+        text = None if data is None else decode(data)
+        return None if text is None or is_lfs_pointer(text) else text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -319,6 +368,10 @@ class Manifests:
     """Files that could not be read, and every parser's diagnostics."""
 
 
+def _skipped(path: str, message: str) -> Diagnostic:
+    return Diagnostic(path=path, message=message, stage="manifests")
+
+
 def read_all(tree: Tree, inventory: Inventory, limit: int) -> Manifests:
     """Parse every counted manifest of the inventory, reading at most ``limit`` bytes of each file."""
     ctx = _TreeContext(tree, limit)
@@ -328,13 +381,18 @@ def read_all(tree: Tree, inventory: Inventory, limit: int) -> Manifests:
     for entry in inventory.files:
         if not entry.role.counts or not is_manifest(entry.path):
             continue
-        text = ctx.read_text(entry.path)
-        if text is None:
-            message = "manifest could not be read or is binary; skipped"
-            diagnostics.append(Diagnostic(entry.path, message, stage="manifests"))
+        data = ctx.read_bytes(entry.path)
+        text = None if data is None else decode(data)
+        if data is None or text is None:
+            diagnostics.append(_skipped(entry.path, "manifest could not be read or is binary; skipped"))
             continue
+        if is_lfs_pointer(text):
+            message = "Git LFS pointer, content not in the repository; its dependencies are not counted"
+            diagnostics.append(_skipped(entry.path, message))
+            continue
+        truncated_at = len(data) if entry.size > len(data) else 0
         texts[entry.path] = text
-        results.append((entry, parse_manifest(entry.path, text, ctx)))
+        results.append((entry, parse_manifest(entry.path, text, ctx, truncated_at=truncated_at)))
     for _, result in results:
         diagnostics.extend(result.diagnostics)
     return Manifests(results=tuple(results), texts=texts, diagnostics=tuple(diagnostics))

@@ -10,20 +10,16 @@ unless the lockfile itself says a workspace declares them, as ``bun.lock`` does.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import re
 from collections.abc import Iterator
-from typing import Any
 
 import yaml
 
 from analyzer.errors import ManifestError
-from analyzer.manifests import ParseContext, jsondoc
-from analyzer.manifests.yamlguard import compose
+from analyzer.manifests import ParseContext
+from analyzer.manifests._read import yamldoc
+from analyzer.manifests._read.jsondoc import key_lines, load_json_object, strip_jsonc
 from analyzer.model import Dependency, ManifestResult, Scope
 
-_JSON_TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\]:\n]')
 _SECTIONS: tuple[tuple[str, Scope], ...] = (
     ("dependencies", Scope.RUNTIME),
     ("devDependencies", Scope.DEV),
@@ -33,73 +29,6 @@ _SECTIONS: tuple[tuple[str, Scope], ...] = (
 _LOCAL = ("workspace:", "link:", "file:", "portal:")
 
 
-def strip_jsonc(text: str) -> str:
-    """JSON text of a JSONC text: ``//`` and ``/* */`` comments and trailing commas blanked out.
-
-    Removed characters become spaces (newlines are kept), so offsets and line numbers do not move.
-    """
-    out = list(text)
-    i, size = 0, len(text)
-    last_comma = -1  # offset of a comma not yet followed by a value
-    while i < size:
-        char = text[i]
-        if char == '"':
-            j = i + 1
-            while j < size and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            i, last_comma = j + 1, -1
-        elif text.startswith("//", i) or text.startswith("/*", i):
-            end = text.find("\n", i) if text[i + 1] == "/" else text.find("*/", i + 2)
-            end = size if end < 0 else end + (0 if text[i + 1] == "/" else 2)
-            for k in range(i, end):
-                out[k] = "\n" if text[k] == "\n" else " "
-            i = end
-        elif char == ",":
-            last_comma, i = i, i + 1
-        elif char in "}]" and last_comma >= 0:
-            out[last_comma] = " "
-            last_comma, i = -1, i + 1
-        else:
-            if not char.isspace():
-                last_comma = -1
-            i += 1
-    return "".join(out)
-
-
-def load_json_object(text: str, filename: str, *, jsonc: bool = False) -> dict[str, Any]:
-    """The top-level object of a JSON (or JSONC) text; ManifestError when it is anything else."""
-    return jsondoc.load_json_object(strip_jsonc(text) if jsonc else text, filename)
-
-
-def key_lines(text: str, depth: int) -> dict[tuple[str, ...], int]:
-    """Line of each object key by its path of keys (arrays count as ""), down to ``depth`` keys.
-
-    First occurrence wins. Give it plain JSON: pass JSONC through ``strip_jsonc`` first.
-    """
-    found: dict[tuple[str, ...], int] = {}
-    stack: list[str] = []
-    line, last, pending = 1, "", ""
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        if token == "\n":
-            line += 1
-        elif token.startswith('"'):
-            last = token[1:-1]
-            if "\\" in last:
-                with contextlib.suppress(json.JSONDecodeError):
-                    last = json.loads(token)
-        elif token == ":":
-            pending = last
-            if len(stack) <= depth:
-                found.setdefault((*stack[1:], last), line)
-        elif token in "{[":
-            stack.append(pending if token == "{" else "")
-            pending = ""
-        elif stack:
-            stack.pop()
-    return found
-
-
 def _split_at_version(spec: str) -> tuple[str, str]:
     """(name, version) of ``name@version`` or ``@scope/name@version``; version "" when absent."""
     at = spec.find("@", 1)
@@ -107,21 +36,6 @@ def _split_at_version(spec: str) -> tuple[str, str]:
 
 
 # --- YAML ----------------------------------------------------------------------------------------
-
-
-def compose_yaml(text: str, filename: str) -> yaml.Node | None:
-    """The node tree of a one-document YAML text (positions kept, nothing constructed), None if empty."""
-    return compose(text, filename)
-
-
-def mapping_get(node: yaml.Node, key: str) -> yaml.Node | None:
-    """Value node of ``key`` in a mapping node (last one wins, as in a constructed mapping)."""
-    found = None
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-                found = value
-    return found
 
 
 # --- bun.lock ------------------------------------------------------------------------------------
@@ -285,13 +199,13 @@ def _catalog(node: yaml.Node, path: str, label: str) -> Iterator[Dependency]:
 def parse_pnpm_workspace(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Member globs (``packages``) and catalog versions (``catalog``, ``catalogs``) of pnpm-workspace.yaml."""
     del ctx
-    root = compose_yaml(text, "pnpm-workspace.yaml")
+    root = yamldoc.compose(text, "pnpm-workspace.yaml")
     if root is None:
         return ManifestResult()
     if not isinstance(root, yaml.MappingNode):
         raise ManifestError("pnpm-workspace.yaml must hold a mapping at the top level")
     members: list[str] = []
-    packages = mapping_get(root, "packages")
+    packages = yamldoc.get(root, "packages")
     if packages is not None:
         if not isinstance(packages, yaml.SequenceNode):
             raise ManifestError(f"line {packages.start_mark.line + 1}: 'packages' must be a list of globs")
@@ -302,10 +216,10 @@ def parse_pnpm_workspace(path: str, text: str, ctx: ParseContext) -> ManifestRes
             if isinstance(item, yaml.ScalarNode) and not str(item.value).startswith("!")
         ]
     deps: list[Dependency] = []
-    catalog = mapping_get(root, "catalog")
+    catalog = yamldoc.get(root, "catalog")
     if catalog is not None:
         deps.extend(_catalog(catalog, path, "catalog"))
-    catalogs = mapping_get(root, "catalogs")
+    catalogs = yamldoc.get(root, "catalogs")
     if isinstance(catalogs, yaml.MappingNode):
         for key, value in catalogs.value:
             deps.extend(_catalog(value, path, f"catalogs.{key.value}"))

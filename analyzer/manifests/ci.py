@@ -12,6 +12,7 @@ actions and tools turn them into markers. Expressions (``${{ matrix.image }}``, 
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -19,16 +20,8 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.helm import (
-    image_reference,
-    load_yaml,
-    yaml_get,
-    yaml_items,
-    yaml_line,
-    yaml_list,
-    yaml_pairs,
-    yaml_text,
-)
+from analyzer.manifests._read import yamldoc
+from analyzer.manifests._read.images import image_reference
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _USES = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)/([A-Za-z0-9_.-]+)(?:/[^@]*)?@([^\s@]+)$")
@@ -85,18 +78,18 @@ def _container(node: yaml.Node | None, path: str) -> list[Dependency]:
     if node is None:
         return []
     if isinstance(node, yaml.ScalarNode):
-        return _image(yaml_text(node), path, yaml_line(node))
-    value = yaml_get(node, "image") or yaml_get(node, "name")
-    return _image(yaml_text(value), path, yaml_line(value)) if value is not None else []
+        return _image(yamldoc.text(node), path, yamldoc.line(node))
+    value = yamldoc.get(node, "image") or yamldoc.get(node, "name")
+    return _image(yamldoc.text(value), path, yamldoc.line(value)) if value is not None else []
 
 
 def _uses(node: yaml.Node | None, path: str) -> list[Dependency]:
     """``uses: owner/repo[/path]@ref`` as ``owner/repo``; ``docker://image`` as an image; local paths skipped."""
-    written = yaml_text(node)
+    written = yamldoc.text(node)
     if node is None or not written:
         return []
     if written.startswith("docker://"):
-        return _image(written[len("docker://") :], path, yaml_line(node))
+        return _image(written[len("docker://") :], path, yamldoc.line(node))
     match = _USES.match(written.strip())
     if match is None:
         return []
@@ -108,7 +101,7 @@ def _uses(node: yaml.Node | None, path: str) -> list[Dependency]:
             scope=Scope.BUILD,
             direct=True,
             path=path,
-            line=yaml_line(node),
+            line=yamldoc.line(node),
         )
     ]
 
@@ -122,60 +115,60 @@ def _first_of_each(deps: list[Dependency]) -> tuple[Dependency, ...]:
 
 
 def _steps(job: yaml.Node, path: str) -> list[Dependency]:
-    deps = _uses(yaml_get(job, "uses"), path)  # a reusable workflow called as a whole job
-    deps += _container(yaml_get(job, "container"), path)
-    for _, _, service in yaml_pairs(yaml_get(job, "services")):
+    deps = _uses(yamldoc.get(job, "uses"), path)  # a reusable workflow called as a whole job
+    deps += _container(yamldoc.get(job, "container"), path)
+    for _, _, service in yamldoc.pairs(yamldoc.get(job, "services")):
         deps += _container(service, path)
-    for step in yaml_list(job, "steps"):
-        deps += _uses(yaml_get(step, "uses"), path)
+    for step in yamldoc.list_at(job, "steps"):
+        deps += _uses(yamldoc.get(step, "uses"), path)
     return deps
 
 
 def parse_github_workflow(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Actions, reusable workflows, job containers and service images of a GitHub Actions workflow."""
-    root = load_yaml(text)
+    root = yamldoc.compose(text, posixpath.basename(path))
     if root is None:
         return ManifestResult()
     if not isinstance(root, yaml.MappingNode):
         raise ManifestError("top level is not a mapping: not a GitHub Actions workflow")
-    jobs = yaml_get(root, "jobs")
+    jobs = yamldoc.get(root, "jobs")
     if jobs is not None and not isinstance(jobs, yaml.MappingNode):
-        raise ManifestError(f"line {yaml_line(jobs)}: 'jobs' is not a mapping of job ids")
+        raise ManifestError(f"line {yamldoc.line(jobs)}: 'jobs' is not a mapping of job ids")
     deps: list[Dependency] = []
-    for job_id, _, job in yaml_pairs(jobs):
+    for job_id, _, job in yamldoc.pairs(jobs):
         if not isinstance(job, yaml.MappingNode):
-            raise ManifestError(f"line {yaml_line(job)}: job {job_id!r} is not a mapping")
+            raise ManifestError(f"line {yamldoc.line(job)}: job {job_id!r} is not a mapping")
         deps += _steps(job, path)
     return ManifestResult(dependencies=_first_of_each(deps))
 
 
 def parse_github_action(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """How an action runs (root ``action.yml`` only), and what a composite or Docker action uses."""
-    root = load_yaml(text)
-    runs = yaml_get(root, "runs") if isinstance(root, yaml.MappingNode) else None
+    root = yamldoc.compose(text, posixpath.basename(path))
+    runs = yamldoc.get(root, "runs") if isinstance(root, yaml.MappingNode) else None
     if runs is None:
         return ManifestResult()  # an action.yml of some other tool
     if not isinstance(runs, yaml.MappingNode):
-        raise ManifestError(f"line {yaml_line(runs)}: 'runs' is not a mapping")
-    using = yaml_get(runs, "using")
+        raise ManifestError(f"line {yamldoc.line(runs)}: 'runs' is not a mapping")
+    using = yamldoc.get(runs, "using")
     deps: list[Dependency] = []
-    if "/" not in path and using is not None and yaml_text(using):
+    if "/" not in path and using is not None and yamldoc.text(using):
         deps.append(
             Dependency(
                 ecosystem="github-actions",
-                name=f"runs:{yaml_text(using)}",
+                name=f"runs:{yamldoc.text(using)}",
                 version="",
                 scope=Scope.BUILD,
                 direct=True,
                 path=path,
-                line=yaml_line(using),
+                line=yamldoc.line(using),
             )
         )
-    image = yaml_get(runs, "image")
-    if image is not None and (yaml_text(image) or "").startswith("docker://"):
+    image = yamldoc.get(runs, "image")
+    if image is not None and (yamldoc.text(image) or "").startswith("docker://"):
         deps += _uses(image, path)
-    for step in yaml_list(runs, "steps"):
-        deps += _uses(yaml_get(step, "uses"), path)
+    for step in yamldoc.list_at(runs, "steps"):
+        deps += _uses(yamldoc.get(step, "uses"), path)
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
 
 
@@ -184,17 +177,17 @@ def parse_github_action(path: str, text: str, ctx: ParseContext) -> ManifestResu
 
 def _include(entry: yaml.Node, path: str) -> Iterator[Dependency]:
     """One ``include:`` entry: a project file, a remote URL, a template or a component (local files skipped)."""
-    written = yaml_text(entry)
-    line = yaml_line(entry)
+    written = yamldoc.text(entry)
+    line = yamldoc.line(entry)
     if written is not None:
         if written.startswith(("http://", "https://")):
             yield Dependency(
                 ecosystem="gitlab-ci", name=written, version="", scope=Scope.BUILD, direct=True, path=path, line=line
             )
         return
-    project, ref = yaml_text(yaml_get(entry, "project")), yaml_text(yaml_get(entry, "ref")) or ""
-    remote, template = yaml_text(yaml_get(entry, "remote")), yaml_text(yaml_get(entry, "template"))
-    component = yaml_text(yaml_get(entry, "component"))
+    project, ref = yamldoc.text(yamldoc.get(entry, "project")), yamldoc.text(yamldoc.get(entry, "ref")) or ""
+    remote, template = yamldoc.text(yamldoc.get(entry, "remote")), yamldoc.text(yamldoc.get(entry, "template"))
+    component = yamldoc.text(yamldoc.get(entry, "component"))
     if project:
         yield Dependency(
             ecosystem="gitlab-ci", name=project, version=ref, scope=Scope.BUILD, direct=True, path=path, line=line
@@ -221,24 +214,24 @@ def _include(entry: yaml.Node, path: str) -> Iterator[Dependency]:
 
 
 def _gitlab_images(unit: yaml.Node | None, path: str) -> list[Dependency]:
-    deps = _container(yaml_get(unit, "image"), path)
-    for service in yaml_list(unit, "services"):
+    deps = _container(yamldoc.get(unit, "image"), path)
+    for service in yamldoc.list_at(unit, "services"):
         deps += _container(service, path)
     return deps
 
 
 def parse_gitlab_ci(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Images and services (global, default and per job) and includes of a ``.gitlab-ci.yml``."""
-    root = load_yaml(text)
+    root = yamldoc.compose(text, posixpath.basename(path))
     if root is None:
         return ManifestResult()
     if not isinstance(root, yaml.MappingNode):
         raise ManifestError("top level is not a mapping: not a GitLab CI file")
-    deps = _gitlab_images(root, path) + _gitlab_images(yaml_get(root, "default"), path)
-    include = yaml_get(root, "include")
-    for entry in yaml_items(include) if isinstance(include, yaml.SequenceNode) else [include] if include else []:
+    deps = _gitlab_images(root, path) + _gitlab_images(yamldoc.get(root, "default"), path)
+    include = yamldoc.get(root, "include")
+    for entry in yamldoc.items(include) if isinstance(include, yaml.SequenceNode) else [include] if include else []:
         deps += _include(entry, path)
-    for name, _, job in yaml_pairs(root):
+    for name, _, job in yamldoc.pairs(root):
         if name not in _GITLAB_RESERVED and isinstance(job, yaml.MappingNode):
             deps += _gitlab_images(job, path)
     return ManifestResult(dependencies=_first_of_each(deps))

@@ -12,6 +12,7 @@ mapping, a ``requirements.yml`` without ``roles``/``collections``) gives nothing
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -19,7 +20,7 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.helm import load_yaml, yaml_get, yaml_line, yaml_list, yaml_pairs, yaml_text
+from analyzer.manifests._read import yamldoc
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _MAX_MODULES = 500
@@ -78,8 +79,8 @@ _TASK_KEYWORDS = frozenset(
 )
 
 
-def _mapping_root(text: str, what: str) -> yaml.Node:
-    root = load_yaml(text)
+def _mapping_root(path: str, text: str, what: str) -> yaml.Node:
+    root = yamldoc.compose(text, posixpath.basename(path))
     if not isinstance(root, yaml.MappingNode):
         raise ManifestError(f"top level is not a mapping: not a {what}")
     return root
@@ -90,14 +91,14 @@ def _mapping_root(text: str, what: str) -> yaml.Node:
 
 def parse_pulumi(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """The runtime (``runtime: go`` or ``runtime: {name: go}``) and the name of a Pulumi project."""
-    root = _mapping_root(text, "Pulumi project file")
+    root = _mapping_root(path, text, "Pulumi project file")
     deps = []
-    runtime = yaml_get(root, "runtime")
-    written = yaml_text(runtime) or yaml_text(yaml_get(runtime, "name"))
+    runtime = yamldoc.get(root, "runtime")
+    written = yamldoc.text(runtime) or yamldoc.text(yamldoc.get(runtime, "name"))
     if runtime is None or not written:
         raise ManifestError("no 'runtime': a Pulumi project must name its language runtime")
     if written not in _PULUMI_RUNTIMES:
-        raise ManifestError(f"line {yaml_line(runtime)}: unknown Pulumi runtime {written!r}")
+        raise ManifestError(f"line {yamldoc.line(runtime)}: unknown Pulumi runtime {written!r}")
     deps.append(
         Dependency(
             ecosystem="pulumi",
@@ -106,42 +107,42 @@ def parse_pulumi(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             scope=Scope.BUILD,
             direct=True,
             path=path,
-            line=yaml_line(runtime),
+            line=yamldoc.line(runtime),
         )
     )
-    name = yaml_get(root, "name")
-    if name is not None and yaml_text(name):
+    name = yamldoc.get(root, "name")
+    if name is not None and yamldoc.text(name):
         deps.append(
             Dependency(
                 ecosystem="pulumi",
-                name=f"project:{yaml_text(name)}",
+                name=f"project:{yamldoc.text(name)}",
                 version="",
                 scope=Scope.BUILD,
                 direct=True,
                 path=path,
-                line=yaml_line(name),
+                line=yamldoc.line(name),
             )
         )
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
 
 
 def _serverless_runtimes(root: yaml.Node, provider: yaml.Node) -> Iterator[tuple[str, int]]:
-    runtime = yaml_get(provider, "runtime")
-    if yaml_text(runtime) and runtime is not None:
-        yield str(yaml_text(runtime)), yaml_line(runtime)
-    for _, _, function in yaml_pairs(yaml_get(root, "functions")):
-        runtime = yaml_get(function, "runtime")
-        if yaml_text(runtime) and runtime is not None:
-            yield str(yaml_text(runtime)), yaml_line(runtime)
+    runtime = yamldoc.get(provider, "runtime")
+    if yamldoc.text(runtime) and runtime is not None:
+        yield str(yamldoc.text(runtime)), yamldoc.line(runtime)
+    for _, _, function in yamldoc.pairs(yamldoc.get(root, "functions")):
+        runtime = yamldoc.get(function, "runtime")
+        if yamldoc.text(runtime) and runtime is not None:
+            yield str(yamldoc.text(runtime)), yamldoc.line(runtime)
 
 
 def parse_serverless(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Provider, runtimes (the provider's and each function's) and plugins of a Serverless Framework service."""
-    root = _mapping_root(text, "Serverless Framework service")
-    provider = yaml_get(root, "provider")
+    root = _mapping_root(path, text, "Serverless Framework service")
+    provider = yamldoc.get(root, "provider")
     if provider is None:
         raise ManifestError("no 'provider': a Serverless Framework service must name its cloud provider")
-    cloud = yaml_text(provider) or yaml_text(yaml_get(provider, "name"))
+    cloud = yamldoc.text(provider) or yamldoc.text(yamldoc.get(provider, "name"))
     found: dict[str, Dependency] = {}
     # ``${file(...)}`` and other variables are resolved at deploy time: nothing to name here.
     if cloud and "${" not in cloud:
@@ -152,7 +153,7 @@ def parse_serverless(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             scope=Scope.RUNTIME,
             direct=True,
             path=path,
-            line=yaml_line(provider),
+            line=yamldoc.line(provider),
         )
     for runtime, line in _serverless_runtimes(root, provider):
         if "${" not in runtime:
@@ -168,11 +169,15 @@ def parse_serverless(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                     line=line,
                 ),
             )
-    plugins = yaml_get(root, "plugins")
-    listed = yaml_list(plugins, "modules") if isinstance(plugins, yaml.MappingNode) else yaml_list(root, "plugins")
+    plugins = yamldoc.get(root, "plugins")
+    listed = (
+        yamldoc.list_at(plugins, "modules")
+        if isinstance(plugins, yaml.MappingNode)
+        else yamldoc.list_at(root, "plugins")
+    )
     deps = list(found.values())
     for plugin in listed:
-        name = yaml_text(plugin)
+        name = yamldoc.text(plugin)
         if name and "${" not in name:
             deps.append(
                 Dependency(
@@ -182,7 +187,7 @@ def parse_serverless(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                     scope=Scope.BUILD,
                     direct=True,
                     path=path,
-                    line=yaml_line(plugin),
+                    line=yamldoc.line(plugin),
                 )
             )
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
@@ -193,13 +198,13 @@ def parse_serverless(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def _task_module(task: yaml.Node) -> tuple[str, int] | None:
     """(module, line) a task runs: its one non-keyword key, or the first word of ``action``/``local_action``."""
-    for key, key_node, value in yaml_pairs(task):
+    for key, key_node, value in yamldoc.pairs(task):
         if key in ("action", "local_action"):
-            written = yaml_text(value) or yaml_text(yaml_get(value, "module")) or ""
+            written = yamldoc.text(value) or yamldoc.text(yamldoc.get(value, "module")) or ""
             word = written.split(maxsplit=1)[0] if written.strip() else ""
-            return (word, yaml_line(value)) if _MODULE_NAME.match(word) else None
+            return (word, yamldoc.line(value)) if _MODULE_NAME.match(word) else None
         if key not in _TASK_KEYWORDS and not key.startswith("with_") and _MODULE_NAME.match(key):
-            return key, yaml_line(key_node)
+            return key, yamldoc.line(key_node)
     return None
 
 
@@ -209,11 +214,11 @@ def _task_modules(tasks: list[yaml.Node]) -> Iterator[tuple[str, int]]:
     while pending:
         task, depth = pending.pop()
         if not isinstance(task, yaml.MappingNode):
-            raise ManifestError(f"line {yaml_line(task)}: a task is not a mapping")
-        nested = [yaml_list(task, key) for key in ("block", "rescue", "always")]
+            raise ManifestError(f"line {yamldoc.line(task)}: a task is not a mapping")
+        nested = [yamldoc.list_at(task, key) for key in ("block", "rescue", "always")]
         if any(nested):
             if depth >= _MAX_TASK_DEPTH:
-                raise ManifestError(f"line {yaml_line(task)}: blocks nested deeper than {_MAX_TASK_DEPTH}")
+                raise ManifestError(f"line {yamldoc.line(task)}: blocks nested deeper than {_MAX_TASK_DEPTH}")
             pending.extend((inner, depth + 1) for section in reversed(nested) for inner in reversed(section))
             continue
         found = _task_module(task)
@@ -223,15 +228,15 @@ def _task_modules(tasks: list[yaml.Node]) -> Iterator[tuple[str, int]]:
 
 def _play_tasks(entry: yaml.Node) -> list[yaml.Node]:
     """Tasks of one playbook entry: a play's task sections, or the entry itself in a task file."""
-    if yaml_get(entry, "hosts") is None:
+    if yamldoc.get(entry, "hosts") is None:
         return [entry]
     sections = ("pre_tasks", "tasks", "post_tasks", "handlers")
-    return [task for key in sections for task in yaml_list(entry, key)]
+    return [task for key in sections for task in yamldoc.list_at(entry, key)]
 
 
 def parse_ansible_tasks(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Modules called by a playbook (a list of plays) or a role's task file (a list of tasks)."""
-    root = load_yaml(text)
+    root = yamldoc.compose(text, posixpath.basename(path))
     if not isinstance(root, yaml.SequenceNode):
         return ManifestResult()  # named like a playbook, but not a list of plays or tasks
     found: dict[str, Dependency] = {}
@@ -250,15 +255,17 @@ def parse_ansible_tasks(path: str, text: str, ctx: ParseContext) -> ManifestResu
 
 def _galaxy_entry(entry: yaml.Node, keys: tuple[str, ...]) -> tuple[str, str] | None:
     """(name, version) of a requirement written as a string or as a mapping with one of ``keys``."""
-    written = yaml_text(entry)
+    written = yamldoc.text(entry)
     if written is None:
-        written = next((yaml_text(yaml_get(entry, key)) for key in keys if yaml_text(yaml_get(entry, key))), None)
+        written = next(
+            (yamldoc.text(yamldoc.get(entry, key)) for key in keys if yamldoc.text(yamldoc.get(entry, key))), None
+        )
     if not written:
         if isinstance(entry, yaml.MappingNode):
-            raise ManifestError(f"line {yaml_line(entry)}: a requirement without a {' or '.join(keys)}")
+            raise ManifestError(f"line {yamldoc.line(entry)}: a requirement without a {' or '.join(keys)}")
         return None
     name, _, inline = written.partition(",")  # the old ``src,version`` shorthand
-    return name.strip(), yaml_text(yaml_get(entry, "version")) or inline.strip()
+    return name.strip(), yamldoc.text(yamldoc.get(entry, "version")) or inline.strip()
 
 
 def _galaxy(entries: list[yaml.Node], keys: tuple[str, ...], path: str) -> list[Dependency]:
@@ -274,7 +281,7 @@ def _galaxy(entries: list[yaml.Node], keys: tuple[str, ...], path: str) -> list[
                     scope=Scope.RUNTIME,
                     direct=True,
                     path=path,
-                    line=yaml_line(entry),
+                    line=yamldoc.line(entry),
                 )
             )
     return deps
@@ -282,21 +289,23 @@ def _galaxy(entries: list[yaml.Node], keys: tuple[str, ...], path: str) -> list[
 
 def parse_galaxy_requirements(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Roles and collections of an Ansible ``requirements.yml``; nothing for a file without those keys."""
-    root = load_yaml(text)
-    if not isinstance(root, yaml.MappingNode) or not ({"roles", "collections"} & {k for k, _, _ in yaml_pairs(root)}):
+    root = yamldoc.compose(text, posixpath.basename(path))
+    if not isinstance(root, yaml.MappingNode) or not (
+        {"roles", "collections"} & {k for k, _, _ in yamldoc.pairs(root)}
+    ):
         return ManifestResult()
-    deps = _galaxy(yaml_list(root, "roles"), ("name", "src", "role"), path)
-    deps += _galaxy(yaml_list(root, "collections"), ("name", "source"), path)
+    deps = _galaxy(yamldoc.list_at(root, "roles"), ("name", "src", "role"), path)
+    deps += _galaxy(yamldoc.list_at(root, "collections"), ("name", "source"), path)
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))
 
 
 def parse_role_meta(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """The roles a role depends on (``dependencies``) and the collections it declares (``collections``)."""
-    root = load_yaml(text)
+    root = yamldoc.compose(text, posixpath.basename(path))
     if root is None:
         return ManifestResult()
     if not isinstance(root, yaml.MappingNode):
         raise ManifestError("top level is not a mapping: not an Ansible role's meta/main.yml")
-    deps = _galaxy(yaml_list(root, "dependencies"), ("role", "name", "src"), path)
-    deps += _galaxy(yaml_list(root, "collections"), ("name",), path)
+    deps = _galaxy(yamldoc.list_at(root, "dependencies"), ("role", "name", "src"), path)
+    deps += _galaxy(yamldoc.list_at(root, "collections"), ("name",), path)
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))

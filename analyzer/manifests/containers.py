@@ -11,6 +11,7 @@ so an alias bomb becomes a ``ManifestError``.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.yamlguard import LOADER, check_flow_depth
+from analyzer.manifests._read import yamldoc
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _KEYWORDS = frozenset(
@@ -57,8 +58,6 @@ _HUB_PREFIXES = (
     "docker.io/",
     "index.docker.io/",
 )
-_MAX_NODES = 100_000
-_LOADER = LOADER
 _COMPOSE_KEYS = frozenset({"services", "version", "volumes", "networks", "configs", "secrets", "include", "name"})
 
 
@@ -266,62 +265,6 @@ def parse_dockerfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 # --- Compose --------------------------------------------------------------------------------------
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
-
-
-def _check_expanded_size(root: yaml.Node) -> None:
-    """Reject documents whose aliases expand past ``_MAX_NODES`` nodes, or that refer to themselves.
-
-    Sizes are memoized per node, so this costs the size of the graph, not of its expansion.
-    """
-    sizes: dict[int, int] = {}
-    on_path = {id(root)}
-    stack: list[tuple[yaml.Node, Iterator[yaml.Node]]] = [(root, iter(_children(root)))]
-    while stack:
-        node, pending = stack[-1]
-        child = next(pending, None)
-        if child is None:
-            stack.pop()
-            on_path.discard(id(node))
-            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in _children(node))
-            if sizes[id(node)] > _MAX_NODES:
-                raise ManifestError(f"YAML aliases expand to more than {_MAX_NODES} nodes (alias bomb?)")
-        elif id(child) in on_path:
-            raise ManifestError(f"line {child.start_mark.line + 1}: YAML anchor is used inside its own value")
-        elif id(child) not in sizes:
-            on_path.add(id(child))
-            stack.append((child, iter(_children(child))))
-
-
-def _load_yaml(text: str) -> tuple[yaml.Node | None, object]:
-    check_flow_depth(text)
-    try:
-        # The reader rejects control characters as soon as it is built, so this is inside the try too.
-        loader = _LOADER(text)
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"invalid YAML: {exc}".replace("\n", " ")) from exc
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, None
-        _check_expanded_size(node)
-        return node, loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        raise ManifestError(f"invalid YAML at line {line}: {exc.problem or exc.context}") from exc
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"invalid YAML: {exc}".replace("\n", " ")) from exc
-    except RecursionError as exc:
-        raise ManifestError("YAML nested too deeply") from exc
-    finally:
-        loader.dispose()
-
-
 def _service_lines(root: yaml.Node, key: str | None) -> dict[str, int]:
     """Line of each service's ``image`` value, or of the service key when it has none."""
     services: yaml.Node | None = root
@@ -341,7 +284,8 @@ def _service_lines(root: yaml.Node, key: str | None) -> dict[str, int]:
 
 def parse_compose(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Images of the services of a Compose file; services built from source name no dependency."""
-    root, data = _load_yaml(text)
+    root = yamldoc.compose(text, posixpath.basename(path))
+    data = None if root is None else yamldoc.construct(root, posixpath.basename(path))
     if root is None or data is None:
         return ManifestResult()
     if not isinstance(data, dict):

@@ -12,13 +12,14 @@ from __future__ import annotations
 import bisect
 import configparser
 import json
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.jsondoc import load_json_object
+from analyzer.manifests._read.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -371,7 +372,7 @@ def parse_conanfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def parse_vcpkg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """``dependencies`` of a vcpkg.json manifest; host dependencies (build tools) are build scope."""
-    entries = load_json_object(text).get("dependencies", [])
+    entries = load_json_object(text, posixpath.basename(path)).get("dependencies", [])
     if not isinstance(entries, list):
         raise ManifestError("'dependencies' is not a list")
     cursor = max(text.find('"dependencies"'), 0)

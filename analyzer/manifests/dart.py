@@ -9,13 +9,11 @@ what rules look for; the lockfile says itself which packages are direct, dev or 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.yamlguard import compose
+from analyzer.manifests._read import yamldoc
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _PUB = "pub"
@@ -32,56 +30,32 @@ _LOCK_KINDS = {
 }
 
 
-def load_yaml_node(text: str, filename: str) -> yaml.Node | None:
-    """The root node of a one-document YAML text, composed but not constructed (None when empty)."""
-    return compose(text, filename)
-
-
-def yaml_scalar(node: object) -> str | None:
-    """The text of a scalar node (a ``null`` is ""), None for anything else."""
-    if isinstance(node, yaml.ScalarNode):
-        return "" if node.tag.endswith(":null") else str(node.value)
-    return None
-
-
-def yaml_pairs(node: yaml.Node | None, what: str) -> Iterator[tuple[str, int, yaml.Node]]:
-    """(key, 1-based key line, value node) of a mapping node; ``what`` names it in the error."""
-    if node is None:
-        return
-    if not isinstance(node, yaml.MappingNode):
-        raise ManifestError(f"line {node.start_mark.line + 1}: {what} must be a mapping")
-    for key, value in node.value:
-        text = yaml_scalar(key)
-        if text is not None:
-            yield text, key.start_mark.line + 1, value
-
-
 def _field(node: yaml.Node, key: str) -> yaml.Node | None:
     if not isinstance(node, yaml.MappingNode):
         return None
-    return next((v for k, v in node.value if yaml_scalar(k) == key), None)
+    return next((v for k, v in node.value if yamldoc.scalar(k) == key), None)
 
 
 def _spec(name: str, value: yaml.Node) -> tuple[str, str]:
     """(reported name, version) of one pubspec entry: a constraint, or where the package comes from."""
-    plain = yaml_scalar(value)
+    plain = yamldoc.scalar(value)
     if plain is not None:
         return name, plain
     if not isinstance(value, yaml.MappingNode):
         raise ManifestError(f"line {value.start_mark.line + 1}: dependency {name!r} must be a version or a mapping")
-    sdk = yaml_scalar(_field(value, "sdk"))
+    sdk = yamldoc.scalar(_field(value, "sdk"))
     if sdk:
         return (sdk if name == sdk else name), f"sdk:{sdk}"
-    version = yaml_scalar(_field(value, "version"))
+    version = yamldoc.scalar(_field(value, "version"))
     if version:
         return name, version
     for source in ("git", "path", "hosted"):
         node = _field(value, source)
         if node is None:
             continue
-        where = yaml_scalar(node)
+        where = yamldoc.scalar(node)
         if where is None:
-            where = yaml_scalar(_field(node, "url")) or ""
+            where = yamldoc.scalar(_field(node, "url")) or ""
         return name, f"{source}:{where}"
     return name, ""
 
@@ -92,13 +66,13 @@ def _workspace(root: yaml.Node) -> tuple[str, ...]:
         return ()
     if not isinstance(members, yaml.SequenceNode):
         raise ManifestError(f"line {members.start_mark.line + 1}: workspace must be a list of paths")
-    return tuple(text for text in (yaml_scalar(m) for m in members.value) if text)
+    return tuple(text for text in (yamldoc.scalar(m) for m in members.value) if text)
 
 
 def parse_pubspec(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """dependencies, dev_dependencies and dependency_overrides of a pubspec.yaml, and its workspace."""
     del ctx
-    root = load_yaml_node(text, "pubspec.yaml")
+    root = yamldoc.compose(text, "pubspec.yaml")
     if root is None:
         return ManifestResult()
     if not isinstance(root, yaml.MappingNode):
@@ -106,9 +80,9 @@ def parse_pubspec(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     deps: list[Dependency] = []
     for section, scope, direct in _SECTIONS:
         body = _field(root, section)
-        if body is None or yaml_scalar(body) == "":
+        if body is None or yamldoc.scalar(body) == "":
             continue
-        for key, line, value in yaml_pairs(body, section):
+        for key, line, value in yamldoc.entries(body, section):
             name, version = _spec(key, value)
             deps.append(
                 Dependency(ecosystem=_PUB, name=name, version=version, scope=scope, direct=direct, path=path, line=line)
@@ -119,17 +93,17 @@ def parse_pubspec(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 def parse_pubspec_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Every package of a pubspec.lock, direct or transitive as the lock's ``dependency`` field says."""
     del ctx
-    root = load_yaml_node(text, "pubspec.lock")
+    root = yamldoc.compose(text, "pubspec.lock")
     packages = _field(root, "packages") if root is not None else None
     if packages is None:
         raise ManifestError("pubspec.lock has no 'packages' mapping")
     deps: list[Dependency] = []
-    for name, line, body in yaml_pairs(packages, "packages"):
-        kind = yaml_scalar(_field(body, "dependency")) or "transitive"
+    for name, line, body in yamldoc.entries(packages, "packages"):
+        kind = yamldoc.scalar(_field(body, "dependency")) or "transitive"
         if kind not in _LOCK_KINDS:
             raise ManifestError(f"line {line}: package {name!r} has unknown dependency kind {kind!r}")
         scope, direct = _LOCK_KINDS[kind]
-        version = yaml_scalar(_field(body, "version")) or ""
+        version = yamldoc.scalar(_field(body, "version")) or ""
         deps.append(
             Dependency(ecosystem=_PUB, name=name, version=version, scope=scope, direct=direct, path=path, line=line)
         )

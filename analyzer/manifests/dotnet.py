@@ -11,13 +11,13 @@ The lockfile is JSON; its entries are located by their ``"Name": {`` line.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 import xml.etree.ElementTree as ET
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.xmldoc import load_xml
+from analyzer.manifests._read.jsondoc import load_json
+from analyzer.manifests._read.xmldoc import load_xml
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -188,12 +188,7 @@ def parse_packages_lock_json(path: str, text: str, ctx: ParseContext) -> Manifes
     ``Direct`` entries are declared by the project; ``Transitive`` and ``CentralTransitive`` are not.
     """
     del ctx
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"invalid JSON in packages.lock.json: {exc}") from exc
-    except RecursionError as exc:
-        raise ManifestError("packages.lock.json is nested too deeply to read") from exc
+    doc = load_json(text, "packages.lock.json")
     frameworks = doc.get("dependencies") if isinstance(doc, dict) else None
     if not isinstance(frameworks, dict):
         raise ManifestError("packages.lock.json has no 'dependencies' object of target frameworks")

@@ -11,13 +11,15 @@ line numbers are exact and aliases are not expanded.
 
 from __future__ import annotations
 
+import posixpath
 import re
-import tomllib
 
 import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests._read import yamldoc
+from analyzer.manifests._read.tomldoc import load_toml
 from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
 
 KCONFIG_CAP = 2000
@@ -25,7 +27,6 @@ KCONFIG_CAP = 2000
 DEVICETREE_CAP = 500
 """Distinct compatible strings recorded per devicetree file at most."""
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONFIG_LINE = re.compile(r"^(CONFIG_[A-Za-z0-9_]+)\s*=\s*(.*)$")
 
 
@@ -102,44 +103,27 @@ def parse_prj_conf(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 # --- YAML manifests: idf_component.yml, west.yml ------------------------------------------------
 
 
-def _compose(text: str) -> yaml.Node | None:
-    try:
-        return yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ManifestError(f"invalid YAML{where}: {exc.problem or exc.context}") from exc
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"invalid YAML: {exc}") from exc
-
-
-def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
-
-
-def _scalar(node: yaml.Node | None) -> str:
-    return str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+def _text(node: yaml.Node | None) -> str:
+    return yamldoc.scalar(node) or ""
 
 
 def parse_idf_component(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """idf_component.yml: the ``dependencies`` map (``idf`` itself and ``namespace/component`` entries)."""
-    root = _compose(text)
+    root = yamldoc.compose(text, posixpath.basename(path))
     if root is not None and not isinstance(root, yaml.MappingNode):
         raise ManifestError("top level is not a mapping")
-    entries = _get(root, "dependencies")
+    entries = yamldoc.get(root, "dependencies")
     if entries is None or (isinstance(entries, yaml.ScalarNode) and entries.tag.endswith(":null")):
         return ManifestResult()
     if not isinstance(entries, yaml.MappingNode):
         raise ManifestError(f"line {entries.start_mark.line + 1}: 'dependencies' is not a mapping")
     deps = []
     for key, spec in entries.value:
-        version = _scalar(spec) if isinstance(spec, yaml.ScalarNode) else _scalar(_get(spec, "version"))
+        version = _text(spec) if isinstance(spec, yaml.ScalarNode) else _text(yamldoc.get(spec, "version"))
         deps.append(
             Dependency(
                 ecosystem="idf",
-                name=_scalar(key),
+                name=_text(key),
                 version=version,
                 scope=Scope.RUNTIME,
                 direct=True,
@@ -152,25 +136,25 @@ def parse_idf_component(path: str, text: str, ctx: ParseContext) -> ManifestResu
 
 def parse_west(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """west.yml: ``manifest.projects[]`` names and revisions (zephyr, its HAL modules, mcuboot...)."""
-    manifest = _get(_compose(text), "manifest")
+    manifest = yamldoc.get(yamldoc.compose(text, posixpath.basename(path)), "manifest")
     if not isinstance(manifest, yaml.MappingNode):
         raise ManifestError("no 'manifest:' mapping, so this is not a west manifest")
-    projects = _get(manifest, "projects")
+    projects = yamldoc.get(manifest, "projects")
     if projects is None:
         return ManifestResult()
     if not isinstance(projects, yaml.SequenceNode):
         raise ManifestError(f"line {projects.start_mark.line + 1}: 'projects' is not a list")
     deps = []
     for project in projects.value:
-        name = _get(project, "name")
-        if not _scalar(name):
+        name = yamldoc.get(project, "name")
+        if not _text(name):
             raise ManifestError(f"line {project.start_mark.line + 1}: a project has no name")
         assert name is not None
-        revision = _scalar(_get(project, "revision"))
+        revision = _text(yamldoc.get(project, "revision"))
         deps.append(
             Dependency(
                 ecosystem="west",
-                name=_scalar(name),
+                name=_text(name),
                 version=revision,
                 scope=Scope.RUNTIME,
                 direct=True,
@@ -332,10 +316,7 @@ def parse_stm32_ioc(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def parse_embed_toml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """probe-rs Embed.toml: the ``chip`` of every profile's ``general`` table, once each."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"invalid TOML: {exc}") from exc
+    data = load_toml(text, posixpath.basename(path))
     lines = text.splitlines()
     deps: list[Dependency] = []
     for profile, table in data.items():

@@ -10,11 +10,12 @@ Each engine names itself in a project file, with its version: Unity's ``ProjectS
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.jsondoc import load_json_object
+from analyzer.manifests._read.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 # Unity packages that only serve tests or the editor's IDE integration weigh as dev/test dependencies.
@@ -71,7 +72,7 @@ def _unity_scope(name: str, testables: set[str]) -> Scope:
 
 def parse_unity_manifest(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """``dependencies`` of a Unity Packages/manifest.json (registry names, versions, git URLs or file: paths)."""
-    data = load_json_object(text)
+    data = load_json_object(text, posixpath.basename(path))
     entries = data.get("dependencies", {})
     testables = data.get("testables", [])
     if not isinstance(entries, dict):
@@ -210,7 +211,7 @@ def _named_list(data: dict[str, object], key: str) -> list[dict[str, object]]:
 
 def parse_unreal(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """*.uproject / *.uplugin: engine association (projects only), enabled plugins and code modules."""
-    data = load_json_object(text)
+    data = load_json_object(text, posixpath.basename(path))
     deps: list[Dependency] = []
     if path.endswith(".uproject"):
         association = data.get("EngineAssociation", "")

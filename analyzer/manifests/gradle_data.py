@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-import tomllib
 from typing import Any
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests._read.tomldoc import load_toml
 from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
 
 _MAVEN = "maven"
@@ -103,10 +103,7 @@ def _table(doc: dict[str, Any], name: str) -> dict[str, Any]:
 def parse_version_catalog(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Libraries (runtime) and plugins (build) of a Gradle version catalog, versions resolved."""
     del ctx
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"invalid TOML in {posixpath.basename(path)}: {exc}") from exc
+    doc = load_toml(text, posixpath.basename(path))
     versions = _table(doc, "versions")
     lines = _key_lines(text)
     deps: list[Dependency] = []

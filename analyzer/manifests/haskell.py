@@ -20,7 +20,7 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.dart import load_yaml_node, yaml_pairs, yaml_scalar
+from analyzer.manifests._read import yamldoc
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _HACKAGE = "hackage"
@@ -139,7 +139,7 @@ def parse_cabal(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def _extra_dep(node: yaml.Node) -> tuple[str, str] | None:
     """(name, version) of one extra-deps entry; None for a local or archive source with no name."""
-    text = yaml_scalar(node)
+    text = yamldoc.scalar(node)
     if text is not None:
         package = _PACKAGE_ID.match(text.strip())
         if package:
@@ -149,7 +149,7 @@ def _extra_dep(node: yaml.Node) -> tuple[str, str] | None:
         raise ManifestError(f"line {node.start_mark.line + 1}: extra-dep {text!r} is not name-version")
     if not isinstance(node, yaml.MappingNode):
         raise ManifestError(f"line {node.start_mark.line + 1}: extra-deps entries must be strings or mappings")
-    fields = {key: yaml_scalar(value) for key, _, value in yaml_pairs(node, "extra-dep")}
+    fields = {key: yamldoc.scalar(value) for key, _, value in yamldoc.entries(node, "extra-dep")}
     for source in ("github", "git"):
         where = fields.get(source)
         if where:
@@ -158,8 +158,8 @@ def _extra_dep(node: yaml.Node) -> tuple[str, str] | None:
 
 
 def _list(root: yaml.Node, key: str) -> list[yaml.Node]:
-    value = next((v for k, _, v in yaml_pairs(root, "stack.yaml") if k == key), None)
-    if value is None or yaml_scalar(value) == "":
+    value = next((v for k, _, v in yamldoc.entries(root, "stack.yaml") if k == key), None)
+    if value is None or yamldoc.scalar(value) == "":
         return []
     if not isinstance(value, yaml.SequenceNode):
         raise ManifestError(f"line {value.start_mark.line + 1}: {key} must be a list")
@@ -169,7 +169,7 @@ def _list(root: yaml.Node, key: str) -> list[yaml.Node]:
 def parse_stack_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """``extra-deps`` of a stack.yaml (direct, runtime) and its local ``packages`` as workspace members."""
     del ctx
-    root = load_yaml_node(text, "stack.yaml")
+    root = yamldoc.compose(text, "stack.yaml")
     if root is None:
         return ManifestResult()
     deps: list[Dependency] = []
@@ -187,5 +187,5 @@ def parse_stack_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                     line=node.start_mark.line + 1,
                 )
             )
-    members = tuple(m for m in (yaml_scalar(n) for n in _list(root, "packages")) if m and m != ".")
+    members = tuple(m for m in (yamldoc.scalar(n) for n in _list(root, "packages")) if m and m != ".")
     return ManifestResult(dependencies=tuple(deps), workspace_members=members)

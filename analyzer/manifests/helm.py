@@ -20,153 +20,12 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.yamlguard import LOADER, check_flow_depth
+from analyzer.manifests._read import yamldoc
+from analyzer.manifests._read.images import image_reference
 from analyzer.model import Dependency, ManifestResult, Scope
 
-_LOADER = LOADER
-_MAX_EXPANDED = 200_000
-_MAX_MERGE_DEPTH = 16
-_NULL_TAG = "tag:yaml.org,2002:null"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-# registry[:port]/path[:tag][@digest]; lower case except the tag, as the distribution spec says.
-_IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/-]*(?::\d+/[a-z0-9._/-]+)?(?::\w[\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$")
-_DOCKER_HUB = ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/", "index.docker.io/")
 _MAX_WALK = 100_000
 _MAX_IMAGES = 500
-
-
-# --- the bounded YAML node reader ----------------------------------------------------------------------
-
-
-def _kids(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
-
-
-def _check_graph(root: yaml.Node) -> None:
-    """Refuse anchors used inside themselves and alias graphs larger than ``_MAX_EXPANDED`` once expanded.
-
-    Each node's expanded size is computed once (post-order, no recursion), so the check costs the size of
-    the node graph, not of the expansion an alias bomb would need.
-    """
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while pending:
-        node, finished = pending.pop()
-        if finished:
-            open_nodes.discard(id(node))
-            sizes[id(node)] = 1 + sum(sizes[id(kid)] for kid in _kids(node))
-            if sizes[id(node)] > _MAX_EXPANDED:
-                raise ManifestError(
-                    f"YAML document has more than {_MAX_EXPANDED} nodes with its aliases expanded (an alias bomb?)"
-                )
-        elif id(node) in open_nodes:
-            raise ManifestError(f"line {node.start_mark.line + 1}: YAML anchor is used inside its own value")
-        elif id(node) not in sizes:
-            open_nodes.add(id(node))
-            pending.append((node, True))
-            pending.extend((kid, False) for kid in _kids(node))
-
-
-def load_yaml(text: str) -> yaml.Node | None:
-    """The composed root node of a one-document YAML text (None when empty), bounded as the module says."""
-    check_flow_depth(text)
-    try:
-        # The reader rejects control characters when it is built, so this is inside the try as well.
-        loader = _LOADER(text)
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"invalid YAML: {exc}".replace("\n", " ")) from exc
-    try:
-        root: yaml.Node | None = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        where = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        raise ManifestError(f"invalid YAML at line {where}: {exc.problem or exc.context}") from exc
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"invalid YAML: {exc}".replace("\n", " ")) from exc
-    except RecursionError as exc:
-        raise ManifestError("YAML nested too deeply") from exc
-    finally:
-        loader.dispose()
-    if root is not None:
-        _check_graph(root)
-    return root
-
-
-def yaml_line(node: yaml.Node) -> int:
-    """1-based line where a node starts."""
-    return int(node.start_mark.line) + 1
-
-
-def yaml_text(node: yaml.Node | None) -> str | None:
-    """The text of a non-null scalar, exactly as written (``1.10`` stays ``1.10``); None otherwise."""
-    if isinstance(node, yaml.ScalarNode) and node.tag != _NULL_TAG:
-        return str(node.value)
-    return None
-
-
-def yaml_pairs(node: yaml.Node | None, _depth: int = 0) -> list[tuple[str, yaml.Node, yaml.Node]]:
-    """(key text, key node, value node) of a mapping, merge keys (``<<: *x``) applied; [] for anything else.
-
-    As YAML says, a key written in the mapping wins over a merged one, and earlier merged mappings win
-    over later ones.
-    """
-    if not isinstance(node, yaml.MappingNode) or _depth > _MAX_MERGE_DEPTH:
-        return []
-    own: dict[str, tuple[str, yaml.Node, yaml.Node]] = {}
-    merged: list[yaml.Node] = []
-    for key, value in node.value:
-        if key.tag == _MERGE_TAG:
-            merged.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
-            continue
-        text = yaml_text(key)
-        if text is not None:
-            own[text] = (text, key, value)
-    for source in merged:
-        for text, key, value in yaml_pairs(source, _depth + 1):
-            own.setdefault(text, (text, key, value))
-    return list(own.values())
-
-
-def yaml_get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    """The value of ``key`` in a mapping node, merge keys applied; None when absent or not a mapping."""
-    return next((value for text, _, value in yaml_pairs(node) if text == key), None)
-
-
-def yaml_items(node: yaml.Node | None) -> list[yaml.Node]:
-    """The entries of a sequence node; [] for anything else."""
-    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
-
-
-def yaml_list(node: yaml.Node | None, key: str) -> list[yaml.Node]:
-    """The entries of the list under ``key``: [] when absent or null, ``ManifestError`` when it is not a list."""
-    value = yaml_get(node, key)
-    if (
-        value is None
-        or isinstance(value, yaml.SequenceNode)
-        or (isinstance(value, yaml.ScalarNode) and value.tag == _NULL_TAG)
-    ):
-        return yaml_items(value)
-    raise ManifestError(f"line {yaml_line(value)}: '{key}' is not a list")
-
-
-def image_reference(reference: str) -> tuple[str, str] | None:
-    """(name, tag or digest) of a container image reference, Docker Hub's prefixes dropped; None if it is not one."""
-    reference = reference.strip()
-    if len(reference) > 300 or "//" in reference or not _IMAGE.match(reference):
-        return None
-    name, _, digest = reference.partition("@")
-    head, slash, last = name.rpartition("/")
-    version = digest
-    if ":" in last:
-        last, version = last.split(":", 1)
-        name = head + slash + last
-    for prefix in _DOCKER_HUB:
-        if name.startswith(prefix):
-            name = name[len(prefix) :]
-            break
-    return name, version
 
 
 # --- Chart.yaml ----------------------------------------------------------------------------------------
@@ -180,12 +39,12 @@ def _require_mapping(root: yaml.Node | None, what: str) -> yaml.Node:
 
 def parse_chart_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """The chart itself (``chart:<name>``) and the subcharts of its ``dependencies`` list."""
-    root = _require_mapping(load_yaml(text), "Helm chart")
-    name_node = yaml_get(root, "name")
-    name = yaml_text(name_node)
+    root = _require_mapping(yamldoc.compose(text, posixpath.basename(path)), "Helm chart")
+    name_node = yamldoc.get(root, "name")
+    name = yamldoc.text(name_node)
     if not name or name_node is None:
         raise ManifestError("no 'name': a Helm chart must name itself")
-    version = yaml_text(yaml_get(root, "version")) or ""
+    version = yamldoc.text(yamldoc.get(root, "version")) or ""
     deps = [
         Dependency(
             ecosystem="helm",
@@ -194,22 +53,22 @@ def parse_chart_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             scope=Scope.BUILD,
             direct=True,
             path=path,
-            line=yaml_line(name_node),
+            line=yamldoc.line(name_node),
         )
     ]
-    for entry in yaml_list(root, "dependencies"):
-        sub = yaml_text(yaml_get(entry, "name"))
+    for entry in yamldoc.list_at(root, "dependencies"):
+        sub = yamldoc.text(yamldoc.get(entry, "name"))
         if not sub:
-            raise ManifestError(f"line {yaml_line(entry)}: a chart dependency without a name")
+            raise ManifestError(f"line {yamldoc.line(entry)}: a chart dependency without a name")
         deps.append(
             Dependency(
                 ecosystem="helm",
                 name=sub,
-                version=yaml_text(yaml_get(entry, "version")) or "",
+                version=yamldoc.text(yamldoc.get(entry, "version")) or "",
                 scope=Scope.RUNTIME,
                 direct=True,
                 path=path,
-                line=yaml_line(entry),
+                line=yamldoc.line(entry),
             )
         )
     return ManifestResult(dependencies=tuple(deps))
@@ -220,18 +79,18 @@ def parse_chart_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def _image_of(value: yaml.Node) -> tuple[str, str] | None:
     """The image an ``image:`` value names: ``repo:tag`` or ``{registry, repository, tag|digest}``."""
-    written = yaml_text(value)
+    written = yamldoc.text(value)
     if written is not None:
         # ``image: true`` or ``image: 2`` are switches and counters, not references.
         return image_reference(written) if value.tag.endswith(":str") else None
-    repository = yaml_text(yaml_get(value, "repository"))
+    repository = yamldoc.text(yamldoc.get(value, "repository"))
     if not repository:
         return None
-    registry = yaml_text(yaml_get(value, "registry"))
+    registry = yamldoc.text(yamldoc.get(value, "registry"))
     found = image_reference(f"{registry}/{repository}" if registry else repository)
     if found is None:
         return None
-    tag = yaml_text(yaml_get(value, "tag")) or yaml_text(yaml_get(value, "digest")) or found[1]
+    tag = yamldoc.text(yamldoc.get(value, "tag")) or yamldoc.text(yamldoc.get(value, "digest")) or found[1]
     return found[0], tag
 
 
@@ -247,10 +106,10 @@ def _images(root: yaml.Node) -> Iterator[tuple[str, str, int]]:
         if isinstance(node, yaml.SequenceNode):
             pending.extend(reversed(node.value))
             continue
-        for text, key, value in reversed(yaml_pairs(node)):
+        for text, key, value in reversed(yamldoc.pairs(node)):
             image = _image_of(value) if text == "image" else None
             if image is not None:
-                yield image[0], image[1], yaml_line(key)  # an alias's value starts at its anchor, far away
+                yield image[0], image[1], yamldoc.line(key)  # an alias's value starts at its anchor, far away
             else:
                 pending.append(value)
 
@@ -264,7 +123,7 @@ def parse_values_yaml(path: str, text: str, ctx: ParseContext) -> ManifestResult
     chart = posixpath.join(posixpath.dirname(path), "Chart.yaml")
     is_chart = ctx.read_text(chart) is not None
     try:
-        root = load_yaml(text)
+        root = yamldoc.compose(text, posixpath.basename(path))
     except ManifestError:
         if is_chart:
             raise
@@ -293,8 +152,8 @@ _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|git::|(?:github\.com|gitlab
 
 def _remote_bases(root: yaml.Node, path: str) -> Iterator[Dependency]:
     for key in ("resources", "bases", "components"):
-        for entry in yaml_list(root, key):
-            where = yaml_text(entry) or ""
+        for entry in yamldoc.list_at(root, key):
+            where = yamldoc.text(entry) or ""
             if not _REMOTE.match(where):
                 continue  # a local file or directory of the same repository
             url, _, query = where.partition("?")
@@ -306,21 +165,21 @@ def _remote_bases(root: yaml.Node, path: str) -> Iterator[Dependency]:
                 scope=Scope.RUNTIME,
                 direct=True,
                 path=path,
-                line=yaml_line(entry),
+                line=yamldoc.line(entry),
             )
 
 
 def parse_kustomization(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Images a kustomization rewrites, Helm charts it inflates and its remote resources."""
-    root = _require_mapping(load_yaml(text), "kustomization")
+    root = _require_mapping(yamldoc.compose(text, posixpath.basename(path)), "kustomization")
     deps = list(_remote_bases(root, path))
     for key in ("images", "helmCharts"):
-        for entry in yaml_list(root, key):
-            name = yaml_text(yaml_get(entry, "name"))
+        for entry in yamldoc.list_at(root, key):
+            name = yamldoc.text(yamldoc.get(entry, "name"))
             if not name:
-                raise ManifestError(f"line {yaml_line(entry)}: an entry of '{key}' without a name")
+                raise ManifestError(f"line {yamldoc.line(entry)}: an entry of '{key}' without a name")
             if key == "helmCharts":
-                version = yaml_text(yaml_get(entry, "version")) or ""
+                version = yamldoc.text(yamldoc.get(entry, "version")) or ""
                 deps.append(
                     Dependency(
                         ecosystem="helm",
@@ -329,13 +188,15 @@ def parse_kustomization(path: str, text: str, ctx: ParseContext) -> ManifestResu
                         scope=Scope.RUNTIME,
                         direct=True,
                         path=path,
-                        line=yaml_line(entry),
+                        line=yamldoc.line(entry),
                     )
                 )
                 continue
-            image = image_reference(yaml_text(yaml_get(entry, "newName")) or name)
+            image = image_reference(yamldoc.text(yamldoc.get(entry, "newName")) or name)
             if image is not None:
-                tag = yaml_text(yaml_get(entry, "newTag")) or yaml_text(yaml_get(entry, "digest")) or image[1]
+                tag = (
+                    yamldoc.text(yamldoc.get(entry, "newTag")) or yamldoc.text(yamldoc.get(entry, "digest")) or image[1]
+                )
                 deps.append(
                     Dependency(
                         ecosystem="docker",
@@ -344,7 +205,7 @@ def parse_kustomization(path: str, text: str, ctx: ParseContext) -> ManifestResu
                         scope=Scope.RUNTIME,
                         direct=True,
                         path=path,
-                        line=yaml_line(entry),
+                        line=yamldoc.line(entry),
                     )
                 )
     return ManifestResult(dependencies=tuple(sorted(deps, key=lambda d: d.line)))

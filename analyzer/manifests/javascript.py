@@ -16,11 +16,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.jsondoc import load_json_object
+from analyzer.manifests._read import yamldoc
+from analyzer.manifests._read.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _SECTIONS: tuple[tuple[str, Scope], ...] = (
@@ -251,18 +250,13 @@ def parse_yarn_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 # --- pnpm-lock.yaml ------------------------------------------------------------------------------
 
 
-def _load_yaml(text: str) -> dict[str, Any]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        documents = [d for d in yaml.load_all(text, Loader=loader) if isinstance(d, dict)]
-    except yaml.YAMLError as exc:
-        raise ManifestError(f"invalid YAML in pnpm-lock.yaml: {' '.join(str(exc).split())}") from exc
-    except RecursionError as exc:
-        raise ManifestError("pnpm-lock.yaml is nested too deeply to read") from exc
+def _pnpm_document(text: str) -> dict[str, Any]:
     # pnpm may prepend a small document for its own environment; the project's lock comes last.
-    if not documents:
-        raise ManifestError("pnpm-lock.yaml must hold a mapping")
-    return documents[-1]
+    for root in reversed(yamldoc.compose_all(text, "pnpm-lock.yaml")):
+        data = yamldoc.construct(root, "pnpm-lock.yaml")
+        if isinstance(data, dict):
+            return data
+    raise ManifestError("pnpm-lock.yaml must hold a mapping")
 
 
 def _pnpm_key(key: str, major: int) -> tuple[str, str]:
@@ -309,7 +303,7 @@ def _pnpm_lines(text: str) -> dict[str, int]:
 def parse_pnpm_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Every package of a pnpm-lock.yaml (v5, v6, v9); those an importer declares are direct."""
     del ctx
-    data = _load_yaml(text)
+    data = _pnpm_document(text)
     match = re.match(r"\s*(\d+)", str(data.get("lockfileVersion", "")))
     major = int(match.group(1)) if match else 9
     packages = data.get("packages") or {}

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.xmldoc import load_xml
+from analyzer.manifests._read.xmldoc import load_xml
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _ECOSYSTEM = "maven"

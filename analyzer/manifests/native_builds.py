@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.bun_deno import load_json_object
+from analyzer.manifests._read.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _TOKEN = re.compile(

@@ -9,11 +9,12 @@ repeated names land on the right occurrence.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.jsondoc import load_json_object
+from analyzer.manifests._read.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _PLATFORM = re.compile(
@@ -68,7 +69,7 @@ def _decode(raw: str) -> str | None:
 
 def parse_composer_json(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Packages of ``require`` (runtime) and ``require-dev`` (dev), platform packages left out."""
-    data = load_json_object(text)
+    data = load_json_object(text, posixpath.basename(path))
     deps: list[Dependency] = []
     for section, scope in (("require", Scope.RUNTIME), ("require-dev", Scope.DEV)):
         table = data.get(section, {})
@@ -96,7 +97,7 @@ def parse_composer_json(path: str, text: str, ctx: ParseContext) -> ManifestResu
 
 def parse_composer_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Locked packages: ``packages`` are runtime, ``packages-dev`` dev; all transitive (direct=False)."""
-    data = load_json_object(text)
+    data = load_json_object(text, posixpath.basename(path))
     deps: list[Dependency] = []
     for section, scope in (("packages", Scope.RUNTIME), ("packages-dev", Scope.DEV)):
         entries = data.get(section) or []

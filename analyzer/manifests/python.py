@@ -13,7 +13,6 @@ from __future__ import annotations
 import configparser
 import posixpath
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,44 +21,17 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests._read.text import group_scope
+from analyzer.manifests._read.tomldoc import load_toml
 from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
 
 _MAX_INCLUDE_DEPTH = 5
-_TEST_WORDS = frozenset({"test", "tests", "testing", "pytest", "coverage"})
-_DEV_WORDS = frozenset(
-    {
-        "dev",
-        "develop",
-        "development",
-        "lint",
-        "linting",
-        "docs",
-        "doc",
-        "typing",
-        "types",
-        "style",
-        "format",
-        "mypy",
-        "ci",
-        "build",
-    }
-)
 _WINDOW = 64
 _HEADER = re.compile(r"\s*\[\[?([^\[\]#]+)\]\]?\s*(?:[#;].*)?$")
 _KEY = re.compile(r"\s*[\"']?([^\"'\s=:.\[\]]+)[\"']?\s*[=:.]")
 _OPTION_CUT = re.compile(r"\s--?[A-Za-z]")
 _INCLUDE = re.compile(r"^(-r|-c|--requirement|--constraint)(?:\s*=\s*|\s*)(\S+)$")
 _EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)")
-
-
-def group_scope(group: str, default: Scope) -> Scope:
-    """Scope of an extras / dependency group from the words in its name."""
-    words = set(re.split(r"[-_.\s]+", group.lower()))
-    if words & _TEST_WORDS:
-        return Scope.TEST
-    if words & _DEV_WORDS:
-        return Scope.DEV
-    return default
 
 
 @dataclass(frozen=True)
@@ -272,15 +244,6 @@ def parse_requirements(path: str, text: str, ctx: ParseContext) -> ManifestResul
 # --- pyproject.toml, Pipfile, lockfiles ---------------------------------------------------------
 
 
-def _load_toml(text: str, filename: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"invalid TOML in {filename}: {_first_line(exc)}") from exc
-    except RecursionError as exc:
-        raise ManifestError(f"{filename} is nested too deeply to read") from exc
-
-
 @dataclass(frozen=True)
 class _Sink:
     """Where one file's dependencies and per-entry diagnostics go while it is read."""
@@ -376,7 +339,7 @@ def _poetry(doc: dict[str, Any], sink: _Sink) -> None:
 def parse_pyproject(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """PEP 621, PEP 735, build-system, Poetry, PDM and uv dependencies of a pyproject.toml."""
     del ctx
-    doc = _load_toml(text, "pyproject.toml")
+    doc = load_toml(text, "pyproject.toml")
     sink = _Sink(path, _Index.build(text), [], [])
     project = doc.get("project", {})
     if isinstance(project, dict):
@@ -432,7 +395,7 @@ def _cfg_list(value: str) -> list[str]:
 def parse_pipfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """[packages] and [dev-packages] of a Pipfile."""
     del ctx
-    doc = _load_toml(text, "Pipfile")
+    doc = load_toml(text, "Pipfile")
     sink = _Sink(path, _Index.build(text), [], [])
     for section, scope in (("packages", Scope.RUNTIME), ("dev-packages", Scope.DEV)):
         if section in doc:
@@ -442,7 +405,7 @@ def parse_pipfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def _lock_packages(text: str, filename: str) -> Iterator[tuple[dict[str, Any], int]]:
     """Each [[package]] table of a TOML lockfile with the line of its ``name`` key."""
-    packages = _load_toml(text, filename).get("package", [])
+    packages = load_toml(text, filename).get("package", [])
     if not isinstance(packages, list):
         raise ManifestError(f"{filename}: 'package' must be an array of tables")
     lines = text.splitlines()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,8 +20,10 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.bun_deno import compose_yaml, key_lines, load_json_object, mapping_get
-from analyzer.manifests.python import group_scope
+from analyzer.manifests._read import yamldoc
+from analyzer.manifests._read.jsondoc import key_lines, load_json_object
+from analyzer.manifests._read.text import group_scope
+from analyzer.manifests._read.tomldoc import load_toml
 from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
 
 _MAX_SETUP_BYTES = 1 << 20
@@ -98,10 +99,7 @@ def parse_pipfile_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
 
 def _toml_tables(text: str, filename: str, key: str) -> Iterator[tuple[dict[str, Any], int]]:
     """Each ``[[key]]`` table of a TOML text, with the line of its ``name`` (of its header if none)."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"invalid TOML in {filename}: {(str(exc).splitlines() or [''])[0]}") from exc
+    doc = load_toml(text, filename)
     tables = doc.get(key, [])
     if not isinstance(tables, list):
         raise ManifestError(f"{filename}: {key!r} must be an array of tables")
@@ -208,12 +206,12 @@ def _pip_section(node: yaml.Node, path: str) -> Iterator[Dependency | Diagnostic
 def parse_conda_environment(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Conda packages (ecosystem ``conda``) and nested pip requirements of an environment.yml."""
     del ctx
-    root = compose_yaml(text, "environment.yml")
+    root = yamldoc.compose(text, "environment.yml")
     if root is None:
         return ManifestResult()
     if not isinstance(root, yaml.MappingNode):
         raise ManifestError("environment.yml must hold a mapping at the top level")
-    entries = mapping_get(root, "dependencies")
+    entries = yamldoc.get(root, "dependencies")
     if entries is None:
         return ManifestResult()
     if not isinstance(entries, yaml.SequenceNode):
@@ -221,7 +219,7 @@ def parse_conda_environment(path: str, text: str, ctx: ParseContext) -> Manifest
     items: list[Dependency | Diagnostic] = []
     for item in entries.value:
         if isinstance(item, yaml.MappingNode):
-            pip = mapping_get(item, "pip")
+            pip = yamldoc.get(item, "pip")
             if pip is not None:
                 items.extend(_pip_section(pip, path))
             continue

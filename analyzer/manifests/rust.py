@@ -11,13 +11,13 @@ they use for crates.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests._read.tomldoc import load_toml
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _KINDS: dict[str, Scope] = {
@@ -29,15 +29,6 @@ _KINDS: dict[str, Scope] = {
 }
 _FFI_CRATE_TYPES = ("cdylib", "staticlib")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _load(text: str, filename: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"invalid TOML in {filename}: {exc}") from exc
-    except RecursionError as exc:
-        raise ManifestError(f"{filename} is nested too deeply to read") from exc
 
 
 def _read_key(s: str, i: int) -> tuple[tuple[str, ...], int] | None:
@@ -183,7 +174,7 @@ def _crate_type_deps(doc: dict[str, Any], path: str, index: _Index) -> Iterator[
 def parse_cargo_toml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Crates, target tables, FFI crate types and workspace members of a Cargo.toml."""
     del ctx
-    doc = _load(text, "Cargo.toml")
+    doc = load_toml(text, "Cargo.toml")
     index = _Index.build(text)
     deps: list[Dependency] = []
     for kind, scope in _KINDS.items():
@@ -206,7 +197,7 @@ def parse_cargo_toml(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 def parse_cargo_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Every registry or git crate pinned in a Cargo.lock, all marked transitive."""
     del ctx
-    doc = _load(text, "Cargo.lock")
+    doc = load_toml(text, "Cargo.lock")
     packages = doc.get("package", [])
     if not isinstance(packages, list):
         raise ManifestError("Cargo.lock: 'package' must be an array of tables")
@@ -238,7 +229,7 @@ def parse_cargo_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 def parse_cargo_config(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Build targets named in ``.cargo/config.toml``: ``[build] target`` and ``[target.<triple>]`` tables."""
     del ctx
-    doc = _load(text, "Cargo config")
+    doc = load_toml(text, "Cargo config")
     index = _Index.build(text)
     deps: list[Dependency] = []
     build = doc.get("build", {})

@@ -16,7 +16,7 @@ import posixpath
 import re
 
 from analyzer.manifests import ParseContext
-from analyzer.manifests.swift import blank_slash_comments, bracket_pairs
+from analyzer.manifests._read.text import blank_slash_comments, bracket_pairs
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _MAVEN = "maven"

@@ -12,24 +12,16 @@ dependencies. ``libs`` in foundry.toml names folders, not packages, so it gives 
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
-import tomllib
 from typing import Any
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests._read.tomldoc import load_toml
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _TEST_LIBRARIES = frozenset({"forge-std", "ds-test"})
-
-
-def _toml(text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"invalid TOML: {exc}") from exc
-    except RecursionError as exc:
-        raise ManifestError("TOML nested too deeply") from exc
 
 
 class _Lines:
@@ -76,7 +68,7 @@ def _remapped_library(remapping: str) -> str | None:
 
 def parse_foundry(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """foundry.toml: solc version per profile, Soldeer dependencies, and the libraries remappings point into."""
-    data = _toml(text)
+    data = load_toml(text, posixpath.basename(path))
     lines = _Lines(text)
     deps: list[Dependency] = []
     seen: set[tuple[str, str]] = set()
@@ -140,7 +132,7 @@ def parse_foundry(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def parse_anchor(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Anchor.toml: programs (once, at their first cluster), the provider cluster and the toolchain."""
-    data = _toml(text)
+    data = load_toml(text, posixpath.basename(path))
     lines = _Lines(text)
     deps: list[Dependency] = []
     toolchain = _table(data, "toolchain")
@@ -203,7 +195,7 @@ def _move_version(spec: object) -> str:
 
 def parse_move(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Move.toml (Sui, Aptos): ``[dependencies]`` and ``[dev-dependencies]``; a ``[package] name`` is required."""
-    data = _toml(text)
+    data = load_toml(text, posixpath.basename(path))
     if not isinstance(_table(data, "package").get("name"), str):
         raise ManifestError("no [package] name, so this is not a Move package manifest")
     lines = _Lines(text)

@@ -20,8 +20,9 @@ import yaml
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.dart import load_yaml_node, yaml_pairs, yaml_scalar
-from analyzer.manifests.jsondoc import load_json_object
+from analyzer.manifests._read import yamldoc
+from analyzer.manifests._read.jsondoc import load_json_object
+from analyzer.manifests._read.text import blank_slash_comments, bracket_pairs
 from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
 
 _SWIFTPM = "swiftpm"
@@ -39,86 +40,6 @@ def _lines_of(text: str) -> list[int]:
 
 def _line_at(newlines: list[int], offset: int) -> int:
     return bisect.bisect_left(newlines, offset) + 1
-
-
-def blank_slash_comments(text: str) -> str:
-    """Text with ``//`` and (nested) ``/* */`` comments turned into spaces; strings are kept.
-
-    Newlines survive, so offsets and lines in the result are those of the input. Swift and Scala share
-    this comment and string syntax, so the sbt reader uses it too.
-    """
-    out = list(text)
-    i, n, depth, quote = 0, len(text), 0, ""
-    opened = 0
-    while i < n:
-        pair = text[i : i + 2]
-        if depth:
-            if pair in ("/*", "*/"):
-                depth += 1 if pair == "/*" else -1
-                out[i] = out[i + 1] = " "
-                i += 2
-                continue
-            out[i] = text[i] if text[i] == "\n" else " "
-        elif quote:
-            if text[i] == "\\":
-                i += 2
-                continue
-            if text.startswith(quote, i):
-                i += len(quote)
-                quote = ""
-                continue
-            if text[i] == "\n" and quote == '"':
-                raise ManifestError(f"line {_line_at(_lines_of(text), i)}: unterminated string")
-        elif pair == "//":
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            out[i:end] = " " * (end - i)
-            i = end
-            continue
-        elif pair == "/*":
-            depth, opened = 1, i
-            out[i] = out[i + 1] = " "
-            i += 2
-            continue
-        elif text[i] == '"':
-            quote = '"""' if text.startswith('"""', i) else '"'
-            i += len(quote)
-            continue
-        i += 1
-    if depth:
-        raise ManifestError(f"line {_line_at(_lines_of(text), opened)}: unterminated /* comment")
-    if quote:
-        raise ManifestError("unterminated string at the end of the file")
-    return "".join(out)
-
-
-def bracket_pairs(code: str) -> dict[int, int]:
-    """Offset of each opening bracket -> offset of its closing one; raises on a mismatch.
-
-    String contents are skipped (``code`` is already free of comments).
-    """
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    i, quote = 0, False
-    while i < len(code):
-        char = code[i]
-        if quote:
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                quote = False
-        elif char == '"':
-            quote = True
-        elif char in "([{":
-            stack.append(i)
-        elif char in ")]}":
-            if not stack or "([{"[")]}".index(char)] != code[stack[-1]]:
-                raise ManifestError(f"line {_line_at(_lines_of(code), i)}: unbalanced {char!r}")
-            pairs[stack.pop()] = i
-        i += 1
-    if stack:
-        raise ManifestError(f"line {_line_at(_lines_of(code), stack[-1])}: {code[stack[-1]]!r} is never closed")
-    return pairs
 
 
 def repo_identity(url: str) -> str:
@@ -332,14 +253,14 @@ _LOCKED_POD = re.compile(r"^(\S+)(?:\s+\(([^)]*)\))?$")
 def parse_podfile_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Every pod of a Podfile.lock's ``PODS`` section (subspecs included), all marked transitive."""
     del ctx
-    root = load_yaml_node(text, "Podfile.lock")
-    pods = next((value for key, _, value in yaml_pairs(root, "Podfile.lock") if key == "PODS"), None)
+    root = yamldoc.compose(text, "Podfile.lock")
+    pods = next((value for key, _, value in yamldoc.entries(root, "Podfile.lock") if key == "PODS"), None)
     if not isinstance(pods, yaml.SequenceNode):
         raise ManifestError("Podfile.lock has no PODS list")
     deps: list[Dependency] = []
     for item in pods.value:
         entry = item.value[0][0] if isinstance(item, yaml.MappingNode) and item.value else item
-        label = yaml_scalar(entry)
+        label = yamldoc.scalar(entry)
         match = _LOCKED_POD.match(label.strip()) if label is not None else None
         if match is None:
             raise ManifestError(f"line {item.start_mark.line + 1}: PODS entry is not 'Name (version)'")

@@ -9,12 +9,13 @@ a WIT file gives its package, worlds and interfaces, and the foreign packages it
 
 from __future__ import annotations
 
+import posixpath
 import re
-import tomllib
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests.jsondoc import load_json_object
+from analyzer.manifests._read.jsondoc import load_json_object
+from analyzer.manifests._read.tomldoc import load_toml
 from analyzer.model import Dependency, ManifestResult, Scope
 
 _TRUNK_TARGET = "wasm32-unknown-unknown"
@@ -31,10 +32,7 @@ def _line_of(text: str, pattern: str, start: int = 1) -> int:
 
 def parse_trunk(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Trunk.toml: the project builds Rust to WebAssembly, shown at its ``[build] target`` when it has one."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"invalid TOML: {exc}") from exc
+    data = load_toml(text, posixpath.basename(path))
     build = data.get("build", {})
     if not isinstance(build, dict):
         raise ManifestError("'build' is not a table")
@@ -57,7 +55,7 @@ def parse_trunk(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def parse_asconfig(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """asconfig.json: an AssemblyScript build, shown at its ``targets`` (debug, release...)."""
-    data = load_json_object(text)
+    data = load_json_object(text, posixpath.basename(path))
     targets = data.get("targets", {})
     if not isinstance(targets, dict):
         raise ManifestError("'targets' is not an object")

@@ -1,5 +1,5 @@
-"""Reading an XML manifest (pom.xml, *.csproj, packages.config) through defusedxml: DTDs and entities are
-refused, so entity-expansion and external-entity attacks become a ManifestError instead of a hang."""
+"""The one XML reader of the manifest parsers (pom.xml, *.csproj, packages.config), through defusedxml: DTDs
+and entities are refused, so entity-expansion and external-entity attacks become a ManifestError, not a hang."""
 
 from __future__ import annotations
 
@@ -20,4 +20,6 @@ def load_xml(text: str) -> ET.Element:
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else 0
         raise ManifestError(f"malformed XML at line {line}: {exc}") from exc
+    except RecursionError as exc:
+        raise ManifestError("XML nested too deeply to read") from exc
     return root
