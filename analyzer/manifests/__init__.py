@@ -300,7 +300,7 @@ def _failure(exc: Exception) -> str:
     if isinstance(exc, ValueError) and "digits" in str(exc):
         return "a number in it is too long to read"
     # A parser bug on hostile input must not end the run (DESIGN §8), nor show a Python traceback's words.
-    return f"the parser met input it does not handle ({type(exc).__name__}); please report it"
+    return f"the parser failed on this input ({type(exc).__name__}); please report it"
 
 
 def _bounded(path: str, result: ManifestResult) -> ManifestResult:
