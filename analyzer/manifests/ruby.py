@@ -135,7 +135,17 @@ def parse_gemspec(path: str, text: str, ctx: ParseContext) -> ManifestResult:
             versions.append(argument.group(2))
             argument = _VERSION_ARG.match(found.group(4), argument.end())
         scope = Scope.DEV if found.group(1) == "development_" else Scope.RUNTIME
-        deps.append(Dependency("gem", found.group(3), ", ".join(versions), scope, True, path, number))
+        deps.append(
+            Dependency(
+                ecosystem="gem",
+                name=found.group(3),
+                version=", ".join(versions),
+                scope=scope,
+                direct=True,
+                path=path,
+                line=number,
+            )
+        )
     return ManifestResult(dependencies=tuple(deps))
 
 
