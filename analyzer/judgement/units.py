@@ -111,7 +111,8 @@ def judge(path: str, facts: Sequence[Fact], files: Sequence[FileEntry], ctx: Con
     kept = [
         f
         for f in facts
-        if (held is None or f.category not in held.idioms) and not (host and f.category == BINDING_CATEGORY)
+        if not (held is not None and f.category in held.idioms and held.owns(f.path, ctx.file_languages.get(f.path)))
+        and not (host and f.category == BINDING_CATEGORY)
     ]
     kept_shares = tuple(s for s in shares if held is None or s.language not in held.languages)
     by_language = {s.language: s.share for s in shares}

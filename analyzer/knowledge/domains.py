@@ -37,6 +37,15 @@ class Incumbent:
     share: float
     idioms: frozenset[str]
     languages: frozenset[str]
+    """Languages whose code counts as the incumbent's own in its unit (C beside Go is cgo)."""
+    manifests: frozenset[str]
+    """Manifest names of the incumbent's ecosystem."""
+
+    def owns(self, path: str, language: str | None) -> bool:
+        """Whether a fact at ``path`` (a file in ``language``) is the incumbent's own."""
+        if language is not None and (language == self.language or language in self.languages):
+            return True
+        return path.rpartition("/")[2] in self.manifests
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +99,7 @@ def load_domains(text: str | None = None) -> DomainTable:
                 share=float(t["share"]),
                 idioms=frozenset(t["idioms"]),
                 languages=frozenset(t["languages"]),
+                manifests=frozenset(t.get("manifests", ())),
             )
             for name, t in _table(data, "incumbent", where).items()
         )
