@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Protocol
 
 from analyzer import __version__, facts, manifests
@@ -19,8 +20,9 @@ from analyzer.inventory.units import find_units
 from analyzer.inventory.workspaces import link_workspaces
 from analyzer.judgement.report import build_report
 from analyzer.knowledge import Knowledge
-from analyzer.model import Report
-from analyzer.target.worktree import Tree
+from analyzer.model import Report, Team
+from analyzer.target.git import history_summary
+from analyzer.target.worktree import Tree, WorkTree
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,33 @@ class Options:
     """Worker processes for content matching; 0 = one per core, 1 = none."""
     effort: bool = False
     """Measure size and complexity for the porting-effort figures (costs a parse of every Python file)."""
+    team: tuple[tuple[str, str], ...] = ()
+    """The team's experience per language: (go|rust, none|some|expert) pairs."""
+    history: bool = False
+    """Read the bounded git history (HISTORY_COMMITS newest commits since HISTORY_SINCE) for who writes Go or Rust."""
+
+
+HISTORY_COMMITS = 500
+HISTORY_SINCE = "2 years ago"
+
+
+def team_of(tree: Tree, options: Options) -> Team:
+    """The team profile given, with the authors of the bounded history when asked and the tree is a repository."""
+    given = dict(options.team)
+    team = Team(go=given.get("go"), rust=given.get("rust"))
+    if not options.history or not isinstance(tree, WorkTree):
+        return team
+    summary = history_summary(Path(tree.root), HISTORY_COMMITS, HISTORY_SINCE, whole_repository=True)
+    if summary is None:
+        return team
+    groups = dict(summary.authors_by_language)
+    return replace(
+        team,
+        commits=summary.commits,
+        authors=summary.authors,
+        go_authors=groups.get("go", 0),
+        rust_authors=groups.get("rust", 0),
+    )
 
 
 class Observer(Protocol):
@@ -73,6 +102,7 @@ def analyze(
         diagnostics=[*inventory.diagnostics, *read.diagnostics],
         knowledge_criteria=knowledge.criteria,
         domains=knowledge.domains,
+        team=team_of(tree, options),
         rules={r.id: r for r in knowledge.rules.rules},
         languages=knowledge.languages,
         bytes_read=found.bytes_read,

@@ -355,6 +355,24 @@ class Flip:
     verdict: VerdictLanguage
 
 
+@dataclass(frozen=True, kw_only=True)
+class Team:
+    """What is known of the people who would write the code (issue 10 item 6): evidence, never a rule."""
+
+    go: str | None = None
+    """Experience with Go the user gave (none, some, expert), None when not given."""
+    rust: str | None = None
+    """Experience with Rust the user gave."""
+    commits: int = 0
+    """Commits of the bounded history examined (0 when the history was not read)."""
+    authors: int = 0
+    """Distinct authors in them."""
+    go_authors: int = 0
+    """Authors who touched Go files."""
+    rust_authors: int = 0
+    """Authors who touched Rust files."""
+
+
 @dataclass(frozen=True)
 class ComponentVerdict:
     """The verdict of one component."""

@@ -20,7 +20,7 @@ NONE = (-0.01, 0.2)
 TABLE = [
     # fixture, verdict, band, domain, units that must exist as (path, kind)
     ("py-c-extension", "both", HIGH, "web-service", [("thumbsvc/_native", "native")]),
-    ("ruby-gem-native-ext", "both", MID, "native-library", [("ext/quill_parser", "native")]),
+    ("ruby-gem-native-ext", "both", MID, "web-service", [("ext/quill_parser", "native")]),
     ("go-cgo-service", "both", HIGH, "web-service", [("internal/codec", "native")]),
     ("java-jni-server", "both", LOW, "native-library", [("native", "manifest"), ("server", "manifest")]),
     ("maturin-root", "both", HIGH, "web-service", [("src", "crate")]),

@@ -188,7 +188,13 @@ def _analyze(run: _Run, path: Path, rev: str | None, cache: ContentCache | None 
     from analyzer.target.worktree import WorkTree
 
     observer = None if run.quiet else DelayedProgress(Console(stderr=True))
-    options = Options(run.config.max_file_size, run.config.jobs, run.config.effort)
+    options = Options(
+        run.config.max_file_size,
+        run.config.jobs,
+        run.config.effort,
+        team=tuple(sorted(run.config.team.items())),
+        history=run.config.history,
+    )
     if rev is None and _is_bare_repository(path):
         rev = "HEAD"  # a bare repository has no work tree: its files are git's own, not the project's
     try:

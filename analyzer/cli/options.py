@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from analyzer.knowledge import Knowledge
 
 F = TypeVar("F", bound=Callable[..., Any])
-_ANALYSIS_KEYS = ("select", "ignore", "exclude", "weights", "max_file_size", "jobs")
+_ANALYSIS_KEYS = ("select", "ignore", "exclude", "weights", "team", "history", "max_file_size", "jobs")
 
 
 def _apply(command: F, options: Sequence[Callable[[F], F]]) -> F:
@@ -49,6 +49,12 @@ def analysis_options(command: F) -> F:
             click.option("--ignore", help="Comma-separated rule ids, id prefixes or categories to leave out."),
             click.option("--exclude", help="Comma-separated gitignore-style paths to leave out."),
             click.option("--weights", help="Criterion weights, e.g. 'performance=2,developer-experience=0.5'."),
+            click.option("--team", help="The team's experience as none, some or expert, e.g. 'go=expert,rust=none'."),
+            click.option(
+                "--history/--no-history",
+                default=None,
+                help="Weigh who already writes Go or Rust here (newest 500 commits of the last two years).",
+            ),
             click.option("--max-file-size", metavar="BYTES", help="Bytes read at most per file (default 1048576)."),
             click.option("--jobs", "-j", metavar="N", help="Worker processes (0 = one per core, the default)."),
         ],

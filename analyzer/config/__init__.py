@@ -72,6 +72,10 @@ class Config:
     jobs: int = 0
     effort: bool = False
     """Measure size and complexity for the porting-effort figures (``--effort``)."""
+    team: Mapping[str, str] = field(default_factory=dict)
+    """The team's experience per language (go, rust) as none, some or expert (``--team``): evidence, not a rule."""
+    history: bool = False
+    """Read the bounded git history for who already writes Go or Rust here (``--history``)."""
     expect: str | None = None
     fail_on: tuple[Gate, ...] = ()
     """Policies that make the run exit 1 (``--fail-on``)."""
@@ -129,6 +133,8 @@ _SETTINGS = {
         _Setting("expect", True),
         _Setting("fail-on", True),
         _Setting("effort", True),
+        _Setting("team", True),
+        _Setting("history", True),
         _Setting("jobs", False, "the number of processes is the invoker's choice"),
         _Setting("output", False, "a file may not choose where reports are written"),
         _Setting("baseline", False, "a file may not choose which findings count as known"),
@@ -153,7 +159,9 @@ def _parse(key: str, value: Any, where: Origin, formats: Sequence[str]) -> tuple
         return "formats", _outputs(value, where, formats)
     if key == "fail-on":
         return name, values.gates(value, where)
-    if key in ("effort", "exit-zero"):
+    if key == "team":
+        return name, values.team(value, where)
+    if key in ("effort", "exit-zero", "history"):
         return name, values.boolean(value, where)
     if key == "expect":
         return name, values.choice(value, where, EXPECTATIONS)

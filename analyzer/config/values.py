@@ -111,6 +111,26 @@ def weights(value: Any, where: Origin) -> dict[str, float]:
     return {str(name): _number(number, where, f"weight {name}") for name, number in value.items()}
 
 
+TEAM_LEVELS = ("none", "some", "expert")
+"""Experience levels a team profile gives per language."""
+
+
+def team(value: Any, where: Origin) -> dict[str, str]:
+    """Language = experience level: a TOML table in a file, ``go=expert,rust=none`` elsewhere."""
+    if isinstance(value, str) and where.kind is not Kind.FILE:
+        pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ConfigError(f"{where}: team looks like 'go=expert,rust=none', not {_shown(value)}")
+        value = {name.strip(): level.strip() for name, level in pairs}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a table of language = level, not {_shown(value)}")
+    profile = {}
+    for name, level in value.items():
+        language = choice(str(name).lower(), Origin(where.kind, f"{where}: team language"), ("go", "rust"))
+        profile[language] = choice(level, Origin(where.kind, f"{where}: team {language}"), TEAM_LEVELS)
+    return profile
+
+
 def integer(value: Any, where: Origin, low: int, high: int) -> int:
     """A whole number in [low, high]; a file needs a TOML integer (``1e14`` is a float and is refused)."""
     text_allowed = where.kind is not Kind.FILE

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from analyzer.knowledge.domains import DomainSpec, DomainTable, Incumbent
-from analyzer.model import Domain, LanguageShare
+from analyzer.model import Domain, EvidenceItem, LanguageShare, Lean, Team
 
 CATEGORY_CAP = 3.0
 """A category's strength saturates toward this (the same curve as the evidence of one category)."""
@@ -57,3 +57,36 @@ def _domain(spec: DomainSpec, score: float) -> Domain:
 def spec_of(domain: Domain, table: DomainTable) -> DomainSpec:
     """The table entry of a decided domain."""
     return next(s for s in table.domains if s.id == domain.id)
+
+
+TEAM_RULE = "TEAM"
+"""The pseudo-rule id of the evidence the team profile gives."""
+HISTORY_RULE = "HISTORY"
+"""The pseudo-rule id of the evidence the git history gives."""
+
+
+def team_items(team: Team, table: DomainTable) -> list[EvidenceItem]:
+    """Developer-experience evidence from the team profile and the authors of the bounded history."""
+    items = []
+    for language, level in (("go", team.go), ("rust", team.rust)):
+        weight = table.team.get(language, {}).get(level or "", 0.0)
+        if weight == 0.0:
+            continue
+        toward = Lean(language) if weight > 0 else (Lean.GO if language == "rust" else Lean.RUST)
+        message = f"the team's experience with {language.title()} is {level}"
+        items.append(_person_item(TEAM_RULE, toward, abs(weight), message))
+    for lean, writers in ((Lean.GO, team.go_authors), (Lean.RUST, team.rust_authors)):
+        if team.authors and writers:
+            message = (
+                f"{writers} of {team.authors} authors of the last {team.commits} commits already write "
+                f"{'Go' if lean is Lean.GO else 'Rust'} here"
+            )
+            items.append(_person_item(HISTORY_RULE, lean, table.history_weight * writers / team.authors, message))
+    return items
+
+
+def _person_item(rule: str, lean: Lean, weight: float, message: str) -> EvidenceItem:
+    return EvidenceItem(
+        criterion="developer-experience", leans=lean, weight=weight, rule=rule, category="team", marker=rule.lower(),
+        message=message, path="", line=0, component=".",
+    )  # fmt: skip

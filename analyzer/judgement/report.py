@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from analyzer.inventory.languages import LanguageTable
+from analyzer.judgement.domains import team_items
 from analyzer.judgement.scores import unit_language
 from analyzer.judgement.units import Context, Judged, judge
 from analyzer.judgement.verdict import find_boundary, find_sides, make_both, make_single
@@ -32,6 +33,7 @@ from analyzer.model import (
     Report,
     Stats,
     Target,
+    Team,
     UnitKind,
     VerdictLanguage,
 )
@@ -114,6 +116,7 @@ def build_report(
     diagnostics: Sequence[Diagnostic],
     knowledge_criteria: Criteria,
     domains: DomainTable,
+    team: Team | None = None,
     rules: Mapping[str, Rule],
     languages: LanguageTable,
     bytes_read: int,
@@ -128,7 +131,7 @@ def build_report(
         languages=languages,
         file_languages={e.path: e.language for e in inventory.files if e.language is not None},
     )
-    repo = judge(".", facts, inventory.files, ctx)
+    repo = judge(".", facts, inventory.files, ctx, extra=team_items(team or Team(), domains))
     by_component: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_component[fact.component].append(fact)

@@ -100,11 +100,20 @@ def _domain_item(domain: Domain, facts: Sequence[Fact], table: DomainTable, comp
     )
 
 
-def judge(path: str, facts: Sequence[Fact], files: Sequence[FileEntry], ctx: Context, *, host: bool = False) -> Judged:
+def judge(
+    path: str,
+    facts: Sequence[Fact],
+    files: Sequence[FileEntry],
+    ctx: Context,
+    *,
+    host: bool = False,
+    extra: Sequence[EvidenceItem] = (),
+) -> Judged:
     """Judge one unit.
 
     ``host``: the unit builds a native island or crate of its own; its binding facts (ffi) describe that boundary,
-    which the verdict weighs as such, not the host's own nature.
+    which the verdict weighs as such, not the host's own nature. ``extra``: evidence from outside the tree (the
+    team profile and the history).
     """
     shares, largest = shares_of(files, ctx.languages)
     held = incumbent(shares, ctx.table)
@@ -127,6 +136,7 @@ def judge(path: str, facts: Sequence[Fact], files: Sequence[FileEntry], ctx: Con
     items = fact_evidence(kept, ctx.rules, used, scale) + language_evidence(kept_shares, largest, used, path)
     if domain is not None:
         items.append(_domain_item(domain, kept, ctx.table, path))
+    items.extend(extra)
     return Judged(
         path=path,
         score=score_unit(items, used),

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from analyzer.judgement.scores import unit_language
+from analyzer.judgement.domains import HISTORY_RULE, TEAM_RULE
+from analyzer.judgement.scores import score_unit, unit_language
 from analyzer.judgement.units import DOMAIN_RULE, Context, Judged, judge
 from analyzer.knowledge.rules import Rule
 from analyzer.model import (
@@ -28,8 +29,8 @@ from analyzer.model import (
     VerdictLanguage,
 )
 
-FLIP_FACTORS = (2.0, 0.5)
-"""Weightings of one criterion tried to find what would change the verdict."""
+FLIP_FACTORS = (2.0, 3.0, 4.0, 6.0, 8.0, 0.5, 0.25)
+"""Weightings of one criterion tried, in this order, to find the smallest one that would change the verdict."""
 
 _NAMES = {VerdictLanguage.RUST: "Rust", VerdictLanguage.GO: "Go"}
 
@@ -155,19 +156,21 @@ def _sentence(rule_id: str, message: str, line: int, path: str, rules: Mapping[s
         return f"{message[0].upper()}{message[1:]} [{rule_id}{place}]."
     if rule_id == DOMAIN_RULE:
         return f"It is {message} [{rule_id}]."
+    if rule_id in (TEAM_RULE, HISTORY_RULE):
+        return f"{message[0].upper()}{message[1:]} [{rule_id}]."
     rule = rules.get(rule_id)
     text = (rule.rationale or rule.summary) if rule else message
     return f"{text.rstrip('.')} [{rule_id}{place}]."
 
 
 def flips(unit: Judged, ctx: Context, language: VerdictLanguage) -> tuple[Flip, ...]:
-    """Each criterion weighted x2 or x0.5 that would change this unit's answer."""
+    """For each criterion, the first weighting of FLIP_FACTORS that would change this unit's answer."""
     found = []
     for criterion in ctx.criteria.criteria:
         for factor in FLIP_FACTORS:
+            if criterion.weight == 0.0:
+                break
             weighted = ctx.criteria.with_weights({criterion.id: criterion.weight * factor})
-            from analyzer.judgement.scores import score_unit
-
             score = score_unit(unit.items, weighted)
             t = weighted.thresholds
             other = unit_language(score, t.clear_lean, t.min_mass)
@@ -175,7 +178,17 @@ def flips(unit: Judged, ctx: Context, language: VerdictLanguage) -> tuple[Flip, 
                 other = VerdictLanguage.UNDECIDED
             if other is not language:
                 found.append(Flip(criterion=criterion.id, factor=factor, verdict=other))
+                break
     return tuple(found)
+
+
+def flip_sentence(found: tuple[Flip, ...], ctx: Context) -> str:
+    """The smallest change of priorities that changes the answer, in words ("" when none does)."""
+    if not found:
+        return f" No single criterion weighted up to x{max(FLIP_FACTORS):g} changes it."
+    flip = min(found, key=lambda f: (abs(f.factor - 1.0) if f.factor > 1 else abs(1.0 / f.factor - 1.0), f.criterion))
+    name = ctx.criteria.criterion(flip.criterion).name.lower()
+    return f" With {name} weighted x{flip.factor:g} the verdict would be {flip.verdict.value}."
 
 
 def opening(unit: Judged, language: VerdictLanguage) -> str:
@@ -231,21 +244,25 @@ def make_single(unit: Judged, ctx: Context) -> Verdict:
         if unit.score.mass < ctx.criteria.thresholds.min_mass:
             summary = f"{opening(unit, language)} Undecided: too little evidence to say."
             return Verdict(VerdictLanguage.UNDECIDED, unit.score.confidence, summary, None, lean, (), **common)  # type: ignore[arg-type]
+        found = flips(unit, ctx, language)
         summary = (
             f"{opening(unit, language)} Undecided: the evidence is mixed (lean {lean:+.2f}, confidence "
             f"{unit.score.confidence:.2f} under the floor {ctx.table.floor:.2f}); the runner-up is {_NAMES[leaning]}."
+            + flip_sentence(found, ctx)
         )
         return Verdict(
             VerdictLanguage.UNDECIDED, unit.score.confidence, summary, leaning, lean, reasons(unit, sign, ctx.rules),
-            flips=flips(unit, ctx, language), **common,  # type: ignore[arg-type]
+            flips=found, **common,  # type: ignore[arg-type]
         )  # fmt: skip
+    found = flips(unit, ctx, language)
     summary = single(unit, ctx, language, lambda v: _NAMES[v])
     if against:
         summary += f" Against it: {against[0]}"
+    summary += flip_sentence(found, ctx)
     runner_up = VerdictLanguage.GO if language is VerdictLanguage.RUST else VerdictLanguage.RUST
     return Verdict(
         language, unit.score.confidence, summary, runner_up, lean, reasons(unit, sign, ctx.rules),
-        flips=flips(unit, ctx, language), **common,  # type: ignore[arg-type]
+        flips=found, **common,  # type: ignore[arg-type]
     )  # fmt: skip
 
 

@@ -61,6 +61,9 @@ class DomainTable:
     both_min_evidence: float
     both_side_ratio: float
     both_go_code_ratio: float
+    team: Mapping[str, Mapping[str, float]]
+    """Language -> experience level -> weight toward that language (negative: toward the other)."""
+    history_weight: float
 
 
 def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
@@ -113,6 +116,8 @@ def load_domains(text: str | None = None) -> DomainTable:
             both_min_evidence=float(both["min-evidence"]),
             both_side_ratio=float(both["side-ratio"]),
             both_go_code_ratio=float(both["go-code-ratio"]),
+            team={str(lang): {str(k): float(v) for k, v in levels.items()} for lang, levels in data["team"].items()},
+            history_weight=float(_table(data, "history", where)["weight"]),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise RuleError(f"{where}: {type(exc).__name__}: {exc}") from exc

@@ -146,19 +146,24 @@ def _group(path: str) -> str:
     return "other"
 
 
-def history_summary(path: Path, max_commits: int = 2000) -> HistorySummary | None:
-    """Commits, authors and dates of the newest ``max_commits`` commits; None when not a git repository."""
+def history_summary(
+    path: Path, max_commits: int = 2000, since: str | None = None, whole_repository: bool = False
+) -> HistorySummary | None:
+    """Commits, authors and dates of the newest ``max_commits`` commits (after ``since``, a git date such as
+    "2 years ago"); None when not a git repository, or, with ``whole_repository``, when ``path`` is only a folder
+    inside one (its history would be the enclosing project's)."""
     try:
         top = is_work_tree(path)
     except GitListingError:
         return None
-    if top is None:
+    if top is None or (whole_repository and top.resolve() != path.resolve()):
         return None
     try:
         raw = _run(
             top,
             "log",
             f"--max-count={max_commits + 1}",
+            *([f"--since={since}"] if since else []),
             "--no-renames",
             "--no-textconv",
             "--no-ext-diff",
