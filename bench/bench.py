@@ -316,10 +316,18 @@ def reference_scan(rg: str, patterns: Sequence[str], tree: Path, scratch: Path) 
     return Tool(REFERENCE, argv, (0, 1), note)
 
 
+def analyze_tools(label: str, args: argparse.Namespace, *arguments: str) -> list[Tool]:
+    """``analyze`` with these arguments, and the same with the ``--baseline`` command when one is given."""
+    tools = [Tool(label, (*analyze_command(), *arguments))]
+    if args.baseline:
+        tools.append(Tool(f"{label} (baseline)", (*args.baseline.split(), *arguments), note=args.baseline))
+    return tools
+
+
 def measure_tools(tree: Path, args: argparse.Namespace, patterns: Sequence[str], scratch: Path) -> list[ToolResult]:
     """Time analyze, the reference scan and the other tools on one tree, alternating them."""
     jobs = ("--jobs", str(args.jobs)) if args.jobs is not None else ()
-    tools = [Tool("analyze", (*analyze_command(), str(tree), "--format", "json", *jobs))]
+    tools = analyze_tools("analyze", args, str(tree), "--format", "json", *jobs)
     missing: list[ToolResult] = []
     rg, linguist, cloc = shutil.which("rg"), shutil.which("github-linguist"), shutil.which("cloc")
     if rg:
@@ -339,24 +347,55 @@ def measure_tools(tree: Path, args: argparse.Namespace, patterns: Sequence[str],
         return time_tools(tools, args.runs, scratch, args.timeout) + missing
 
 
+FIVE_FILES = (
+    ("go.mod", "module example.com/tiny\n\ngo 1.22\n"),
+    ("main.go", "package main\n\nfunc main() {}\n"),
+    ("README.md", "# tiny\n"),
+    ("Dockerfile", "FROM scratch\n"),
+    (".gitignore", "/bin\n"),
+)
+
+
 def measure_startup(args: argparse.Namespace, scratch: Path) -> list[ToolResult]:
     """``analyze --version`` and ``analyze`` on a five-file repository: what pre-commit and CI pay per call."""
     tiny = scratch / "five-files"
     tiny.mkdir()
-    files = (
-        ("go.mod", "module example.com/tiny\n\ngo 1.22\n"),
-        ("main.go", "package main\n\nfunc main() {}\n"),
-        ("README.md", "# tiny\n"),
-        ("Dockerfile", "FROM scratch\n"),
-        (".gitignore", "/bin\n"),
-    )
-    for name, text in files:
+    for name, text in FIVE_FILES:
         (tiny / name).write_text(text, encoding="utf-8")
     tools = [
-        Tool("analyze --version", (*analyze_command(), "--version")),
-        Tool("analyze 5-file repo", (*analyze_command(), str(tiny), "--format", "json")),
+        *analyze_tools("analyze --version", args, "--version"),
+        *analyze_tools("analyze 5-file repo", args, str(tiny), "--format", "json"),
     ]
+    if FLASK.is_dir():
+        tools += analyze_tools("analyze flask fixture", args, str(FLASK), "--format", "json")
     return time_tools(tools, args.runs, scratch, args.timeout)
+
+
+FLASK = Path(__file__).resolve().parents[1] / "fixtures" / "py-flask-service"
+"""A flask-sized service (14 files) from the project's fixtures: what pre-commit pays on a small repository."""
+
+
+def fit_costs(points: Sequence[tuple[int, float, float]]) -> tuple[float, float, float] | None:
+    """Least-squares fit of seconds = start + per_file * files + per_mb * megabytes over (files, MB, seconds)
+    points; None when the points cannot determine three costs."""
+    if len(points) < 3:
+        return None
+    rows = [(1.0, float(files), mb) for files, mb, _ in points]
+    normal = [[sum(r[i] * r[j] for r in rows) for j in range(3)] for i in range(3)]
+    right = [sum(r[i] * seconds for r, (_, _, seconds) in zip(rows, points, strict=True)) for i in range(3)]
+    for col in range(3):  # Gaussian elimination with partial pivoting on the 3x3 normal equations
+        pivot = max(range(col, 3), key=lambda r: abs(normal[r][col]))
+        if abs(normal[pivot][col]) < 1e-12:
+            return None
+        normal[col], normal[pivot] = normal[pivot], normal[col]
+        right[col], right[pivot] = right[pivot], right[col]
+        for r in range(3):
+            if r != col:
+                factor = normal[r][col] / normal[col][col]
+                normal[r] = [a - factor * b for a, b in zip(normal[r], normal[col], strict=True)]
+                right[r] -= factor * right[col]
+    start, per_file, per_mb = (right[i] / normal[i][i] for i in range(3))
+    return start, per_file, per_mb
 
 
 def _missing(tool: str, command: str) -> ToolResult:
@@ -532,6 +571,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed rounds after the warm-up round (default 5)")
     parser.add_argument("--readme", action="store_true", help="write this run's figures into bench/README.md")
     parser.add_argument("--jobs", type=int, help="passed to analyze --jobs")
+    parser.add_argument(
+        "--baseline",
+        metavar="COMMAND",
+        help="another analyze command (e.g. an older install's console script) timed in the same rounds",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write all figures to FILE as JSON")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is killed")
     parser.add_argument("--micro-mb", type=float, default=50, help="MB of text for the micro-benchmark")
@@ -571,6 +615,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{_fmt(t.peak_rss_mib, 1):>9} MiB  {t.note}".rstrip()
         )
     rows += [row for t in startup for row in markdown_rows(t.tool, None, None, [t])]
+    points = [
+        (int(str(entry["files"])), int(str(entry["bytes"])) / MB, t["seconds"])
+        for entry in trees
+        for t in entry["tools"]  # type: ignore[attr-defined]
+        if t["tool"] == "analyze" and t["seconds"]
+    ] + [(len(FIVE_FILES), 0.0, t.seconds) for t in startup if t.tool == "analyze 5-file repo" and t.seconds]
+    fitted = fit_costs(points)
+    if fitted is not None:
+        start, per_file, per_mb = fitted
+        fit_line = (
+            f"Fitted over the analyze rows of this run: {start:.3f} s to start + {per_file * 1e6:.0f} µs per listed "
+            f"file + {per_mb * 1e3:.0f} ms per MB of the tree."
+        )
+        print(fit_line)
+        rows.append("")
+        rows.append(fit_line)
     environment = _versions()
     if args.json:
         report = {

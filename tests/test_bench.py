@@ -157,3 +157,24 @@ def test_readme_figures_are_replaced_between_the_markers(bench: ModuleType, tmp_
     assert text.endswith("## After\n")
     assert "| loki | 17,800 | 300.0 | analyze | 1.50 | 1.40 | 3.0 | 40.0 |" in text
     assert "cpus 2" in text
+
+
+def test_costs_are_fitted_from_three_points(bench: ModuleType) -> None:
+    points = [(5, 0.0, 0.3 + 5e-5 * 5), (1000, 10.0, 0.3 + 1000 * 5e-5 + 10 * 0.02), (20000, 3.0, 0.3 + 1.0 + 0.06)]
+    start, per_file, per_mb = bench.fit_costs(points)
+    assert (round(start, 6), round(per_file, 9), round(per_mb, 6)) == (0.3, 5e-5, 0.02)
+    assert bench.fit_costs(points[:2]) is None
+
+
+def test_crossover_script_runs(tmp_path: Path) -> None:
+    (tmp_path / "main.go").write_text('package main\n\nimport "crypto/aes"\n', encoding="utf-8")
+    script = BENCH.with_name("crossover.py")
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path), "--rounds", "1", "--sizes", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "jobs 1 s" in done.stdout
