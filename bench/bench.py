@@ -626,7 +626,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         start, per_file, per_mb = fitted
         fit_line = (
             f"Fitted over the analyze rows of this run: {start:.3f} s to start + {per_file * 1e6:.0f} µs per listed "
-            f"file + {per_mb * 1e3:.0f} ms per MB of the tree."
+            f"file + {per_mb * 1e3:.1f} ms per MB of the tree."
         )
         print(fit_line)
         rows.append("")
