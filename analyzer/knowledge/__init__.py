@@ -86,15 +86,25 @@ def _build(extra_packs: Iterable[tuple[str, str]] = ()) -> Knowledge:
     )
 
 
+_LOADED: dict[tuple[str, str], Knowledge] = {}
+"""The bundle this process last read or built, by digest and cache folder: a run asks for it twice (the names a
+configuration may use, then the rules it selects), and unpickling it is most of a small run's start-up. It is
+immutable, and a different digest or folder is a miss, so this holds no state a caller could see."""
+
+
 def _shipped() -> Knowledge:
     """The shipped knowledge, from the cache when it holds this exact content, else built (and cached)."""
     key = content_digest()
+    memo = (key, str(cache.directory()))
+    if memo in _LOADED:
+        return _LOADED[memo]
     found = cache.read(key)
-    if isinstance(found, Knowledge):
-        return found
-    built = _build()
-    cache.write(key, built)
-    return built
+    if not isinstance(found, Knowledge):
+        found = _build()
+        cache.write(key, found)
+    _LOADED.clear()
+    _LOADED[memo] = found
+    return found
 
 
 def vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
