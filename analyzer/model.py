@@ -79,6 +79,7 @@ class OutputFormat(str, enum.Enum):
     MARKDOWN = "markdown"
     GITHUB = "github"
     GITLAB = "gitlab"
+    HTML = "html"
 
     @property
     def shows_delta(self) -> bool:

@@ -47,7 +47,7 @@ def sarif_validator() -> Draft4Validator:
     return Draft4Validator(_sarif_schema(path))
 
 
-SHIPPED = ("report.schema.json", "delta.schema.json")
+SHIPPED = ("report.schema.json", "delta.schema.json", "batch.schema.json")
 """The analyzer's own schemas; one may refer to another by its ``$id``."""
 
 

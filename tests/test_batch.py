@@ -25,8 +25,10 @@ from analyzer.batch.store import RunKey, Store
 from analyzer.batch.tasks import BatchOptions, Settings, Status, Task, run_task
 from analyzer.cli.batch import batch_command
 from analyzer.cli.main import main
-from analyzer.reports.portfolio import document, render_table
+from analyzer.reports.portfolio import document
+from analyzer.reports.portfolio_table import render_table
 from tests.batch_repos import commit_all, git_head, make_bare, make_corrupt, make_repo
+from tests.schemas import errors, shipped_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ("go-cli-tool", "rust-cli-tool", "py-flask-service", "rust-wasm-lib", "node-express-api", "go-k8s-operator")
@@ -260,7 +262,9 @@ def test_killed_batch_resumes_and_a_third_run_reuses_everything(
     exports = ("--format", "json:second.json", "--format", "csv:portfolio.csv", "--format", "html:portfolio.html")
     second = runner.invoke(batch_command, _batch_argv(portfolio, store, *exports))
     assert second.exit_code == 0, second.output
-    rows = __import__("json").loads((tmp_path / "second.json").read_text())["repos"]
+    second_doc = __import__("json").loads((tmp_path / "second.json").read_text())
+    assert errors(shipped_validator("batch.schema.json"), second_doc) == []
+    rows = second_doc["repos"]
     assert [r["source"] for r in rows] == portfolio
     statuses = {r["source"]: r["status"] for r in rows}
     assert {s for s in done_before if statuses[s] != "reused"} == set(), {r["config"] for r in rows}
@@ -309,6 +313,38 @@ def test_report_renders_from_the_store_without_scanning(tmp_path: Path, portfoli
     assert all(",ok,ok," in line for line in lines[1:])
     table = runner.invoke(batch_command, ["report", "--store", str(store), "--no-color"])
     assert "2 repositories" in table.output
+
+
+def test_report_history_shows_how_verdict_and_leans_moved(tmp_path: Path) -> None:
+    """The store keeps every analyzed commit; `report --history` lists them, oldest first, with their leans."""
+    repo = make_repo(tmp_path, "py-flask-service")
+    store = tmp_path / "s.sqlite"
+    runner = CliRunner()
+    first = runner.invoke(batch_command, _batch_argv([str(repo)], store))
+    assert first.exit_code == 0, first.output
+    (repo / "native").mkdir()
+    (repo / "native" / "Cargo.toml").write_text(
+        '[package]\nname = "fast"\nversion = "0.1.0"\n[dependencies]\ntokio = "1"\n'
+    )
+    (repo / "native" / "lib.rs").write_text("use std::sync::atomic::AtomicU64;\npub fn f() {}\n")
+    commit_all(repo, "a native crate")
+    second = runner.invoke(batch_command, _batch_argv([str(repo)], store))
+    assert second.exit_code == 0, second.output
+    shown = runner.invoke(batch_command, ["report", "--store", str(store), "--history", "--no-color"])
+    assert shown.exit_code == 0, shown.output
+    history = shown.output.split("history", 1)[1]
+    lines = [line for line in history.splitlines() if "py-flask-service" in line]
+    assert len(lines) == 2
+    assert "perform" in history
+    doc = __import__("json").loads(
+        runner.invoke(batch_command, ["report", "--store", str(store), "--format", "json"]).stdout
+    )
+    past = doc["repos"][0]["history"]
+    assert [entry["commit"] for entry in past] == sorted(
+        {entry["commit"] for entry in past}, key=[e["commit"] for e in past].index
+    )
+    assert len(past) == 2
+    assert past[0]["leans"] != past[1]["leans"]
 
 
 @pytest.mark.parametrize(

@@ -1,21 +1,27 @@
-"""The HTML dashboard in a real headless Chromium: it renders its table and charts, sorts from the URL, logs no
-console error, and a hostile repository name stays text. Skipped only when Chromium is absent outside CI."""
+"""The HTML dashboard and a repository's page in a real headless Chromium, driven over the DevTools pipe: what a
+person sees (labels, legend, the matrix, readable numbers), a filter that hides rows, a link that opens a repository
+page showing the split, no sideways scroll at 800 px, no console error, and a hostile repository name that stays
+text. The batch is real: fixture folders, a real store, the CLI. Skipped only when Chromium is absent outside CI."""
 
 from __future__ import annotations
 
-import re
+import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
-from analyzer.batch.run import Row
-from analyzer.batch.store import RunKey, StoredRun
-from analyzer.batch.tasks import Status
+import pytest
+
 from analyzer.reports.dashboard import READY
-from analyzer.reports.portfolio import render
+from tests.batch_repos import FIXTURES
+from tests.browser import Browser
 from tests.conftest import needs
 
-HOSTILE = '</script><script>console.error("pwned")</script><img src=x onerror=console.error("pwned")>'
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = "<img src=x onerror=console.error('pwned')>\u202eevil"
+PORTFOLIO = ("go-services-rust-core", "py-flask-service", "c-json-parser", "rust-cli-tool", "go-cli-tool")
 
 
 def _chromium() -> str:
@@ -25,86 +31,179 @@ def _chromium() -> str:
     return found
 
 
-def _run(source: str, verdict: str | None, lean: float, files: int, markers: tuple[str, ...] = ()) -> StoredRun:
-    failed = verdict is None
-    return StoredRun(
-        RunKey(source, "" if failed else "ab" * 20, "0.1.0", "cfg"),
-        "failed" if failed else "ok",
-        verdict,
-        None if failed else 0.9,
-        None if failed else lean,
-        None if failed else files,
-        None if failed else files * 900,
-        markers,
-        "cannot clone: timed out" if failed else None,
-        None,
-        1.0,
-        "2026-01-01T00:00:00Z",
-    )
-
-
-ROWS = [
-    Row(Status.OK, _run("services/payments", "go", -0.8, 120, ("http-server", "grpc"))),
-    Row(Status.REUSED, _run("native/codec", "rust", 0.9, 40, ("ffi", "unsafe-memory"))),
-    Row(Status.OK, _run("platform/monorepo", "both", 0.1, 4000, ("grpc", "ffi"))),
-    Row(Status.OK, _run(HOSTILE, "go", -0.3, 7, ("cli",))),
-    Row(Status.FAILED, _run("https://example.com/gone.git", None, 0, 0)),
-]
-
-
-def _load(chromium: str, tmp_path: Path, fragment: str = "") -> tuple[str, str]:
-    page = tmp_path / "dashboard.html"
-    page.write_text(render(ROWS, "html"), encoding="utf-8")
-    profile = tmp_path / "profile"
-    completed = subprocess.run(
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real batch over fixture folders (one with a hostile name) and a missing path, rendered with its pages."""
+    root = tmp_path_factory.mktemp("portfolio")
+    repos = root / "repos"
+    for name in PORTFOLIO:
+        shutil.copytree(FIXTURES / name, repos / name)
+    shutil.copytree(FIXTURES / "go-cli-tool", repos / HOSTILE)
+    sources = [str(repos / name) for name in (*PORTFOLIO, HOSTILE, "gone")]
+    page = root / "out" / "portfolio.html"
+    page.parent.mkdir()
+    outputs = ("--format", f"html:{page}", "--format", f"json:{root / 'out' / 'batch.json'}")
+    done = subprocess.run(
         [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--dump-dom",
-            page.as_uri() + fragment,
+            sys.executable,
+            "-m",
+            "analyzer",
+            "batch",
+            *sources,
+            "--store",
+            str(root / "s.sqlite"),
+            "--jobs",
+            "2",
+            *outputs,
         ],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,
         check=False,
+        cwd=ROOT,
     )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    return completed.stdout, completed.stderr
+    assert done.returncode == 0, done.stderr
+    return page
 
 
-def _console_errors(log: str) -> list[str]:
-    return [line for line in log.splitlines() if "Uncaught" in line or "ERROR:CONSOLE" in line or "pwned" in line]
+def _text(browser: Browser, selector: str) -> list[str]:
+    return list(browser.evaluate(f"Array.from(document.querySelectorAll({selector!r})).map(e => e.textContent)"))
 
 
-def test_dashboard_renders_without_console_errors(tmp_path: Path) -> None:
-    dom, log = _load(_chromium(), tmp_path)
-    assert READY in log
-    assert _console_errors(log) == []
-    assert 'data-ready="1"' in dom
-    assert len(re.findall(r'<tr class="repo"', dom)) == len(ROWS)
-    assert len(re.findall(r'<circle class="point"', dom)) == 4  # every analyzed repository, not the failure
-    assert len(re.findall(r'<rect class="bar"', dom)) == 3 + 5  # three verdicts, five marker categories
-    assert dom.count("<svg") == 3
-    assert "cannot clone: timed out" in dom
-    assert "&lt;/script&gt;&lt;script&gt;console.error" in dom  # the hostile name is shown as text
-    assert "<img" not in dom
+def _visible_rows(browser: Browser) -> list[str]:
+    script = "Array.from(document.querySelectorAll('tr.repo')).filter(r => !r.hidden).map(r => r.dataset.source)"
+    return [Path(source).name for source in browser.evaluate(script)]
 
 
-def test_dashboard_sorts_from_the_url(tmp_path: Path) -> None:
-    dom, log = _load(_chromium(), tmp_path, "#sort=lean:desc")
-    assert _console_errors(log) == []
-    order = re.findall(r'<tr class="repo"><td class="">([^<]*)</td>', dom)
-    assert order[:2] == ["native/codec", "platform/monorepo"]
-    assert order[2].startswith("&lt;/script&gt;&lt;script&gt;console.error")
-    assert order[-1] == "https://example.com/gone.git"  # no lean: last whichever the direction
-    assert 'aria-sort="descending"' in dom
+def _open(chromium: str, tmp_path: Path, url: str, width: int = 1400) -> Browser:
+    browser = Browser(chromium, tmp_path / "profile")
+    browser.open(url, width)
+    browser.wait_for(lambda: READY in browser.console or browser.evaluate("document.readyState") == "complete", "load")
+    return browser
+
+
+def test_dashboard_shows_what_an_architect_reads(dashboard: Path, tmp_path: Path) -> None:
+    with _open(_chromium(), tmp_path, dashboard.as_uri()) as browser:
+        assert READY in browser.console
+        assert browser.evaluate("document.body.dataset.ready") == "1"
+        assert browser.evaluate("document.querySelectorAll('tr.repo').length") == len(PORTFOLIO) + 2
+        assert browser.evaluate("document.querySelectorAll('#bubbles circle.bubble').length") == len(PORTFOLIO) + 1
+        labels = _text(browser, "#bubbles text.label")
+        assert "go-services-rust-core" in labels  # the largest bubbles are named on the chart
+        legend = " ".join(_text(browser, "#legend"))
+        assert all(word in legend for word in ("go ", "rust ", "both ", "undecided ", "area = "))
+        axes = _text(browser, "#bubbles text.axis")
+        assert {"lean", "confidence", "\u2190 Go", "Rust \u2192"} <= set(axes)
+        cells = browser.evaluate(
+            "Object.fromEntries(Array.from(document.querySelectorAll('#matrix td.cell'))"
+            ".map(c => [c.dataset.language + '>' + c.dataset.verdict, c.textContent]))"
+        )
+        assert cells["Python>go"] == "1"
+        assert cells["Go>go"] == "2 stay"  # go-cli-tool and its hostile copy stay in Go
+        assert cells["C>rust"] == "1"
+        moves = _text(browser, "#moves .move-bar-name")
+        assert {"Python \u2192 Go", "C \u2192 Rust"} <= set(moves)
+        document = json.loads((dashboard.parent / "batch.json").read_text(encoding="utf-8"))
+        assert len(_text(browser, "#markers .marker-bar-name")) == len(document["summary"]["markers"])
+        meta = browser.evaluate("document.getElementById('meta').textContent")
+        assert "rules" in meta
+        assert "generated" in meta
+        assert "configuration" in meta
+        assert str(dashboard.parent.parent) not in browser.evaluate("document.body.innerText")  # no absolute paths
+        assert "1 failed" in browser.evaluate("document.getElementById('cards').innerText").replace("\n", " ")
+        assert browser.console_errors == []
+
+
+def test_filters_hide_rows_and_a_link_opens_the_repository_page(dashboard: Path, tmp_path: Path) -> None:
+    with _open(_chromium(), tmp_path, dashboard.as_uri()) as browser:
+        browser.evaluate(
+            "(() => { const s = document.getElementById('filter-verdict'); s.value = 'rust';"
+            " s.dispatchEvent(new Event('change')); })()"
+        )
+        assert _visible_rows(browser) == ["c-json-parser", "rust-cli-tool"]
+        assert browser.evaluate("document.getElementById('shown').textContent") == "2 of 7 shown"
+        browser.evaluate(
+            "(() => { const s = document.getElementById('filter-verdict'); s.value = '';"
+            " s.dispatchEvent(new Event('change')); const t = document.getElementById('filter-text');"
+            " t.value = 'flask'; t.dispatchEvent(new Event('input')); })()"
+        )
+        assert _visible_rows(browser) == ["py-flask-service"]
+        browser.evaluate('document.querySelector(\'#matrix td[data-language="Go"][data-verdict="go"]\').click()')
+        assert sorted(_visible_rows(browser)) == sorted(["go-cli-tool", HOSTILE])
+        link = "tr.repo[data-source$='go-services-rust-core'] a.repo-link"
+        loads = browser.loads
+        browser.evaluate(f"document.querySelector({link!r}).click()")
+        browser.wait_for(lambda: browser.loads > loads, "the repository page")
+        text = browser.evaluate("document.body.innerText")
+        assert "VERDICT: BOTH" in text.upper()
+        assert "The split" in text
+        assert "Interop path" in text
+        assert browser.evaluate("document.querySelectorAll('rect.lean-bar').length") == 6
+        assert browser.evaluate("location.pathname").endswith(".html")
+        assert browser.console_errors == []
+
+
+def test_a_hostile_name_stays_visible_text(dashboard: Path, tmp_path: Path) -> None:
+    with _open(_chromium(), tmp_path, dashboard.as_uri()) as browser:
+        assert browser.evaluate("document.querySelectorAll('img').length") == 0
+        names = _text(browser, "tr.repo td:first-child a, tr.repo td:first-child > span:first-child")
+        shown = [name for name in names if "evil" in name]
+        assert shown == ["<img src=x onerror=console.error('pwned')>\\u202Eevil"]  # the override shown, not obeyed
+        assert "\u202e" not in browser.evaluate("document.body.innerText")
+        assert browser.console_errors == []
+        assert not any("pwned" in line for line in browser.console)
+
+
+@pytest.mark.parametrize("width", [pytest.param(1400, id="wide"), pytest.param(800, id="narrow")])
+def test_no_sideways_scroll(dashboard: Path, tmp_path: Path, width: int) -> None:
+    pages = [dashboard, *sorted((dashboard.parent / "portfolio-repos").glob("go-services-rust-core-*.html"))]
+    assert len(pages) == 2
+    with Browser(_chromium(), tmp_path / "profile") as browser:
+        for page in pages:
+            browser.open(page.as_uri(), width)
+            assert browser.evaluate("document.documentElement.scrollWidth") <= width, page.name
+        assert browser.console_errors == []
+
+
+def test_sort_from_the_url(dashboard: Path, tmp_path: Path) -> None:
+    with _open(_chromium(), tmp_path, dashboard.as_uri() + "#sort=lean:desc") as browser:
+        order = browser.evaluate("Array.from(document.querySelectorAll('tr.repo')).map(r => r.dataset.source)")
+        leans: dict[str, Any] = {
+            r["source"]: r["lean"]
+            for r in json.loads((dashboard.parent / "batch.json").read_text(encoding="utf-8"))["repos"]
+        }
+        values = [leans[source] for source in order if leans[source] is not None]
+        assert values == sorted(values, reverse=True)
+        assert leans[order[-1]] is None  # the failure has no lean: last
+        assert browser.evaluate("document.querySelector('th[data-key=lean]').getAttribute('aria-sort')") == "descending"
+
+
+def test_single_repository_page_from_the_cli(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analyzer",
+            str(FIXTURES / "go-services-rust-core"),
+            "--format",
+            "html",
+            "-o",
+            str(page),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    with _open(_chromium(), tmp_path, page.as_uri(), 800) as browser:
+        text = browser.evaluate("document.body.innerText")
+        assert "The split" in text
+        assert "services/api" in text
+        assert "engine" in text
+        assert "Interop path: ffi" in text
+        assert browser.evaluate("document.querySelectorAll('table.evidence code').length") > 0
+        assert browser.evaluate("document.documentElement.scrollWidth") <= 800
+        assert browser.console_errors == []

@@ -228,7 +228,7 @@ def test_schema_requires_contract_fields(field: str, validator: Draft202012Valid
 
 def test_dispatch_by_format_name() -> None:
     report = both_report()
-    assert reports.FORMATS == ("terminal", "json", "sarif", "markdown", "github", "gitlab")
+    assert reports.FORMATS == ("terminal", "json", "sarif", "markdown", "github", "gitlab", "html")
     assert reports.render(report, "json") == json_report.render(report)
     assert reports.render(report, "terminal", width=80).startswith("╭─ rustgo-analyzer 0.1.0")
     with pytest.raises(ValueError, match="unknown report format 'xml'"):

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from analyzer.batch.store import SCHEMA_VERSION, RunKey, Store, StoreError, summary_columns
+from analyzer.batch.columns import Columns, columns, is_candidate, move
+from analyzer.batch.store import SCHEMA_VERSION, RunKey, Store, StoreError
 
 
 def _report(language: str, lean: float, markers: tuple[str, ...] = ("cli",)) -> dict[str, Any]:
     return {
-        "verdict": {"language": language, "confidence": 0.8, "lean": lean},
+        "verdict": {
+            "language": language,
+            "confidence": 0.8,
+            "lean": lean,
+            "summary": "Go fits best.",
+            "split": [{"component": "svc", "language": "go"}, {"component": "native", "language": "rust"}],
+            "interop": "ffi",
+        },
+        "criteria": [{"id": "performance", "lean": 0.25}, {"id": "concurrency", "lean": -0.75}],
         "markers": [{"category": m, "name": m} for m in markers],
-        "languages": [{"language": "Go", "files": 3, "bytes": 1200}, {"language": "Rust", "files": 1, "bytes": 34}],
-        "stats": {"files": 4},
+        "languages": [
+            {"language": "Rust", "files": 1, "bytes": 34, "share": 0.028},
+            {"language": "Go", "files": 3, "bytes": 1200, "share": 0.972},
+        ],
+        "stats": {"files": 4, "rules": 321},
+        "effort": None,
     }
 
 
@@ -32,16 +46,50 @@ def test_new_store_has_its_schema_version_and_wal(tmp_path: Path) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_summary_columns() -> None:
-    columns = summary_columns(_report("go", -0.5, ("http-server", "cli", "cli")))
-    assert columns == {
-        "verdict": "go",
-        "confidence": 0.8,
-        "lean": -0.5,
-        "files": 4,
-        "bytes": 1234,
-        "markers": ["cli", "http-server"],
-    }
+def test_columns_answer_the_architects_question() -> None:
+    found = columns(_report("go", -0.5, ("http-server", "cli", "cli")))
+    assert found == Columns(
+        verdict="go",
+        confidence=0.8,
+        lean=-0.5,
+        files=4,
+        bytes=1234,
+        markers=("cli", "http-server"),
+        primary_language="Go",
+        primary_share=0.972,
+        domain=None,
+        leans=(("performance", 0.25), ("concurrency", -0.75)),
+        split=(("svc", "go"), ("native", "rust")),
+        interop="ffi",
+        lines=None,
+        move="Go → stay",
+        summary="Go fits best.",
+        rules=321,
+    )
+    with_effort = {**_report("rust", 0.5), "effort": {"lines": [{"language": "Go", "lines": 900}, {"lines": 100}]}}
+    assert columns(with_effort).lines == 1000
+    assert columns({**_report("rust", 0.5), "domain": {"id": "web-service"}}).domain == "web-service"
+    assert columns({}) == Columns(bytes=0)
+
+
+@pytest.mark.parametrize(
+    ("current", "verdict", "expected", "candidate"),
+    [
+        pytest.param("Python", "go", "Python → Go", True, id="python-to-go"),
+        pytest.param("C", "rust", "C → Rust", True, id="c-to-rust"),
+        pytest.param("Go", "go", "Go → stay", False, id="go-stays"),
+        pytest.param("Rust", "rust", "Rust → stay", False, id="rust-stays"),
+        pytest.param("Python", "both", "Python → Go + Rust", True, id="both"),
+        pytest.param("Java", "undecided", "Java → undecided", False, id="undecided"),
+        pytest.param(None, "go", "unknown → Go", True, id="no-code-counted"),
+        pytest.param("Go", None, None, False, id="failed"),
+    ],
+)
+def test_move_reads_current_to_recommended(
+    current: str | None, verdict: str | None, expected: str, candidate: bool
+) -> None:
+    assert move(current, verdict) == expected
+    assert is_candidate(move(current, verdict)) is candidate
 
 
 def test_save_and_get_round_trip(tmp_path: Path) -> None:
@@ -53,7 +101,14 @@ def test_save_and_get_round_trip(tmp_path: Path) -> None:
         again = store.get(_key())
         assert again == ok
         assert again is not None
-        assert (again.status, again.verdict, again.lean, again.files, again.markers) == ("ok", "go", -0.5, 4, ("cli",))
+        assert (again.status, again.verdict, again.lean, again.columns.files, again.markers) == (
+            "ok",
+            "go",
+            -0.5,
+            4,
+            ("cli",),
+        )
+        assert again.columns == columns(_report("go", -0.5))
         assert again.report() == _report("go", -0.5)
         assert store.get(_key("broken", "")) == failed
         assert (failed.status, failed.error, failed.report()) == ("failed", "broken: no such file", None)
@@ -105,3 +160,47 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
 def test_nan_in_a_report_is_refused_rather_than_stored(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as store, pytest.raises(ValueError, match="JSON compliant"):
         store.save(_key(), report=_report("go", float("nan")), error=None, seconds=1)
+
+
+_V1_SCHEMA = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+INSERT INTO schema_version VALUES (1);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY, source TEXT NOT NULL, revision TEXT NOT NULL, tool_version TEXT NOT NULL,
+    config_hash TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('ok', 'failed')), verdict TEXT,
+    confidence REAL, lean REAL, files INTEGER, bytes INTEGER, markers TEXT NOT NULL DEFAULT '[]', error TEXT,
+    report TEXT, seconds REAL NOT NULL DEFAULT 0,
+    finished_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (source, revision, tool_version, config_hash)
+);
+"""
+
+
+def test_a_version_1_store_is_upgraded_in_place_and_filled_from_its_reports(tmp_path: Path) -> None:
+    """A store written before the portfolio columns existed keeps its rows and gains the columns, filled in."""
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    with db:
+        db.executescript(_V1_SCHEMA)
+        db.execute(
+            "INSERT INTO runs (source, revision, tool_version, config_hash, status, verdict, report)"
+            " VALUES ('svc', 'a', '0.1', 'cfg', 'ok', 'go', ?)",
+            (json.dumps(_report("go", -0.5)),),
+        )
+        db.execute(
+            "INSERT INTO runs (source, revision, tool_version, config_hash, status, error)"
+            " VALUES ('gone', '', '0.1', 'cfg', 'failed', 'gone: no such file or directory')"
+        )
+    db.close()
+    with Store(path) as store:
+        rows = {run.key.source: run for run in store}
+        assert rows["svc"].columns == columns(_report("go", -0.5))
+        assert rows["svc"].columns.move == "Go → stay"
+        assert rows["gone"].columns.leans == ()
+        assert rows["gone"].error == "gone: no such file or directory"
+        store.save(_key("new"), report=_report("rust", 0.6), error=None, seconds=1)
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    db.close()
+    with Store(path) as store:  # opening again changes nothing
+        assert len(list(store)) == 3

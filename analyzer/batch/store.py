@@ -18,9 +18,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from analyzer.batch.columns import NAMES, Columns, columns, from_values
 from analyzer.errors import AnalyzerError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: key, outcome, verdict, confidence, lean, files, bytes, markers. 2: the portfolio columns of
+``batch.columns`` (primary language and share, domain, leans, split, interop, lines, move, summary, rules)."""
 DEFAULT_NAME = ".rustgo-batch.sqlite"
 """The store's file name when ``--store`` is not given (in the current folder)."""
 
@@ -47,10 +50,23 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_by_source ON runs (source, finished_at);
 """
-_COLUMNS = (
-    "source, revision, tool_version, config_hash, status, verdict, confidence, lean, files, bytes, markers,"
-    " error, report, seconds, finished_at"
-)
+_ADDED = {
+    2: (
+        ("primary_language", "TEXT"),
+        ("primary_share", "REAL"),
+        ("domain", "TEXT"),
+        ("leans", "TEXT NOT NULL DEFAULT '{}'"),
+        ("split", "TEXT NOT NULL DEFAULT '[]'"),
+        ("interop", "TEXT"),
+        ("lines", "INTEGER"),
+        ("move", "TEXT"),
+        ("summary", "TEXT"),
+        ("rules", "INTEGER"),
+    )
+}
+"""Columns each schema version added to ``runs``: a store of an older version gains them on open."""
+_KEY = ("source", "revision", "tool_version", "config_hash")
+_COLUMNS = ", ".join((*_KEY, "status", *NAMES, "error", "report", "seconds", "finished_at"))
 
 
 class StoreError(AnalyzerError):
@@ -63,7 +79,7 @@ class RunKey:
 
     source: str
     revision: str
-    """Commit analyzed; "" when the source had none (a plain folder, or a failure before a commit was known)."""
+    """Commit analyzed, a plain folder's content key (``batch.folder``), or "" for a failure before either."""
     tool_version: str
     config_hash: str
 
@@ -75,13 +91,8 @@ class StoredRun:
     key: RunKey
     status: str
     """"ok" or "failed"."""
-    verdict: str | None
-    confidence: float | None
-    lean: float | None
-    files: int | None
-    bytes: int | None
-    markers: tuple[str, ...]
-    """Marker categories that count toward the verdict, sorted."""
+    columns: Columns
+    """What a portfolio table shows (empty for a failure)."""
     error: str | None
     report_json: str | None
     """The whole JSON report (analyzer.reports.json.to_dict) as text, None for a failure."""
@@ -89,90 +100,64 @@ class StoredRun:
     finished_at: str
     """UTC time the row was written, ISO-8601."""
 
+    @property
+    def verdict(self) -> str | None:
+        """The recommendation: rust, go, both or undecided; None for a failure."""
+        return self.columns.verdict
+
+    @property
+    def lean(self) -> float | None:
+        """Overall lean in [-1, +1]; None for a failure."""
+        return self.columns.lean
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        """Marker categories that count toward the verdict."""
+        return self.columns.markers
+
     def report(self) -> dict[str, Any] | None:
         """The stored JSON report, parsed."""
         return None if self.report_json is None else dict(json.loads(self.report_json))
 
 
-def summary_columns(report: Mapping[str, Any]) -> dict[str, Any]:
-    """The columns a portfolio table shows, taken from a JSON report (to_dict's layout)."""
-    verdict = report.get("verdict", {})
-    return {
-        "verdict": verdict.get("language"),
-        "confidence": verdict.get("confidence"),
-        "lean": verdict.get("lean"),
-        "files": report.get("stats", {}).get("files"),
-        "bytes": sum(int(share.get("bytes", 0)) for share in report.get("languages", [])),
-        "markers": sorted({str(marker.get("category")) for marker in report.get("markers", [])}),
-    }
-
-
-_TYPES: tuple[tuple[type | tuple[type, ...], ...], ...] = (
-    (str,),
-    (str,),
-    (str,),
-    (str,),
-    (str,),
-    (str, type(None)),
-    (int, float, type(None)),
-    (int, float, type(None)),
-    (int, type(None)),
-    (int, type(None)),
-    (str,),
-    (str, type(None)),
-    (str, type(None)),
-    (int, float),
-    (str,),
-)
+_TEXT, _NUMBER = (str, type(None)), (int, float, type(None))
+_TYPES: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(("source", "revision", "tool_version", "config_hash", "status", "markers"), (str,)),
+    **dict.fromkeys(("verdict", "error", "report", "primary_language", "domain", "interop", "move", "summary"), _TEXT),
+    **dict.fromkeys(("confidence", "lean", "primary_share"), _NUMBER),
+    **dict.fromkeys(("files", "bytes", "lines", "rules"), (int, type(None))),
+    **dict.fromkeys(("leans", "split", "finished_at"), (str,)),
+    "seconds": (int, float),
+}
 """The Python type of each column in ``_COLUMNS``: SQLite stores whatever it is given, an edited file too."""
 
 
 def _checked_row(values: tuple[Any, ...]) -> StoredRun | None:
     """The row, or None when a column holds a value of the wrong type (the row then counts as missing)."""
-    if len(values) != len(_TYPES) or not all(isinstance(v, t) for v, t in zip(values, _TYPES, strict=True)):
+    names = _COLUMNS.split(", ")
+    if len(values) != len(names) or not all(isinstance(v, _TYPES[n]) for n, v in zip(names, values, strict=True)):
+        return None
+    if values[names.index("status")] not in ("ok", "failed"):
         return None
     try:
-        markers = json.loads(values[10])
-    except ValueError:
+        run = _row(values)
+    except (ValueError, TypeError, AttributeError):  # JSON columns that do not hold what they should
         return None
-    if values[4] not in ("ok", "failed") or not isinstance(markers, list):
+    if not all(isinstance(m, str) for m in run.columns.markers):
         return None
-    if not all(isinstance(m, str) for m in markers):
-        return None
-    return _row(values)
+    return run
 
 
 def _row(values: tuple[Any, ...]) -> StoredRun:
-    (
-        source,
-        revision,
-        tool,
-        config,
-        status,
-        verdict,
-        confidence,
-        lean,
-        files,
-        size,
-        markers,
-        error,
-        report,
-        seconds,
-        finished,
-    ) = values
+    named = dict(zip(_COLUMNS.split(", "), values, strict=True))
     return StoredRun(
-        RunKey(source, revision, tool, config),
-        status,
-        verdict,
-        confidence,
-        lean,
-        files,
-        size,
-        tuple(json.loads(markers)),
-        error,
-        report,
-        seconds,
-        finished,
+        RunKey(named["source"], named["revision"], named["tool_version"], named["config_hash"]),
+        named["status"],
+        from_values(named),
+        named["error"],
+        named["report"],
+        named["seconds"],
+        named["finished_at"],
     )
 
 
@@ -200,13 +185,33 @@ class Store:
         with self._db:
             self._db.executescript(_SCHEMA)
             found = self._db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
-            if found is None:
-                self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            elif found > SCHEMA_VERSION:
+            if found is not None and found > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: written by a newer rustgo-analyzer (store schema {found}, this one reads"
                     f" {SCHEMA_VERSION}); upgrade, or give another --store"
                 )
+            self._upgrade(found or 0)
+
+    def _upgrade(self, found: int) -> None:
+        """Add the columns of every newer schema version, fill them from the stored reports, record the version.
+
+        Runs inside the caller's transaction: a store is upgraded whole or not at all. A new store (``found`` 0)
+        gets every column with nothing to fill.
+        """
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(runs)")}
+        for version in range(2, SCHEMA_VERSION + 1):
+            for name, kind in _ADDED[version]:
+                if name not in present:
+                    self._db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+        if 0 < found < SCHEMA_VERSION:
+            rows = self._db.execute("SELECT id, report FROM runs WHERE report IS NOT NULL").fetchall()
+            for ident, text in rows:
+                values = columns(json.loads(text)).values()
+                assignments = ", ".join(f"{name}=?" for name in values)
+                self._db.execute(f"UPDATE runs SET {assignments} WHERE id=?", (*values.values(), ident))
+        if found != SCHEMA_VERSION:
+            self._db.execute("DELETE FROM schema_version")
+            self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
 
     def __enter__(self) -> Store:
         return self
@@ -252,24 +257,16 @@ class Store:
 
     def save(self, key: RunKey, *, report: Mapping[str, Any] | None, error: str | None, seconds: float) -> StoredRun:
         """Write (or replace) the row at ``key`` and commit it; a report means ok, no report means failed."""
-        columns = (
-            summary_columns(report)
-            if report is not None
-            else {"verdict": None, "confidence": None, "lean": None, "files": None, "bytes": None, "markers": []}
-        )
+        values = (columns(report) if report is not None else Columns()).values()
         text = None if report is None else json.dumps(report, ensure_ascii=False, allow_nan=False)
-        values = (
+        names = (*_KEY, "status", *values, "error", "report", "seconds")
+        row = (
             key.source,
             key.revision,
             key.tool_version,
             key.config_hash,
             "ok" if report is not None else "failed",
-            columns["verdict"],
-            columns["confidence"],
-            columns["lean"],
-            columns["files"],
-            columns["bytes"],
-            json.dumps(columns["markers"]),
+            *values.values(),
             error,
             text,
             seconds,
@@ -277,10 +274,7 @@ class Store:
         with self._guard(), self._db:
             # A repeated key (--force, a retried failure) replaces its row: each key is stored once.
             self._db.execute(
-                "INSERT OR REPLACE INTO runs (source, revision, tool_version, config_hash, status, verdict,"
-                " confidence, lean, files, bytes, markers, error, report, seconds)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
+                f"INSERT OR REPLACE INTO runs ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", row
             )
         stored = self.get(key)
         assert stored is not None

@@ -29,12 +29,44 @@ SCHEDULER_TIMEOUT = 20
 _STORE_HELP = f"SQLite store of results (default: ./{DEFAULT_NAME})."
 
 
-def _emit(rows: Sequence[Any], config: Config, no_color: bool) -> None:
+def _emit(rows: Sequence[Any], config: Config, no_color: bool, info: Any = None, history: bool = False) -> None:
     from analyzer.reports.portfolio import render  # here, not at the top: keeps --help fast
 
     for spec in config.formats:
-        text = render(rows, spec.format, color=spec.format == "terminal" and spec.path is None and color(no_color))
+        colored = spec.format == "terminal" and spec.path is None and color(no_color)
+        pages = _write_pages(rows, Path(spec.path)) if spec.format == "html" and spec.path is not None else {}
+        text = render(rows, spec.format, color=colored, info=info, pages=pages)
+        if history and spec.format == "terminal":
+            from analyzer.reports.portfolio_table import render_history
+
+            text += render_history(rows, color=colored)
         write(text, spec.path)
+
+
+def _write_pages(rows: Sequence[Any], dashboard: Path) -> dict[str, str]:
+    """One page per analyzed repository in ``<dashboard name>-repos/`` beside the dashboard; source -> link."""
+    from analyzer.reports.portfolio import repo_pages
+
+    folder = f"{dashboard.stem}-repos"
+    links = {}
+    try:
+        for source, (link, page) in repo_pages(rows, folder, dashboard.name).items():
+            (dashboard.parent / folder).mkdir(parents=True, exist_ok=True)
+            (dashboard.parent / link).write_text(page, encoding="utf-8")
+            links[source] = link
+    except OSError as exc:
+        raise ConfigError(f"{dashboard.parent / folder}: cannot write the repository pages: {exc.strerror}") from exc
+    return links
+
+
+def _info(settings: Any = None) -> Any:
+    from dataclasses import asdict
+    from datetime import UTC, datetime
+
+    from analyzer.reports.portfolio import RunInfo
+
+    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return RunInfo(now, asdict(settings) if settings is not None else {})
 
 
 def _cache_dir() -> Path:
@@ -139,7 +171,7 @@ def run_command(
     options_ = BatchOptions(jobs=jobs, timeout=timeout, force=force, retry_failed=retry_failed, scheduler=scheduler)
     with Store(store_path) as store, BatchProgress(Console(stderr=True)) as progress:
         rows = run_batch(found, batch, store, options_, progress)
-    _emit(rows, config, options["no_color"])
+    _emit(rows, config, options["no_color"], _info(batch))
     failed = [row.run.key.source for row in rows if row.run.status == "failed"]
     if fail_on == "failed" and failed:
         click.echo(f"policy failed: {len(failed)} of {len(rows)} sources failed (--fail-on failed)", err=True)
@@ -169,8 +201,11 @@ def _reach(address: str) -> None:
     default=Path(DEFAULT_NAME),
     help=_STORE_HELP,
 )
+@click.option(
+    "--history", is_flag=True, help="Also show how each repository's verdict and leans moved, one line per analysis."
+)
 @output_options(FORMATS)
-def report_command(store_path: Path, **options: Any) -> None:
+def report_command(store_path: Path, history: bool, **options: Any) -> None:
     """Render the newest stored result of every repository in the store, without scanning."""
     from analyzer.batch.run import Row, with_history
     from analyzer.batch.store import Store, StoreError
@@ -181,4 +216,4 @@ def report_command(store_path: Path, **options: Any) -> None:
         raise StoreError(f"{store_path}: no such batch store; run `analyze batch` first or give --store")
     with Store(store_path) as store:
         rows = [with_history(Row(Status(run.status), run), store) for run in store.latest()]
-    _emit(rows, config, options["no_color"])
+    _emit(rows, config, options["no_color"], _info(), history)

@@ -108,6 +108,12 @@ def _gitlab(report: Report, options: _Options) -> str:
     return gitlab.render(report)
 
 
+def _html(report: Report, options: _Options) -> str:
+    from analyzer.reports import html
+
+    return html.render(report)
+
+
 def _renderer(fmt: OutputFormat) -> Callable[[Report, _Options], str]:
     match fmt:
         case OutputFormat.TERMINAL:
@@ -122,6 +128,8 @@ def _renderer(fmt: OutputFormat) -> Callable[[Report, _Options], str]:
             return _github
         case OutputFormat.GITLAB:
             return _gitlab
+        case OutputFormat.HTML:
+            return _html
         case _:
             assert_never(fmt)
 
