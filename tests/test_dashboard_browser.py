@@ -105,6 +105,8 @@ def test_dashboard_shows_what_an_architect_reads(dashboard: Path, tmp_path: Path
         assert {"Python \u2192 Go", "C \u2192 Rust"} <= set(moves)
         document = json.loads((dashboard.parent / "batch.json").read_text(encoding="utf-8"))
         assert len(_text(browser, "#markers .marker-bar-name")) == len(document["summary"]["markers"])
+        domains = browser.evaluate("Array.from(document.querySelectorAll('#filter-domain option')).map(o => o.value)")
+        assert len(domains) > 1  # the domain filter lists the domains the rows name
         meta = browser.evaluate("document.getElementById('meta').textContent")
         assert "rules" in meta
         assert "generated" in meta
@@ -204,6 +206,8 @@ def test_single_repository_page_from_the_cli(tmp_path: Path) -> None:
         assert "services/api" in text
         assert "engine" in text
         assert "Interop path: ffi" in text
+        assert "Rust side: engine" in text
+        assert "boundary seen at engine/" in text  # the boundary with its evidence, from judgement v2
         assert browser.evaluate("document.querySelectorAll('table.evidence code').length") > 0
         assert browser.evaluate("document.documentElement.scrollWidth") <= 800
         assert browser.console_errors == []

@@ -93,7 +93,7 @@ def _verdict(doc: Mapping[str, Any]) -> str:
             "primary language",
             f"{found.primary_language} {_pct(found.primary_share)}" if found.primary_language else None,
         ),
-        ("domain", found.domain),
+        ("domain", _name(verdict.get("domain")) or found.domain),
         ("runner-up", verdict.get("runner_up")),
     ]
     listed = "".join(f"<dt>{html.escape(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts if v)
@@ -107,33 +107,54 @@ def _verdict(doc: Mapping[str, Any]) -> str:
     )
 
 
+def _name(domain: Any) -> str:
+    """A domain as judgement v2 writes it (a record with id and name), or as plain text."""
+    if isinstance(domain, Mapping):
+        return str(domain.get("name") or domain.get("id") or "")
+    return str(domain or "")
+
+
+def _boundary(verdict: Mapping[str, Any]) -> str:
+    boundary = verdict.get("boundary")
+    if not isinstance(boundary, Mapping):
+        return ""
+    where = ", ".join(
+        f"{x['path']}:{x['line']}" if x.get("line") else str(x["path"]) for x in boundary.get("evidence", [])
+    )
+    parts = [
+        f"Go side: <code>{_e(', '.join(boundary.get('go', [])))}</code>",
+        f"Rust side: <code>{_e(', '.join(boundary.get('rust', [])))}</code>",
+        f"boundary seen at <code>{_e(where)}</code>" if where else "",
+        f"move first: <b>{_e(boundary.get('move_first'))}</b>" if boundary.get("move_first") else "",
+        _e(boundary.get("why")) if boundary.get("why") else "",
+    ]
+    return "<p>" + "<br>".join(part for part in parts if part) + "</p>"
+
+
 def _split(doc: Mapping[str, Any]) -> str:
     verdict = doc.get("verdict", {})
     split = verdict.get("split", [])
-    units = doc.get("units") or doc.get("components", [])
     rows = [
         (
             _e(unit.get("path")),
+            _e(unit.get("kind") or ""),
             f'<span class="v-{_e(unit.get("verdict"))}">{_e(unit.get("verdict"))}</span>',
             _pct(unit.get("confidence")),
             _signed(unit.get("lean")),
-            _e(unit.get("domain") or ""),
+            _e(_name(unit.get("domain"))),
             _e(", ".join(f"{s['language']} {_pct(s.get('share'))}" for s in unit.get("languages", [])[:3])),
             _e(", ".join(unit.get("markers", []))),
         )
-        for unit in units
+        for unit in doc.get("components", [])
     ]
     text = ""
     if split:
         sides = "".join(f"<li><code>{_e(s['component'])}</code> \u2192 <b>{_e(s['language'])}</b></li>" for s in split)
-        boundary = doc.get("boundary") or verdict.get("boundary")
         text = (
             f'<div class="split"><h3>The split</h3><ul>{sides}</ul>'
-            f"<p>Interop path: <b>{_e(verdict.get('interop') or 'not named')}</b>"
-            + (f"; boundary: {_e(boundary)}" if boundary else "")
-            + "</p></div>"
+            f"<p>Interop path: <b>{_e(verdict.get('interop') or 'not named')}</b></p>{_boundary(verdict)}</div>"
         )
-    head = ("unit", "verdict", "confidence", "lean", "domain", "languages", "markers")
+    head = ("unit", "kind", "verdict", "confidence", "lean", "domain", "languages", "markers")
     return f'<section class="panel"><h2>Units and the split</h2>{text}{_table(head, rows)}</section>'
 
 
