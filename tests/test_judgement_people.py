@@ -118,7 +118,7 @@ def test_a_verdict_no_weighting_changes_says_so(knowledge: Knowledge) -> None:
     [
         pytest.param("go=guru", "is not one of none, some, expert", id="unknown-level"),
         pytest.param("zig=expert", "is not one of go, rust", id="unknown-language"),
-        pytest.param("go", "team looks like", id="no-level"),
+        pytest.param("go", "team settings look like", id="no-level"),
     ],
 )
 def test_team_setting_is_checked(tmp_path: Path, value: str, message: str) -> None:

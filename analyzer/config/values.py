@@ -97,13 +97,19 @@ def _number(value: Any, where: Origin, what: str) -> float:
     return number
 
 
-def weights(value: Any, where: Origin) -> dict[str, float]:
-    """Criterion = weight: a TOML table in a file, ``performance=2,interop=0.5`` elsewhere."""
+def _table(value: Any, where: Origin, what: str, example: str) -> Any:
+    """A ``name=value,name=value`` text from the command line or environment as a table; other values as given."""
     if isinstance(value, str) and where.kind is not Kind.FILE:
         pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]
         if any(len(pair) != 2 for pair in pairs):
-            raise ConfigError(f"{where}: weights look like 'performance=2,interop=0.5', not {_shown(value)}")
-        value = {name.strip(): number.strip() for name, number in pairs}
+            raise ConfigError(f"{where}: {what} look like '{example}', not {_shown(value)}")
+        value = {name.strip(): text.strip() for name, text in pairs}
+    return value
+
+
+def weights(value: Any, where: Origin) -> dict[str, float]:
+    """Criterion = weight: a TOML table in a file, ``performance=2,interop=0.5`` elsewhere."""
+    value = _table(value, where, "weights", "performance=2,interop=0.5")
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a table of criterion = number, not {_shown(value)}")
     if where.kind is Kind.FILE and any(isinstance(v, str) for v in value.values()):
@@ -117,11 +123,7 @@ TEAM_LEVELS = ("none", "some", "expert")
 
 def team(value: Any, where: Origin) -> dict[str, str]:
     """Language = experience level: a TOML table in a file, ``go=expert,rust=none`` elsewhere."""
-    if isinstance(value, str) and where.kind is not Kind.FILE:
-        pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]
-        if any(len(pair) != 2 for pair in pairs):
-            raise ConfigError(f"{where}: team looks like 'go=expert,rust=none', not {_shown(value)}")
-        value = {name.strip(): level.strip() for name, level in pairs}
+    value = _table(value, where, "team settings", "go=expert,rust=none")
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a table of language = level, not {_shown(value)}")
     profile = {}

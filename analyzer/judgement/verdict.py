@@ -239,31 +239,31 @@ def make_single(unit: Judged, ctx: Context) -> Verdict:
     leaning = VerdictLanguage.RUST if lean > 0 else VerdictLanguage.GO
     sign = 1 if leaning is VerdictLanguage.RUST else -1
     against = reasons(unit, -sign, ctx.rules, 2)
-    common = {"domain": unit.domain, "incumbent": unit.incumbent, "against": against}
-    if language is VerdictLanguage.UNDECIDED:
-        if unit.score.mass < ctx.criteria.thresholds.min_mass:
-            summary = f"{opening(unit, language)} Undecided: too little evidence to say."
-            return Verdict(VerdictLanguage.UNDECIDED, unit.score.confidence, summary, None, lean, (), **common)  # type: ignore[arg-type]
-        found = flips(unit, ctx, language)
+    too_little = language is VerdictLanguage.UNDECIDED and unit.score.mass < ctx.criteria.thresholds.min_mass
+    found = () if too_little else flips(unit, ctx, language)
+    if too_little:
+        summary, runner_up = f"{opening(unit, language)} Undecided: too little evidence to say.", None
+    elif language is VerdictLanguage.UNDECIDED:
         summary = (
             f"{opening(unit, language)} Undecided: the evidence is mixed (lean {lean:+.2f}, confidence "
             f"{unit.score.confidence:.2f} under the floor {ctx.table.floor:.2f}); the runner-up is {_NAMES[leaning]}."
-            + flip_sentence(found, ctx)
         )
-        return Verdict(
-            VerdictLanguage.UNDECIDED, unit.score.confidence, summary, leaning, lean, reasons(unit, sign, ctx.rules),
-            flips=found, **common,  # type: ignore[arg-type]
-        )  # fmt: skip
-    found = flips(unit, ctx, language)
-    summary = single(unit, ctx, language, lambda v: _NAMES[v])
-    if against:
-        summary += f" Against it: {against[0]}"
-    summary += flip_sentence(found, ctx)
-    runner_up = VerdictLanguage.GO if language is VerdictLanguage.RUST else VerdictLanguage.RUST
+        runner_up = leaning
+    else:
+        summary = single(unit, ctx, language, lambda v: _NAMES[v]) + (f" Against it: {against[0]}" if against else "")
+        runner_up = VerdictLanguage.GO if language is VerdictLanguage.RUST else VerdictLanguage.RUST
     return Verdict(
-        language, unit.score.confidence, summary, runner_up, lean, reasons(unit, sign, ctx.rules),
-        flips=found, **common,  # type: ignore[arg-type]
-    )  # fmt: skip
+        language,
+        unit.score.confidence,
+        summary + ("" if too_little else flip_sentence(found, ctx)),
+        runner_up,
+        lean,
+        () if too_little else reasons(unit, sign, ctx.rules),
+        domain=unit.domain,
+        incumbent=unit.incumbent,
+        flips=found,
+        against=against,
+    )
 
 
 def make_both(repo: Judged, sides: Sides, boundary: Boundary, ctx: Context) -> Verdict:
