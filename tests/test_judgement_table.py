@@ -91,3 +91,18 @@ def test_reasons_carry_rule_ids() -> None:
     reasons = normalized_report("py-flask-service")["verdict"]["reasons"]
     assert reasons
     assert all(r.rstrip(".").endswith("]") for r in reasons), reasons
+
+
+@pytest.mark.parametrize(
+    ("name", "interop", "move_first"),
+    [
+        pytest.param("go-services-rust-core", "grpc", "", id="grpc-between-services"),
+        pytest.param("py-c-extension", "ffi", "thumbsvc/_native", id="extension-moves-first"),
+        pytest.param("go-cgo-service", "ffi", "internal/codec", id="cgo-package-moves-first"),
+        pytest.param("maturin-root", "ffi", ".", id="crate-already-rust-service-moves"),
+    ],
+)
+def test_boundary_kind_and_first_move(name: str, interop: str, move_first: str) -> None:
+    boundary = normalized_report(name)["verdict"]["boundary"]
+    assert boundary["interop"] == interop
+    assert boundary["move_first"] == move_first, boundary["why"]

@@ -145,7 +145,7 @@ def build_report(
     ]
     components = tuple(_component_verdict(c, j, ctx) for c, j in judged)
     sides = find_sides([(c, j) for c, j in judged if j.shares], ctx) if len(judged) > 1 else None
-    boundary = find_boundary(sides, {c.path: c for c in inventory.components}) if sides else None
+    boundary = find_boundary(sides, {c.path: c for c in inventory.components}, facts) if sides else None
     if sides is not None and boundary is not None:
         verdict = make_both(repo, sides, boundary, ctx)
     else:

@@ -22,6 +22,7 @@ from analyzer.model import (
     LANGUAGE_SHARE_RULE,
     Boundary,
     Component,
+    Fact,
     Flip,
     Location,
     UnitKind,
@@ -79,7 +80,7 @@ def _union(name: str, units: Sequence[Judged], ctx: Context) -> Judged:
     return judge(name, [f for u in units for f in u.facts], [e for u in units for e in u.files], ctx)
 
 
-def find_boundary(sides: Sides, components: Mapping[str, Component]) -> Boundary | None:
+def find_boundary(sides: Sides, components: Mapping[str, Component], facts: Sequence[Fact]) -> Boundary | None:
     """How the sides are joined, with the repository's evidence, or None when nothing shows it."""
     go_paths = {u.path for u in sides.go}
     kind: str = ""
@@ -90,10 +91,11 @@ def find_boundary(sides: Sides, components: Mapping[str, Component]) -> Boundary
             kind, evidence = "ffi", component.evidence
             break
     if not kind:
-        kind, evidence = _boundary_from_facts(sides)
+        kind, evidence = _boundary_from_facts(sides, facts, components)
     if not kind:
         return None
-    first, why = _move_first(sides)
+    hosts = {components[u.path].host or "" for u in sides.rust if components[u.path].kind is not UnitKind.MANIFEST}
+    first, why = _move_first(sides, hosts)
     return Boundary(
         kind=kind,
         go=tuple(sorted(go_paths)),
@@ -104,35 +106,64 @@ def find_boundary(sides: Sides, components: Mapping[str, Component]) -> Boundary
     )
 
 
-def _boundary_from_facts(sides: Sides) -> tuple[str, tuple[Location, ...]]:
+def _grpc(sides: Sides, facts: Sequence[Fact], components: Mapping[str, Component]) -> tuple[Location, ...]:
+    """Where gRPC joins the sides: gRPC on both sides (a unit or its workspace), or a .proto service and gRPC on one."""
+
+    def reach(units: Sequence[Judged]) -> set[str]:
+        paths = {u.path for u in units}
+        workspaces = {components[p].workspace or p for p in paths}
+        return {c.path for c in components.values() if c.path in paths or (c.workspace or c.path) in workspaces}
+
+    hits = sorted((f for f in facts if f.counted and f.category == "grpc"), key=lambda f: (f.path, f.line))
+    go, rust = reach(sides.go), reach(sides.rust)
+    on_go = [f for f in hits if f.component in go]
+    on_rust = [f for f in hits if f.component in rust]
+    declared = [f for f in hits if f.path.endswith(".proto")]
+    if (on_go and on_rust) or (declared and (on_go or on_rust)):
+        return tuple(dict.fromkeys(Location(f.path, f.line) for f in (*declared, *on_go, *on_rust)))[:3]
+    return ()
+
+
+def _boundary_from_facts(
+    sides: Sides, facts: Sequence[Fact], components: Mapping[str, Component]
+) -> tuple[str, tuple[Location, ...]]:
+    # gRPC joins these very units; an ffi or HTTP fact on one side only says how that side is reached
+    joined = _grpc(sides, facts, components)
+    if joined:
+        return "grpc", joined
     every = [f for u in (*sides.go, *sides.rust) for f in u.facts if f.counted]
-    for kind, category, both_sides in (("ffi", "ffi", False), ("grpc", "grpc", True), ("rest", "http-server", False)):
-        hits = [f for f in every if f.category == category]
-        if both_sides:
-            hit_units = {f.component for f in hits}
-            if not (hit_units & {u.path for u in sides.go} and hit_units & {u.path for u in sides.rust}):
-                continue
+    for kind, category in (("ffi", "ffi"), ("rest", "http-server")):
+        hits = sorted((f for f in every if f.category == category), key=lambda f: (f.path, f.line))
         if hits:
-            hits.sort(key=lambda f: (f.path, f.line))
             return kind, tuple(dict.fromkeys(Location(f.path, f.line) for f in hits))[:3]
     return "", ()
 
 
-def _move_first(sides: Sides) -> tuple[str, str]:
-    """The unit to move first: the Rust-side unit not yet in Rust (its hot path pays most), else a Go-side one."""
+def _move_first(sides: Sides, hosts: set[str]) -> tuple[str, str]:
+    """The unit to move first: the Rust-side unit not yet in Rust (its hot path pays most), else the Go-side unit
+    not yet in Go that hosts the native code (the service around it), else the one with the most code."""
     for unit in sorted(sides.rust, key=lambda u: -u.score.lean * u.score.marker_mass):
         if unit.incumbent != "Rust":
             reason = unit.domain.reason if unit.domain else "memory safety and speed where the native code runs"
             return unit.path, f"it is the native code the rest calls into, {reason}"
-    for unit in sorted(sides.go, key=lambda u: u.score.lean * u.score.marker_mass):
+    for unit in sorted(sides.go, key=lambda u: (u.path not in hosts, -u.code, u.path)):
         if unit.incumbent != "Go":
             reason = unit.domain.reason if unit.domain else "simple services that a team learns in days"
             return unit.path, f"the Rust side is already in Rust and this is the service layer, {reason}"
-    return "", "both sides are already written in the language that suits them: nothing to move"
+    return "", "Both sides are already written in the language that suits them: nothing to move"
+
+
+MAX_NAMED = 4
+"""Units a sentence names before it says how many more there are."""
 
 
 def _named(path: str) -> str:
     return "the root package" if path == "." else path
+
+
+def _listed(paths: Sequence[str]) -> str:
+    named = ", ".join(_named(p) for p in paths[:MAX_NAMED])
+    return named + (f" and {len(paths) - MAX_NAMED} more" if len(paths) > MAX_NAMED else "")
 
 
 def reasons(unit: Judged, sign: int, rules: Mapping[str, Rule], limit: int = 4) -> tuple[str, ...]:
@@ -211,15 +242,17 @@ def single(unit: Judged, ctx: Context, language: VerdictLanguage, name: Callable
 
 def both_summary(sides: Sides, boundary: Boundary) -> str:
     """The summary of a `both` verdict: each side, the boundary, what to move first."""
-    go = ", ".join(_named(p) for p in boundary.go)
-    rust = ", ".join(_named(p) for p in boundary.rust)
+    go = _listed(boundary.go)
+    rust = _listed(boundary.rust)
     go_what = f"a {sides.go_union.domain.name}" if sides.go_union.domain else "its service code"
     rust_what = f"a {sides.rust_union.domain.name}" if sides.rust_union.domain else "its native core"
+    where = boundary.evidence[0] if boundary.evidence else None
+    shown = f" (as {where.path}{f':{where.line}' if where.line else ''} shows)" if where else ""
     first = (
         f" Move {_named(boundary.move_first)} first: {boundary.why}." if boundary.move_first else f" {boundary.why}."
     )
     return (
-        f"Both: Go for {go} ({go_what}) and Rust for {rust} ({rust_what}), joined through {boundary.kind}, "
+        f"Both: Go for {go} ({go_what}) and Rust for {rust} ({rust_what}), joined through {boundary.kind}{shown}, "
         f'the article\'s "use both" case.{first}'
     )
 
