@@ -21,7 +21,8 @@ from analyzer.model import Dependency, ManifestResult, Scope
 
 _HEX = "hex"
 _DEPS_DEF = re.compile(r"\bdefp?\s+deps\b(?:\s*\(\s*\))?\s*(?:,\s*do:|do\b)|\bdeps:\s*(?=\[)")
-_NEXT_DEF = re.compile(r"^\s*(?:defp?|defmacrop?|defmodule)\s", re.MULTILINE)
+# [ \t]*, not \s*: in MULTILINE mode \s* crosses line ends, and every line start rescanned a run of blank lines.
+_NEXT_DEF = re.compile(r"^[ \t\r\f\v]*(?:defp?|defmacrop?|defmodule)\s", re.MULTILINE)
 _DEP_TUPLE = re.compile(r"\{\s*:([a-z_][A-Za-z0-9_]*)\s*(?=[,}])")
 _FIRST_STRING = re.compile(r'^\s*,\s*"([^"\n]*)"')
 _MIX_OPTION = re.compile(r'\b(only|runtime|git|github|path|in_umbrella|hex)\s*:\s*(\[[^\]]*\]|"[^"\n]*"|:?\w+)')

@@ -10,7 +10,6 @@ the verdict: an Emscripten (WebAssembly) toolchain and bare-metal cross-compilat
 from __future__ import annotations
 
 import bisect
-import configparser
 import json
 import posixpath
 import re
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests._read.inidoc import load_ini
 from analyzer.manifests._read.jsondoc import load_json_object
 from analyzer.model import Dependency, ManifestResult, Scope
 
@@ -437,13 +437,7 @@ def _line_of(lines: list[str], start: int, item: str) -> int:
 
 def parse_platformio(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """``lib_deps`` and the platform, framework and board of every ``[env]`` section."""
-    parser = configparser.ConfigParser(
-        strict=False, interpolation=None, comment_prefixes=(";", "#"), inline_comment_prefixes=(";",)
-    )
-    try:
-        parser.read_string(text)
-    except configparser.Error as exc:
-        raise ManifestError(str(exc).replace("\n", " ")) from exc
+    parser = load_ini(text, "platformio.ini", inline_comments=(";",))
     lines = text.splitlines()
     starts = _section_lines(lines)
     seen: set[tuple[str, str]] = set()

@@ -10,7 +10,6 @@ dependency be located on its line.
 
 from __future__ import annotations
 
-import configparser
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -21,11 +20,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests._read.inidoc import load_ini
 from analyzer.manifests._read.text import group_scope
 from analyzer.manifests._read.tomldoc import load_toml
 from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
 
 _MAX_INCLUDE_DEPTH = 5
+_MAX_INCLUDED_FILES = 64
+"""Files one requirements file may pull in through ``-r``/``-c``, all levels together (fan-out bound)."""
 _WINDOW = 64
 _HEADER = re.compile(r"\s*\[\[?([^\[\]#]+)\]\]?\s*(?:[#;].*)?$")
 _KEY = re.compile(r"\s*[\"']?([^\"'\s=:.\[\]]+)[\"']?\s*[=:.]")
@@ -151,6 +153,9 @@ class _ReqFile:
     scope: Scope
     constraint: bool
     chain: frozenset[str]
+    seen: set[tuple[str, bool]]
+    """(path, as constraint) of every file read for this manifest, shared along the whole include graph:
+    a file is read once however many lines include it, and at most _MAX_INCLUDED_FILES in all."""
 
 
 def _include(
@@ -172,12 +177,21 @@ def _include(
     elif len(src.chain) > _MAX_INCLUDE_DEPTH:
         out[1].append(_diag(src.path, f"line {lineno}: includes nested deeper than {_MAX_INCLUDE_DEPTH}"))
     else:
+        constraint = src.constraint or flag in ("-c", "--constraint")
+        if (resolved, constraint) in src.seen:
+            return  # already read through another include: its requirements are counted once
+        if len(src.seen) > _MAX_INCLUDED_FILES:
+            return  # the one diagnostic below was given when the budget ran out
+        src.seen.add((resolved, constraint))
+        if len(src.seen) > _MAX_INCLUDED_FILES:
+            message = f"line {lineno}: more than {_MAX_INCLUDED_FILES} included files; the rest are not read"
+            out[1].append(_diag(src.path, message))
+            return
         text = ctx.read_text(resolved)
         if text is None:
             out[1].append(_diag(src.path, f"line {lineno}: included file {target!r} is missing or unreadable"))
             return
-        constraint = src.constraint or flag in ("-c", "--constraint")
-        child = _ReqFile(resolved, _file_scope(resolved), constraint, src.chain | {resolved})
+        child = _ReqFile(resolved, _file_scope(resolved), constraint, src.chain | {resolved}, src.seen)
         _read_requirements(child, text, ctx, out)
 
 
@@ -237,7 +251,7 @@ def _read_requirements(
 def parse_requirements(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Requirements of a pip requirements file and of the files it includes."""
     out: tuple[list[Dependency], list[Diagnostic]] = ([], [])
-    _read_requirements(_ReqFile(path, _file_scope(path), False, frozenset({path})), text, ctx, out)
+    _read_requirements(_ReqFile(path, _file_scope(path), False, frozenset({path}), set()), text, ctx, out)
     return ManifestResult(dependencies=tuple(out[0]), diagnostics=tuple(out[1]))
 
 
@@ -370,11 +384,7 @@ def parse_pyproject(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 def parse_setup_cfg(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """install_requires, extras_require, tests_require and setup_requires of a setup.cfg."""
     del ctx
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    try:
-        parser.read_string(text)
-    except configparser.Error as exc:
-        raise ManifestError(f"invalid setup.cfg: {' '.join(str(exc).split())}") from exc
+    parser = load_ini(text, "setup.cfg")
     sink = _Sink(path, _Index.build(text), [], [])
     keys = (("install_requires", Scope.RUNTIME), ("tests_require", Scope.TEST), ("setup_requires", Scope.BUILD))
     if parser.has_section("options"):

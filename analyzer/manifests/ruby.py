@@ -30,6 +30,7 @@ _KEYWORD_BLOCK = re.compile(r"^\s*(?:if|unless|case|begin|while|until|def|class|
 _END = re.compile(r"^\s*end\b")
 _TEST_GROUPS = frozenset({"test", "tests", "ci", "spec"})
 _RUNTIME_GROUPS = frozenset({"default", "production", "staging"})
+_MAX_NESTED_GROUPS = 16
 _PLATFORM_OPTION = re.compile(r"""(?::platforms?\s*=>|\bplatforms?:)\s*(\[[^\]]*\]|:\w+|["'][^"']*["'])""")
 _PLATFORM_BLOCK = re.compile(r"^\s*platforms?\s*\(?\s*(.*?)\)?\s+do\s*(?:\|[^|]*\|)?\s*$")
 _MAIN_PLATFORM = re.compile(r"^(ruby|mri)(_\d+)?$")
@@ -90,10 +91,21 @@ def _gem(match: re.Match[str], groups: set[str], path: str, line: int, gemspec: 
     )
 
 
+def _nest(outer: frozenset[str], own: frozenset[str]) -> frozenset[str]:
+    """The groups inside a block. Past a handful of names the set stops growing: it then holds a name outside
+    the runtime and test groups, so the scope is development whatever is added (distinct nested group names
+    would otherwise cost the depth on every line)."""
+    if len(outer) >= _MAX_NESTED_GROUPS or not own - outer:
+        return outer
+    return outer | own
+
+
 def parse_gemfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Gems declared in a Gemfile, with their scope from ``group`` blocks and options."""
     deps: list[Dependency] = []
-    blocks: list[tuple[int, set[str]]] = []
+    # Each open block keeps the groups of all blocks around it, shared when it adds none: a line costs the
+    # same at any depth (a union over the stack per line made 40,000 nested `do` take a minute).
+    blocks: list[tuple[int, frozenset[str]]] = []
     gemspec = any(_GEMSPEC_LINE.match(line) for line in text.splitlines())
     for number, raw in enumerate(text.splitlines(), 1):
         code = _strip_comment(raw).rstrip()
@@ -104,18 +116,19 @@ def parse_gemfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
                 raise ManifestError(f"line {number}: 'end' without an open block")
             blocks.pop()
             continue
-        groups: set[str] = set().union(*(g for _, g in blocks))
+        groups = blocks[-1][1] if blocks else frozenset()
         gem = _GEM.match(code)
         if gem:
-            deps.append(_gem(gem, groups, path, number, gemspec))
+            deps.append(_gem(gem, set(groups), path, number, gemspec))
         group = _GROUP_BLOCK.match(code)
         platform = _PLATFORM_BLOCK.match(code)
         if group:
-            blocks.append((number, set(_SYMBOL.findall(group.group(1)))))
+            blocks.append((number, _nest(groups, frozenset(_SYMBOL.findall(group.group(1))))))
         elif platform:
-            blocks.append((number, {"platform"} if _other_platform(set(_SYMBOL.findall(platform.group(1)))) else set()))
+            other = _other_platform(set(_SYMBOL.findall(platform.group(1))))
+            blocks.append((number, _nest(groups, frozenset({"platform"} if other else ()))))
         elif _DO_BLOCK.search(code) or (_KEYWORD_BLOCK.match(code) and not re.search(r"\bend\s*$", code)):
-            blocks.append((number, set()))
+            blocks.append((number, groups))
     if blocks:
         raise ManifestError(f"block opened at line {blocks[-1][0]} is never closed with 'end'")
     return ManifestResult(dependencies=tuple(deps))

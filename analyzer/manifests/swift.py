@@ -215,7 +215,7 @@ def _pod_dependency(match: re.Match[str], scope: Scope, path: str, line: int) ->
 
 def _podfile_lines(text: str) -> Iterator[tuple[int, str, Scope]]:
     """(line, code, scope of the enclosing target) of each line, with Ruby blocks tracked."""
-    stack: list[tuple[int, bool]] = []  # (line opened, whether it is a test target)
+    stack: list[tuple[int, bool]] = []  # (line opened, whether it is inside a test target): O(1) per line
     for number, raw in enumerate(text.splitlines(), 1):
         code = _strip_ruby_comment(raw)
         if _END.match(code):
@@ -223,13 +223,13 @@ def _podfile_lines(text: str) -> Iterator[tuple[int, str, Scope]]:
                 raise ManifestError(f"line {number}: 'end' without an open block")
             stack.pop()
             continue
-        in_test = any(test for _, test in stack)
+        in_test = bool(stack) and stack[-1][1]
         yield number, code, Scope.TEST if in_test else Scope.RUNTIME
         target = _TARGET.match(code)
         if target:
-            stack.append((number, bool(_TEST_TARGET.search(target.group(2)))))
+            stack.append((number, in_test or bool(_TEST_TARGET.search(target.group(2)))))
         elif _DO_BLOCK.search(code) or (_KEYWORD_BLOCK.match(code) and not re.search(r"\bend\s*$", code)):
-            stack.append((number, False))
+            stack.append((number, in_test))
     if stack:
         raise ManifestError(f"line {stack[-1][0]}: block opened here is never closed with 'end'")
 
