@@ -82,6 +82,8 @@ def _by_path(inventory: Inventory) -> dict[str, tuple[str | None, Role, str]]:
         pytest.param("examples/server/main.go", Role.EXAMPLE, id="examples"),
         pytest.param("example/a.py", Role.EXAMPLE, id="example"),
         pytest.param("samples/demo.c", Role.EXAMPLE, id="samples"),
+        pytest.param("robyn/scaffold/postgres/Dockerfile", Role.EXAMPLE, id="scaffold-template"),
+        pytest.param("tpl/{{cookiecutter.project_slug}}/setup.py", Role.EXAMPLE, id="cookiecutter"),
         pytest.param("docs/examples/x.py", Role.EXAMPLE, id="example-beats-docs"),
         pytest.param("src/main/java/com/example/demo/App.java", Role.SOURCE, id="jvm-package-named-example"),
         pytest.param("src/test/java/com/example/AppTest.java", Role.TEST, id="jvm-test-package-example"),
