@@ -38,6 +38,11 @@ def _package_json_with_globs(count: int) -> str:
             "x.cabal", "library\n  build-depends: base,\n" + "\t" * 15_000 + "text\n", id="cabal-tab-continuation"
         ),
         pytest.param("package.json", _package_json_with_globs(40_000), id="package-json-40k-globs"),
+        # Found by tests/test_fuzz_parsers.py's long runs: 20,000 spaces after `group` took 9 s (cubic).
+        pytest.param("Gemfile", "group " + " " * 100_000 + "x\n", id="gemfile-group-spaces"),
+        pytest.param("Gemfile", "x do" + " " * 100_000 + "x\n", id="gemfile-do-spaces"),
+        pytest.param("memory.x", "x\n" + "\r\n" * 100_000, id="memory-x-blank-lines"),
+        pytest.param("package-lock.json", "{" + "\n" * 100_000 + "}", id="package-lock-blank-lines"),
     ],
 )
 def test_hostile_manifest_finishes(path: str, text: str) -> None:

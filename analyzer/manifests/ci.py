@@ -44,7 +44,7 @@ _CI_TOOLS = frozenset(
     {"terraform", "tofu", "helm", "kubectl", "ansible-playbook", "docker", "goreleaser", "cargo", "go"}
 )
 _SH_STEP = re.compile(
-    r"""\bsh\s*\(?\s*(?:(?:label|returnStdout|returnStatus)\s*:\s*[^,]{0,200},\s*)*"""
+    r"""\bsh\s*(?:\(\s*)?(?:(?:label|returnStdout|returnStatus)\s*:\s*[^,]{0,200},\s*)*"""
     r"""(?:script\s*:\s*)?('''|\"\"\"|'|")"""
 )
 _AGENT_IMAGE = re.compile(

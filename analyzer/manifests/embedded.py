@@ -229,7 +229,8 @@ def parse_devicetree(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 def parse_memory_x(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """memory.x (cortex-m-rt / riscv-rt): a bare-metal memory layout, shown at its ``MEMORY`` block."""
     code = _c_code(text, "memory.x")
-    match = re.search(r"^\s*MEMORY\s*(\{|$)", code, re.MULTILINE)
+    # [ \t]*, not \s*: in MULTILINE mode \s* crosses line ends, and each line start rescanned the blank lines after it.
+    match = re.search(r"^[ \t]*MEMORY\s*(\{|$)", code, re.MULTILINE)
     if match is None:
         raise ManifestError("no MEMORY block, so this file lays out no memory")
     line = code.count("\n", 0, match.start() + len(match.group()) - len(match.group().lstrip())) + 1

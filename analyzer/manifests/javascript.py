@@ -29,7 +29,7 @@ _SECTIONS: tuple[tuple[str, Scope], ...] = (
     ("optionalDependencies", Scope.RUNTIME),
 )
 _TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\]:\n]')
-_LOCK_KEY = re.compile(r'^\s*"([^"\\]*(?:\\.[^"\\]*)*)"\s*:\s*\{', re.MULTILINE)
+_LOCK_KEY = re.compile(r'^[ \t]*"([^"\\]*(?:\\.[^"\\]*)*)"\s*:\s*\{', re.MULTILINE)
 _LOCAL_PROTOCOLS = ("workspace:", "link:", "portal:", "file:", "patch:")
 
 

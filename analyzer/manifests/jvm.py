@@ -201,10 +201,13 @@ _QUOTED = re.compile(r"""^["']([^"'\s]+)["']""")
 _CATALOG = re.compile(r"^(libs(?:\.[A-Za-z0-9_-]{1,80}){1,6})\b")
 _KOTLIN_MODULE = re.compile(r"""^kotlin\s*\(\s*["']([\w.-]+)["']""")
 _NAMED_ARG = re.compile(r"""\b(group|name|version)\s*[:=]\s*["']([^"']*)["']""")
-_PLUGIN_ID = re.compile(r"""(?:^|[\s{;])id\s*\(?\s*["']([\w.-]+)["']\s*\)?(?:\s*version\s*\(?\s*["']([^"']*)["'])?""")
+_PLUGIN_ID = re.compile(
+    r"""(?:^|[\s{;])id\s*(?:\(\s*)?["']([\w.-]+)["']\s*\)?"""
+    r"""(?:\s*version\s*(?:\(\s*)?["']([^"']*)["'])?"""
+)
 _PLUGIN_KOTLIN = re.compile(r"""(?:^|[\s{;])kotlin\s*\(\s*["']([\w.-]+)["']\s*\)(?:\s*version\s*["']([^"']*)["'])?""")
 _PLUGIN_ALIAS = re.compile(r"""(?:^|[\s{;])alias\s*\(\s*(libs\.plugins(?:\.[\w-]{1,80}){1,6})\s*\)""")
-_APPLY_PLUGIN = re.compile(r"""\bapply\s*\(?\s*plugin\s*[:=]\s*["']([\w.-]+)["']""")
+_APPLY_PLUGIN = re.compile(r"""\bapply\s*(?:\(\s*)?plugin\s*[:=]\s*["']([\w.-]+)["']""")
 _PLUGINS_OPEN = re.compile(r"^\s*plugins\s*\{")
 
 

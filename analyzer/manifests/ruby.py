@@ -20,22 +20,24 @@ from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
 from analyzer.model import Dependency, ManifestResult, Scope
 
-_GEM = re.compile(r"""^\s*gem\s*\(?\s*(["'])([^"'\s]+)\1(.*)$""")
+_GEM = re.compile(r"""^\s*gem\s*(?:\(\s*)?(["'])([^"'\s]+)\1(.*)$""")
 _VERSION_ARG = re.compile(r"""\s*,\s*(["'])([^"']*)\1""")
 _GROUP_OPTION = re.compile(r"""(?::groups?\s*=>|\bgroups?:)\s*(\[[^\]]*\]|:\w+|["'][^"']*["'])""")
-_GROUP_BLOCK = re.compile(r"^\s*group\s*\(?\s*(.*?)\)?\s+do\s*(?:\|[^|]*\|)?\s*$")
+_GROUP_BLOCK = re.compile(r"^\s*group\b(.*?)(?<=\s)do(?:\s*\|[^|]*\|)?\s*$")
 _SYMBOL = re.compile(r"""[:"']([A-Za-z_]\w*)""")
-_DO_BLOCK = re.compile(r"\bdo\s*(?:\|[^|]*\|)?\s*$")
+_DO_BLOCK = re.compile(r"\bdo(?:\s*\|[^|]*\|)?\s*$")
 _KEYWORD_BLOCK = re.compile(r"^\s*(?:if|unless|case|begin|while|until|def|class|module)\b")
 _END = re.compile(r"^\s*end\b")
 _TEST_GROUPS = frozenset({"test", "tests", "ci", "spec"})
 _RUNTIME_GROUPS = frozenset({"default", "production", "staging"})
 _MAX_NESTED_GROUPS = 16
 _PLATFORM_OPTION = re.compile(r"""(?::platforms?\s*=>|\bplatforms?:)\s*(\[[^\]]*\]|:\w+|["'][^"']*["'])""")
-_PLATFORM_BLOCK = re.compile(r"^\s*platforms?\s*\(?\s*(.*?)\)?\s+do\s*(?:\|[^|]*\|)?\s*$")
+_PLATFORM_BLOCK = re.compile(r"^\s*platforms?\b(.*?)(?<=\s)do(?:\s*\|[^|]*\|)?\s*$")
 _MAIN_PLATFORM = re.compile(r"^(ruby|mri)(_\d+)?$")
 _GEMSPEC_LINE = re.compile(r"^\s*gemspec\b")
-_GEMSPEC_DEPENDENCY = re.compile(r"""^\s*\w+\.add_(runtime_|development_)?dependency\s*\(?\s*(["'])([^"'\s]+)\2(.*)$""")
+_GEMSPEC_DEPENDENCY = re.compile(
+    r"""^\s*\w+\.add_(runtime_|development_)?dependency\s*(?:\(\s*)?(["'])([^"'\s]+)\2(.*)$"""
+)
 
 
 def _strip_comment(line: str) -> str:

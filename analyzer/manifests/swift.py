@@ -168,11 +168,11 @@ def parse_package_resolved(path: str, text: str, ctx: ParseContext) -> ManifestR
 
 # --- Podfile ------------------------------------------------------------------------------------
 
-_POD = re.compile(r"""^\s*pod\s*\(?\s*(['"])([^'"\s]+)\1(.*)$""")
+_POD = re.compile(r"""^\s*pod\s*(?:\(\s*)?(['"])([^'"\s]+)\1(.*)$""")
 _VERSION_ARG = re.compile(r"""^\s*,\s*(['"])([^'"]*)\1""")
 _OPTION = re.compile(r""":?(git|path|podspec|configurations?)\s*(?:=>|:)\s*(\[[^\]]*\]|(['"])[^'"]*\3)""")
-_TARGET = re.compile(r"""^\s*(?:abstract_)?target\s*\(?\s*(['"])([^'"]+)\1.*\bdo\s*(?:\|[^|]*\|)?\s*$""")
-_DO_BLOCK = re.compile(r"\bdo\s*(?:\|[^|]*\|)?\s*$")
+_TARGET = re.compile(r"""^\s*(?:abstract_)?target\s*(?:\(\s*)?(['"])([^'"]+)\1.*\bdo(?:\s*\|[^|]*\|)?\s*$""")
+_DO_BLOCK = re.compile(r"\bdo(?:\s*\|[^|]*\|)?\s*$")
 _KEYWORD_BLOCK = re.compile(r"^\s*(?:if|unless|def|while|until|case|begin|class|module)\b")
 _END = re.compile(r"^\s*end\b")
 _TEST_TARGET = re.compile(r"tests?$|specs?$", re.IGNORECASE)
