@@ -24,26 +24,44 @@ from analyzer.model import Dependency, ManifestResult, Scope
 _TEST_LIBRARIES = frozenset({"forge-std", "ds-test"})
 
 
+_KEY_LINE = re.compile(r"""\s*["']?([^"'=\s\[]+)["']?\s*=""")
+
+
 class _Lines:
-    """Line numbers of TOML table headers and of keys inside them (``tomllib`` keeps no positions)."""
+    """Line numbers of TOML table headers and of keys inside them (``tomllib`` keeps no positions).
+
+    Indexed in one pass: searching the text once per key made a foundry.toml of 8,000 dependencies take 9 s.
+    """
 
     def __init__(self, text: str) -> None:
-        self._lines = text.splitlines()
+        self._tables: dict[str, int] = {}
+        self._keys: dict[tuple[str, str], int] = {}
+        header: str | None = ""
+        for number, line in enumerate(text.splitlines(), 1):
+            stripped = line.strip()
+            if stripped.startswith("["):
+                close = stripped.find("]")
+                # An array of tables ([[x]]) ends the table before it but is no table a key is looked up in.
+                header = None if stripped.startswith("[[") or close < 0 else _dotted(stripped[1:close])
+                if header is not None:
+                    self._tables.setdefault(header, number)
+                continue
+            found = _KEY_LINE.match(line)
+            if found:
+                self._keys.setdefault(("", found.group(1)), number)  # a top-level lookup searches the whole file
+                if header:
+                    self._keys.setdefault((header, found.group(1)), number)
 
     def table(self, header: str) -> int:
-        pattern = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, header.split("."))) + r"\s*\]")
-        return next((n for n, line in enumerate(self._lines, 1) if pattern.match(line)), 0)
+        return self._tables.get(header, 0)
 
     def key(self, header: str, key: str) -> int:
-        """Line of ``key =`` inside ``[header]`` (searched from the header on); the header's line if not found."""
-        start = self.table(header) if header else 0
-        pattern = re.compile(r"""^\s*["']?""" + re.escape(key) + r"""["']?\s*=""")
-        for number, line in enumerate(self._lines[start:], start + 1):
-            if number > start + 1 and line.lstrip().startswith("[") and header:
-                break
-            if pattern.match(line):
-                return number
-        return start
+        """Line of ``key =`` inside ``[header]``; the header's line if not found."""
+        return self._keys.get((header, key), self.table(header) if header else 0)
+
+
+def _dotted(name: str) -> str:
+    return ".".join(part.strip() for part in name.split("."))
 
 
 def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
