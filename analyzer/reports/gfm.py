@@ -12,6 +12,8 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
+from analyzer.reports._text import visible
+
 MARKER = "<!-- rustgo-report -->"
 """Hidden first line that lets a CI job find and update its own pull-request comment."""
 
@@ -27,7 +29,7 @@ _BLANKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
 def _one_line(value: str, limit: int = MAX_CELL) -> str:
-    flat = _BLANKS.sub(" ", value)
+    flat = visible(_BLANKS.sub(" ", value))  # bidi controls would reorder the rendered line
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

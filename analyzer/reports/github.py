@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from analyzer.model import Finding, Report
 from analyzer.reports import change, markdown
 from analyzer.reports import findings as ranking
+from analyzer.reports._text import visible
 
 MAX_WARNINGS = 10
 MAX_NOTICES = 9
@@ -36,6 +37,9 @@ def escape_property(value: str) -> str:
 
 def command(level: str, message: str, *, file: str = "", line: int = 0, title: str = "") -> str:
     """One ``::level file=…,line=…,title=…::message`` line; properties that are empty are left out."""
+    # Control and bidi characters are spelled out first: ESC sequences would recolour the log, and a line break
+    # left raw would end this command and start one of the repository's choosing (%0A is the runner's own).
+    file, title, message = visible(file), visible(title), visible(message, keep="\n")
     properties = []
     if file:
         properties.append(f"file={escape_property(file)}")

@@ -16,6 +16,7 @@ from typing import Any
 
 from analyzer.model import Finding, Report
 from analyzer.reports import findings as ranking
+from analyzer.reports._text import json_escaped
 
 
 def to_list(report: Report, *, only: Iterable[Finding] | None = None) -> list[dict[str, Any]]:
@@ -39,4 +40,4 @@ def to_list(report: Report, *, only: Iterable[Finding] | None = None) -> list[di
 
 def render(report: Report, *, only: Iterable[Finding] | None = None) -> str:
     """The issues as indented JSON ending with a newline (``[]`` when nothing counts)."""
-    return json.dumps(to_list(report, only=only), indent=2, ensure_ascii=False) + "\n"
+    return json_escaped(json.dumps(to_list(report, only=only), indent=2, ensure_ascii=False)) + "\n"

@@ -28,6 +28,7 @@ from analyzer.model import (
     Verdict,
 )
 from analyzer.reports import change
+from analyzer.reports._text import json_escaped
 from analyzer.reports.findings import MAX_FINDINGS_PER_RULE, capped, rule_of
 
 JsonDict = dict[str, Any]
@@ -215,7 +216,7 @@ def render(report: Report, *, max_per_rule: int | None = MAX_FINDINGS_PER_RULE) 
     """
     document = to_dict(report, max_per_rule=max_per_rule)
     text = json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False)
-    return text + "\n"
+    return json_escaped(text) + "\n"
 
 
 def _side(report: Report) -> JsonDict:
@@ -251,4 +252,4 @@ def delta_to_dict(delta: Delta) -> JsonDict:
 def render_delta(delta: Delta) -> str:
     """The delta document, indented, ending with a newline; NaN raises ValueError as in ``render``."""
     text = json.dumps(delta_to_dict(delta), indent=2, ensure_ascii=False, allow_nan=False)
-    return text + "\n"
+    return json_escaped(text) + "\n"

@@ -27,6 +27,7 @@ from analyzer.batch.folder import is_content_key
 from analyzer.batch.run import Row
 from analyzer.batch.store import StoredRun
 from analyzer.batch.tasks import Status
+from analyzer.reports._text import json_escaped
 from analyzer.reports.portfolio_rows import commit, common_root, display_name, status, summarize
 
 FORMATS = ("terminal", "json", "csv", "html")
@@ -153,7 +154,7 @@ def document(rows: Sequence[Row], info: RunInfo | None = None) -> dict[str, Any]
 
 def render_json(rows: Sequence[Row], info: RunInfo | None = None) -> str:
     """The batch document, indented, ending with a newline."""
-    return json.dumps(document(rows, info), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_escaped(json.dumps(document(rows, info), indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def _cell(value: Any) -> str:

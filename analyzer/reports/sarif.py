@@ -24,6 +24,7 @@ from urllib.parse import quote
 from analyzer.knowledge.rules import Example, Rule, RuleSet
 from analyzer.model import Diagnostic, Finding, Report, Severity
 from analyzer.reports import findings as ranking
+from analyzer.reports._text import json_escaped
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT = "rustgoFinding/v1"
@@ -47,7 +48,7 @@ def render(
     rule's ``helpUri`` points at its anchor there; without one, no ``helpUri`` is written (SARIF wants it absolute).
     """
     document = to_dict(report, rules=rules, docs_url=docs_url, only=only)
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_escaped(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def to_dict(

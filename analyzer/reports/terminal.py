@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from analyzer.model import Diagnostic, Effort, EvidenceItem, Lean, Marker, Report, Severity, VerdictLanguage
+from analyzer.reports._text import visible
 from analyzer.reports.findings import baseline_note
 from analyzer.reports.terminal_rows import Excerpts, Row, excerpt, place, rows_block, statistics_block
 
@@ -48,7 +49,6 @@ _LANGUAGE_STYLES = {VerdictLanguage.RUST: _RUST_STYLE, VerdictLanguage.GO: _GO_S
 _INTEROP_NAMES = {"ffi": "FFI (C ABI)", "grpc": "gRPC", "rest": "REST"}
 _SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 # Bidirectional overrides can make a path read differently from what it is ("Trojan Source").
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def render(
@@ -110,14 +110,7 @@ def lean_bar(lean: float, *, half: int = 5) -> Text:
 
 def clean(value: str) -> str:
     """Escape control and bidi characters so repository text cannot move the cursor or recolour the screen."""
-    if value.isprintable() and not _BIDI.intersection(value):
-        return value
-    return "".join(_escaped(ch) if not ch.isprintable() or ch in _BIDI else ch for ch in value)
-
-
-def _escaped(ch: str) -> str:
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    return visible(value)
 
 
 @dataclass(frozen=True)
