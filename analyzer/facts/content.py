@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 from analyzer.facts.effort import FileMetrics, measure
 from analyzer.facts.matcher import Matcher
+from analyzer.inventory.languages import WIDE_BOMS
 from analyzer.knowledge.rules import RuleSet
+from analyzer.manifests._read.decode import decode
 from analyzer.model import Fact, FactKind, FileEntry, Inventory, Role
 from analyzer.target.worktree import Tree
 
@@ -30,6 +32,15 @@ Key = tuple[str, str | None, bytes]
 """(path, language, digest of the content): what a file's hits depend on."""
 Hits = tuple[tuple[str, int, str], ...]
 """(rule id, line, snippet) of each hit in a file."""
+
+
+def _utf8(data: bytes | None) -> bytes | None:
+    """A file's bytes as UTF-8, None when binary: a UTF-16/32 source (by its BOM) is transcoded, since its NUL
+    bytes would otherwise make it binary and its rules would never see it."""
+    if data is not None and data.startswith(WIDE_BOMS):
+        text = decode(data)
+        return None if text is None else text.encode("utf-8")
+    return None if data is None or b"\0" in data[:8192] else data
 
 
 @dataclass
@@ -85,8 +96,8 @@ def match_batch(job: Job, matcher: Matcher, batch: Sequence[FileEntry], texts: M
     for entry in batch:
         text = texts.get(entry.path)
         if text is None:
-            data = job.tree.read(entry.path, job.limit)
-            if data is None or b"\0" in data[:8192]:
+            data = _utf8(job.tree.read(entry.path, job.limit))
+            if data is None:
                 continue
             out.read += len(data)
         else:

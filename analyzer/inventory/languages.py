@@ -8,6 +8,7 @@ A head with a NUL byte is binary and has no language.
 
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from collections.abc import Mapping
@@ -24,6 +25,8 @@ KINDS = ("programming", "markup", "data", "prose")
 
 HEAD_BYTES = 8192
 """How much of a file the heuristics look at."""
+WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+"""Marks of the encodings whose text holds NUL bytes: a file opening with one is text, not binary."""
 
 _SHEBANG = re.compile(rb"^#!\s*(\S+)(.*)$", re.MULTILINE)
 _VERSION_SUFFIX = re.compile(r"[\d.]+$")
@@ -92,7 +95,7 @@ class LanguageTable:
 
     def detect(self, path: str, head: bytes | None) -> str | None:
         """Language of a file, or None (unknown or binary). ``head`` is its first bytes, None if not read."""
-        if head is not None and b"\0" in head[:HEAD_BYTES]:
+        if head is not None and b"\0" in head[:HEAD_BYTES] and not head.startswith(WIDE_BOMS):
             return None
         base = path.rpartition("/")[2]
         language = self._by_name(base)
