@@ -96,7 +96,7 @@ class FactKind(str, enum.Enum):
     LANGUAGE = "language"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Diagnostic:
     """A problem with the input (or the tool) that did not stop the analysis."""
 
@@ -214,7 +214,7 @@ class Location:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Fact:
     """A neutral observation made by a rule: "declares a wasm32 target" at path:line."""
 
@@ -243,7 +243,7 @@ class Fact:
         return self.excluded is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EvidenceItem:
     """One fact mapped onto one criterion: the only place the article's mapping is applied."""
 
@@ -260,7 +260,7 @@ class EvidenceItem:
     component: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CriterionScore:
     """The lean of one criterion and the evidence behind it."""
 
@@ -286,7 +286,7 @@ class LanguageShare:
     """Fraction of counted source bytes, in [0, 1]."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Marker:
     """A category of fact seen in the repo, with the places that show it."""
 
@@ -298,7 +298,7 @@ class Marker:
     """Number of counted facts behind the marker (evidence is capped, count is not)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     """A rule hit as a linter reports it: rule, place, message."""
 
@@ -374,7 +374,7 @@ class Team:
     """Authors who touched Rust files."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ComponentVerdict:
     """The verdict of one component."""
 
@@ -400,7 +400,7 @@ class ComponentVerdict:
     """Go or Rust when the unit is already written mostly in it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Verdict:
     """The answer."""
 

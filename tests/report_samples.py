@@ -164,7 +164,18 @@ _PRIOR = 1.0
 
 def _evidence() -> list[EvidenceItem]:
     return [
-        EvidenceItem(criterion, leans, weight, rule, category, marker, message, path, line, component)
+        EvidenceItem(
+            criterion=criterion,
+            leans=leans,
+            weight=weight,
+            rule=rule,
+            category=category,
+            marker=marker,
+            message=message,
+            path=path,
+            line=line,
+            component=component,
+        )
         for rule, category, marker, message, path, line, component, mapping in _FACTS
         for criterion, leans, weight in mapping
     ]
@@ -176,7 +187,9 @@ def _criteria(evidence: list[EvidenceItem]) -> tuple[CriterionScore, ...]:
         items = tuple(e for e in evidence if e.criterion == cid)
         mass = sum(e.weight for e in items)
         signed = sum(e.leans.sign * e.weight for e in items)
-        scores.append(CriterionScore(cid, name, weight, signed / (mass + _PRIOR), mass, items))
+        scores.append(
+            CriterionScore(id=cid, name=name, weight=weight, lean=signed / (mass + _PRIOR), mass=mass, evidence=items)
+        )
     return tuple(scores)
 
 
@@ -188,32 +201,59 @@ def _markers() -> tuple[Marker, ...]:
         "malloc-free": (Location(f"{CODEC}/legacy/huff.c", 120),),
     }
     return tuple(
-        Marker(category, marker, (rule,), (Location(path, line), *extra.get(marker, ())), counts.get(marker, 1))
+        Marker(
+            category=category,
+            name=marker,
+            rules=(rule,),
+            evidence=(Location(path, line), *extra.get(marker, ())),
+            count=counts.get(marker, 1),
+        )
         for rule, category, marker, _message, path, line, _component, _mapping in _FACTS
     )
 
 
 def _excluded() -> tuple[Marker, ...]:
     return (
-        Marker("http-server", "express", ("WEB020",), (Location("web/vendor/express/package.json", 1),), 5),
-        Marker("crypto", "openssl", ("CRY004",), (Location(f"{CODEC}/testdata/openssl_stub.c", 3),), 7),
+        Marker(
+            category="http-server",
+            name="express",
+            rules=("WEB020",),
+            evidence=(Location("web/vendor/express/package.json", 1),),
+            count=5,
+        ),
+        Marker(
+            category="crypto",
+            name="openssl",
+            rules=("CRY004",),
+            evidence=(Location(f"{CODEC}/testdata/openssl_stub.c", 3),),
+            count=7,
+        ),
     )
 
 
 def _findings() -> tuple[Finding, ...]:
     counted = [
-        Finding(rule, category, message, path, line, marker, component, snippet=marker)
+        Finding(
+            rule=rule,
+            category=category,
+            message=message,
+            path=path,
+            line=line,
+            marker=marker,
+            component=component,
+            snippet=marker,
+        )
         for rule, category, marker, message, path, line, component, _mapping in _FACTS
     ]
     vendored = [
         Finding(
-            "WEB020",
-            "http-server",
-            "Serves HTTP with Express.",
-            f"web/vendor/express/lib/{n}.js",
-            1,
-            "express",
-            ".",
+            rule="WEB020",
+            category="http-server",
+            message="Serves HTTP with Express.",
+            path=f"web/vendor/express/lib/{n}.js",
+            line=1,
+            marker="express",
+            component=".",
             snippet="require('express')",
             excluded="vendored",
         )
@@ -221,13 +261,13 @@ def _findings() -> tuple[Finding, ...]:
     ]
     fixtures = [
         Finding(
-            "CRY004",
-            "crypto",
-            "Uses OpenSSL.",
-            f"{CODEC}/testdata/openssl_stub{n}.c",
-            3,
-            "openssl",
-            CODEC,
+            rule="CRY004",
+            category="crypto",
+            message="Uses OpenSSL.",
+            path=f"{CODEC}/testdata/openssl_stub{n}.c",
+            line=3,
+            marker="openssl",
+            component=CODEC,
             snippet="#include <openssl/evp.h>",
             excluded="fixture",
         )
@@ -239,28 +279,28 @@ def _findings() -> tuple[Finding, ...]:
 def _components() -> tuple[ComponentVerdict, ...]:
     return (
         ComponentVerdict(
-            CODEC,
-            VerdictLanguage.RUST,
-            0.784,
-            0.5812,
-            7.3,
-            (f"{CODEC}/Cargo.toml",),
-            ("cargo",),
-            (LanguageShare("Rust", 31, 148_220, 0.8612), LanguageShare("C", 4, 23_890, 0.1388)),
-            ("low-latency", "unsafe-memory", "concurrency:lock-free", "ffi", "existing-rust"),
-            41,
+            path=CODEC,
+            verdict=VerdictLanguage.RUST,
+            confidence=0.784,
+            lean=0.5812,
+            mass=7.3,
+            manifests=(f"{CODEC}/Cargo.toml",),
+            ecosystems=("cargo",),
+            languages=(LanguageShare("Rust", 31, 148_220, 0.8612), LanguageShare("C", 4, 23_890, 0.1388)),
+            markers=("low-latency", "unsafe-memory", "concurrency:lock-free", "ffi", "existing-rust"),
+            files=41,
         ),
         ComponentVerdict(
-            API,
-            VerdictLanguage.GO,
-            0.8125,
-            -0.7033,
-            7.2,
-            (f"{API}/go.mod", f"{API}/go.sum"),
-            ("docker", "go"),
-            (LanguageShare("Go", 96, 402_113, 0.9791), LanguageShare("Shell", 3, 8_571, 0.0209)),
-            ("http-server", "grpc", "k8s", "concurrency:goroutines", "container", "existing-go"),
-            131,
+            path=API,
+            verdict=VerdictLanguage.GO,
+            confidence=0.8125,
+            lean=-0.7033,
+            mass=7.2,
+            manifests=(f"{API}/go.mod", f"{API}/go.sum"),
+            ecosystems=("docker", "go"),
+            languages=(LanguageShare("Go", 96, 402_113, 0.9791), LanguageShare("Shell", 3, 8_571, 0.0209)),
+            markers=("http-server", "grpc", "k8s", "concurrency:goroutines", "container", "existing-go"),
+            files=131,
         ),
     )
 
@@ -293,16 +333,22 @@ def both_report() -> Report:
         findings=_findings(),
         diagnostics=(
             Diagnostic(
-                "web/package.json",
-                "invalid JSON at line 12, column 5 (expected ',' or '}'); its dependencies are ignored",
-                Severity.WARNING,
-                "manifests",
+                path="web/package.json",
+                message="invalid JSON at line 12, column 5 (expected ',' or '}'); its dependencies are ignored",
+                severity=Severity.WARNING,
+                stage="manifests",
             ),
             Diagnostic(
-                "docs/assets/shared", "symlink points outside the repository; not followed", Severity.INFO, "inventory"
+                path="docs/assets/shared",
+                message="symlink points outside the repository; not followed",
+                severity=Severity.INFO,
+                stage="inventory",
             ),
             Diagnostic(
-                "", "no git history (shallow clone?); developer experience uses files only", Severity.INFO, "git"
+                path="",
+                message="no git history (shallow clone?); developer experience uses files only",
+                severity=Severity.INFO,
+                stage="git",
             ),
         ),
         languages=(
@@ -330,9 +376,25 @@ def undecided_report() -> Report:
             runner_up=None,
             lean=0.0,
         ),
-        criteria=tuple(CriterionScore(cid, name, weight, 0.0, 0.0, ()) for cid, name, weight in CRITERIA),
+        criteria=tuple(
+            CriterionScore(id=cid, name=name, weight=weight, lean=0.0, mass=0.0, evidence=())
+            for cid, name, weight in CRITERIA
+        ),
         markers=(),
-        components=(ComponentVerdict(".", VerdictLanguage.UNDECIDED, 0.0, 0.0, 0.0, (), (), (), (), 3),),
+        components=(
+            ComponentVerdict(
+                path=".",
+                verdict=VerdictLanguage.UNDECIDED,
+                confidence=0.0,
+                lean=0.0,
+                mass=0.0,
+                manifests=(),
+                ecosystems=(),
+                languages=(),
+                markers=(),
+                files=3,
+            ),
+        ),
         findings=(),
         diagnostics=(),
         languages=(),
@@ -346,22 +408,39 @@ def findings_report(
     """``undecided_report()`` with these findings; each rule in ``weights`` gets one ecosystem evidence item."""
     base = undecided_report()
     items = tuple(
-        EvidenceItem("ecosystem", Lean.RUST, weight, rule, "wasm", rule.lower(), f"{rule} evidence", "a.rs", 1, ".")
+        EvidenceItem(
+            criterion="ecosystem",
+            leans=Lean.RUST,
+            weight=weight,
+            rule=rule,
+            category="wasm",
+            marker=rule.lower(),
+            message=f"{rule} evidence",
+            path="a.rs",
+            line=1,
+            component=".",
+        )
         for rule, weight in weights.items()
     )
     criteria = tuple(dataclasses.replace(c, evidence=items) if c.id == "ecosystem" else c for c in base.criteria)
     return dataclasses.replace(base, findings=tuple(findings), criteria=criteria, diagnostics=tuple(diagnostics))
 
 
-WASM_MARKER = Marker("wasm", "wasm-bindgen", ("WASM001",), (Location(f"{CODEC}/web/Cargo.toml", 8),), 1)
+WASM_MARKER = Marker(
+    category="wasm",
+    name="wasm-bindgen",
+    rules=("WASM001",),
+    evidence=(Location(f"{CODEC}/web/Cargo.toml", 8),),
+    count=1,
+)
 WASM_FINDING = Finding(
-    "WASM001",
-    "wasm",
-    "Binds Rust to JavaScript with wasm-bindgen, js-sys or web-sys.",
-    f"{CODEC}/web/Cargo.toml",
-    8,
-    "wasm-bindgen",
-    CODEC,
+    rule="WASM001",
+    category="wasm",
+    message="Binds Rust to JavaScript with wasm-bindgen, js-sys or web-sys.",
+    path=f"{CODEC}/web/Cargo.toml",
+    line=8,
+    marker="wasm-bindgen",
+    component=CODEC,
     snippet="wasm-bindgen",
 )
 

@@ -26,10 +26,19 @@ RAW = ("\x1b", "\x07", "\u202e", "\u2066", "\u200f")
 
 def _report() -> Report:
     findings = [
-        Finding("CRY022", "crypto", f"Go crypto in {name}", name, 3, "go-crypto", ".", snippet=f"// {name}")
+        Finding(
+            rule="CRY022",
+            category="crypto",
+            message=f"Go crypto in {name}",
+            path=name,
+            line=3,
+            marker="go-crypto",
+            component=".",
+            snippet=f"// {name}",
+        )
         for name in NAMES
     ]
-    diagnostics = [Diagnostic(name, f"could not parse {name}", stage="manifests") for name in NAMES]
+    diagnostics = [Diagnostic(path=name, message=f"could not parse {name}", stage="manifests") for name in NAMES]
     return findings_report(findings, {"CRY022": 0.5}, diagnostics)
 
 

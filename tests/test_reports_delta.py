@@ -25,7 +25,7 @@ def _delta(
 
 
 def _marker(category: str, count: int = 1) -> Marker:
-    return Marker(category, category, ("X001",), (Location("a", 1),), count)
+    return Marker(category=category, name=category, rules=("X001",), evidence=(Location("a", 1),), count=count)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,17 @@ from analyzer.reports import github
 
 
 def _finding(rule: str, path: str, line: int, excluded: str | None = None) -> Finding:
-    return Finding(rule, "wasm", f"{rule} says so.", path, line, "m", ".", "s", excluded)
+    return Finding(
+        rule=rule,
+        category="wasm",
+        message=f"{rule} says so.",
+        path=path,
+        line=line,
+        marker="m",
+        component=".",
+        snippet="s",
+        excluded=excluded,
+    )
 
 
 @pytest.mark.parametrize(

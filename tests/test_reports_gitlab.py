@@ -14,7 +14,17 @@ from analyzer.reports import gitlab
 
 
 def _finding(rule: str, path: str, line: int, snippet: str = "s", excluded: str | None = None) -> Finding:
-    return Finding(rule, "wasm", f"{rule} says so.", path, line, "m", ".", snippet, excluded)
+    return Finding(
+        rule=rule,
+        category="wasm",
+        message=f"{rule} says so.",
+        path=path,
+        line=line,
+        marker="m",
+        component=".",
+        snippet=snippet,
+        excluded=excluded,
+    )
 
 
 def _issues(findings: list[Finding], weights: dict[str, float] | None = None) -> list[dict[str, Any]]:

@@ -19,13 +19,13 @@ Build = Callable[[], str]
 def _many(count: int, path_length: int = 40) -> Report:
     findings = [
         Finding(
-            "MEM001",
-            "unsafe-memory",
-            "Manages heap memory by hand.",
-            f"src/{'d' * path_length}/f{n:05}.c",
-            n + 1,
-            "malloc-free",
-            ".",
+            rule="MEM001",
+            category="unsafe-memory",
+            message="Manages heap memory by hand.",
+            path=f"src/{'d' * path_length}/f{n:05}.c",
+            line=n + 1,
+            marker="malloc-free",
+            component=".",
             snippet=f"free(p{n});",
         )
         for n in range(count)
@@ -165,13 +165,13 @@ def test_code_spans(value: str, table: bool, expected: str) -> None:
 
 def test_hostile_path_stays_in_its_cell() -> None:
     finding = Finding(
-        "MEM001",
-        "unsafe-memory",
-        "Hand-managed memory.",
-        "x|y</details>\n@team.c",
-        3,
-        "malloc-free",
-        ".",
+        rule="MEM001",
+        category="unsafe-memory",
+        message="Hand-managed memory.",
+        path="x|y</details>\n@team.c",
+        line=3,
+        marker="malloc-free",
+        component=".",
         snippet="a | b ` c",
     )
     text = markdown.render(findings_report([finding], {"MEM001": 1.0}))

@@ -52,7 +52,17 @@ def _rule(rule_id: str, category: str = "wasm") -> Rule:
 
 
 def _finding(rule: str, path: str, line: int, snippet: str = "x", excluded: str | None = None) -> Finding:
-    return Finding(rule, "wasm", f"{rule} message.", path, line, "m", ".", snippet, excluded)
+    return Finding(
+        rule=rule,
+        category="wasm",
+        message=f"{rule} message.",
+        path=path,
+        line=line,
+        marker="m",
+        component=".",
+        snippet=snippet,
+        excluded=excluded,
+    )
 
 
 def _doc(report: Report, rules: RuleSet | None = None) -> dict[str, Any]:
@@ -111,7 +121,15 @@ def test_rule_help_comes_from_registry(registry: RuleSet) -> None:
 
 def test_unknown_rule_gets_minimal_descriptor() -> None:
     findings = [
-        Finding("NEW901", "grpc", "Exposes gRPC services.", "api/go.mod", 6, "grpc-go", "."),
+        Finding(
+            rule="NEW901",
+            category="grpc",
+            message="Exposes gRPC services.",
+            path="api/go.mod",
+            line=6,
+            marker="grpc-go",
+            component=".",
+        ),
         _finding("WASM900", "a.rs", 3),
     ]
     run = _doc(findings_report(findings, {}), RuleSet((_rule("WASM900"),)))["runs"][0]
@@ -206,8 +224,8 @@ def test_diagnostics_are_tool_notifications() -> None:
         [],
         {},
         [
-            Diagnostic("web/package.json", "bad JSON", Severity.WARNING, "manifests"),
-            Diagnostic("", "no git history", Severity.INFO, "git"),
+            Diagnostic(path="web/package.json", message="bad JSON", severity=Severity.WARNING, stage="manifests"),
+            Diagnostic(path="", message="no git history", severity=Severity.INFO, stage="git"),
         ],
     )
     invocation = _doc(report)["runs"][0]["invocations"][0]
@@ -275,7 +293,9 @@ def test_grpc_fixture_fires_grpc_rules_with_unique_tags(knowledge: Any) -> None:
 
 
 def test_minimal_descriptor_tags_are_unique() -> None:
-    findings = [Finding("NEW902", "rustgo", "A finding.", "a.go", 1, "x", ".")]
+    findings = [
+        Finding(rule="NEW902", category="rustgo", message="A finding.", path="a.go", line=1, marker="x", component=".")
+    ]
     rule = _doc(findings_report(findings, {}))["runs"][0]["tool"]["driver"]["rules"][0]
     assert rule["properties"]["tags"] == ["rustgo"]
 

@@ -136,16 +136,16 @@ def _with_evidence(count: int) -> Report:
     report = both_report()
     items = tuple(
         EvidenceItem(
-            "performance",
-            Lean.RUST,
-            3.0 + i / 100,
-            f"LAT{i:03d}",
-            "low-latency",
-            "spin",
-            f"Busy-spins on a hot path {i}.",
-            f"src/hot{i:02d}.rs",
-            i + 1,
-            ".",
+            criterion="performance",
+            leans=Lean.RUST,
+            weight=3.0 + i / 100,
+            rule=f"LAT{i:03d}",
+            category="low-latency",
+            marker="spin",
+            message=f"Busy-spins on a hot path {i}.",
+            path=f"src/hot{i:02d}.rs",
+            line=i + 1,
+            component=".",
         )
         for i in range(count)
     )
@@ -178,7 +178,8 @@ def test_fact_feeding_two_criteria_is_listed_once() -> None:
 )
 def test_diagnostics_cap(verbose: bool, shown: int, tail: str | None) -> None:
     diagnostics = tuple(
-        Diagnostic(f"pkg{i:02d}/package.json", "invalid JSON", Severity.ERROR, "manifests") for i in range(25)
+        Diagnostic(path=f"pkg{i:02d}/package.json", message="invalid JSON", severity=Severity.ERROR, stage="manifests")
+        for i in range(25)
     )
     report = dataclasses.replace(both_report(), diagnostics=diagnostics)
     text = terminal.render(report, width=100, verbose=verbose)
@@ -195,19 +196,28 @@ def test_components_table_only_with_several_components() -> None:
 
 
 def test_repository_text_is_inert() -> None:
-    hostile = Finding("WEB001", "http-server", "x", "a.py", 1, "flask", ".", excluded="vendored")
+    hostile = Finding(
+        rule="WEB001",
+        category="http-server",
+        message="x",
+        path="a.py",
+        line=1,
+        marker="flask",
+        component=".",
+        excluded="vendored",
+    )
     report = both_report()
     evidence = EvidenceItem(
-        "interop",
-        Lean.RUST,
-        9.0,
-        "FFI001",
-        "ffi",
-        "ctypes",
-        "[bold red]not markup[/] \x1b[2J cleared",
-        "evil\x1b]0;pwned\x07\u202e.py",
-        3,
-        ".",
+        criterion="interop",
+        leans=Lean.RUST,
+        weight=9.0,
+        rule="FFI001",
+        category="ffi",
+        marker="ctypes",
+        message="[bold red]not markup[/] \x1b[2J cleared",
+        path="evil\x1b]0;pwned\x07\u202e.py",
+        line=3,
+        component=".",
     )
     criteria = (*report.criteria[:-1], dataclasses.replace(report.criteria[-1], evidence=(evidence,)))
     report = dataclasses.replace(report, criteria=criteria, findings=(*report.findings, hostile))

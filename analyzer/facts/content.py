@@ -122,15 +122,15 @@ def match_batch(job: Job, matcher: Matcher, batch: Sequence[FileEntry], texts: M
             rule = matcher.rule(rule_id)
             out.facts.append(
                 Fact(
-                    rule_id,
-                    rule.category,
-                    rule.marker,
-                    FactKind.CONTENT,
-                    entry.path,
-                    line,
-                    snippet,
-                    entry.component,
-                    weight,
+                    rule=rule_id,
+                    category=rule.category,
+                    marker=rule.marker,
+                    kind=FactKind.CONTENT,
+                    path=entry.path,
+                    line=line,
+                    snippet=snippet,
+                    component=entry.component,
+                    weight=weight,
                 )
             )
     return out

@@ -155,7 +155,7 @@ def _parse_attributes(prefix: str, text: str, source: str, diagnostics: list[Dia
     attributes: list[_Attrs] = []
 
     def warn(message: str) -> None:
-        diagnostics.append(Diagnostic(source, message, Severity.WARNING, "inventory"))
+        diagnostics.append(Diagnostic(path=source, message=message, severity=Severity.WARNING, stage="inventory"))
 
     for number, raw in enumerate(text.splitlines(), start=1):
         if number > MAX_PATTERN_LINES:
@@ -202,7 +202,10 @@ def _load_attributes(tree: Tree, files: Iterable[TreeFile], diagnostics: list[Di
         if raw is None:
             diagnostics.append(
                 Diagnostic(
-                    source, "could not read .gitattributes; its overrides are ignored", Severity.WARNING, "inventory"
+                    path=source,
+                    message="could not read .gitattributes; its overrides are ignored",
+                    severity=Severity.WARNING,
+                    stage="inventory",
                 )
             )
             continue
@@ -255,7 +258,12 @@ def _classify(
         head = _read_head(tree, entry, HEAD_BYTES if content else MARKER_BYTES)
         if head is None:
             diagnostics.append(
-                Diagnostic(entry.path, "could not read file; language unknown", Severity.WARNING, "inventory")
+                Diagnostic(
+                    path=entry.path,
+                    message="could not read file; language unknown",
+                    severity=Severity.WARNING,
+                    stage="inventory",
+                )
             )
             return None, role
         language = languages.detect(entry.path, head)
@@ -330,7 +338,9 @@ def _apply_ignore_file(tree: Tree, listed: tuple[TreeFile, ...], diagnostics: li
         return listed
     data = tree.read(IGNORE_FILE, 1 << 20)
     if data is None:
-        diagnostics.append(Diagnostic(IGNORE_FILE, "could not be read; nothing was ignored", stage="inventory"))
+        diagnostics.append(
+            Diagnostic(path=IGNORE_FILE, message="could not be read; nothing was ignored", stage="inventory")
+        )
         return listed
     spec = ignore_patterns(data.decode("utf-8", errors="replace"), IGNORE_FILE, diagnostics)
     return tuple(entry for entry in listed if not spec.match(entry.path))

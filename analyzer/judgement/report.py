@@ -52,7 +52,7 @@ def _markers(facts: Sequence[Fact], counted: bool) -> tuple[Marker, ...]:
         group.sort(key=lambda f: (f.kind is not FactKind.DEPENDENCY, f.path, f.line))
         locations = tuple(dict.fromkeys(Location(f.path, f.line) for f in group))[:MAX_MARKER_EVIDENCE]
         rules = tuple(sorted({f.rule for f in group}))
-        markers.append(Marker(category, name, rules, locations, len(group)))
+        markers.append(Marker(category=category, name=name, rules=rules, evidence=locations, count=len(group)))
     return tuple(markers)
 
 
@@ -67,15 +67,15 @@ def _findings(facts: Sequence[Fact], rules: Mapping[str, Rule]) -> tuple[Finding
         message = rule.summary if rule else fact.marker
         findings.append(
             Finding(
-                fact.rule,
-                fact.category,
-                message,
-                fact.path,
-                fact.line,
-                fact.marker,
-                fact.component,
-                fact.snippet,
-                fact.excluded,
+                rule=fact.rule,
+                category=fact.category,
+                message=message,
+                path=fact.path,
+                line=fact.line,
+                marker=fact.marker,
+                component=fact.component,
+                snippet=fact.snippet,
+                excluded=fact.excluded,
             )
         )
     unique = dict.fromkeys(findings)

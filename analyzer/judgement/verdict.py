@@ -286,12 +286,12 @@ def make_single(unit: Judged, ctx: Context) -> Verdict:
         summary = single(unit, ctx, language, lambda v: _NAMES[v]) + (f" Against it: {against[0]}" if against else "")
         runner_up = VerdictLanguage.GO if language is VerdictLanguage.RUST else VerdictLanguage.RUST
     return Verdict(
-        language,
-        unit.score.confidence,
-        summary + ("" if too_little else flip_sentence(found, ctx)),
-        runner_up,
-        lean,
-        () if too_little else reasons(unit, sign, ctx.rules),
+        language=language,
+        confidence=unit.score.confidence,
+        summary=summary + ("" if too_little else flip_sentence(found, ctx)),
+        runner_up=runner_up,
+        lean=lean,
+        reasons=() if too_little else reasons(unit, sign, ctx.rules),
         domain=unit.domain,
         incumbent=unit.incumbent,
         flips=found,
@@ -308,6 +308,7 @@ def make_both(repo: Judged, sides: Sides, boundary: Boundary, ctx: Context) -> V
     why = reasons(sides.rust_union, 1, ctx.rules, 2) + reasons(sides.go_union, -1, ctx.rules, 2)
     leaning = VerdictLanguage.RUST if repo.score.lean > 0 else VerdictLanguage.GO
     return Verdict(
-        VerdictLanguage.BOTH, confidence, both_summary(sides, boundary), leaning, round(repo.score.lean, 6), why,
-        pairs, boundary.kind, domain=repo.domain, incumbent=repo.incumbent, boundary=boundary,
+        language=VerdictLanguage.BOTH, confidence=confidence, summary=both_summary(sides, boundary), runner_up=leaning,
+        lean=round(repo.score.lean, 6), reasons=why,
+        split=pairs, interop=boundary.kind, domain=repo.domain, incumbent=repo.incumbent, boundary=boundary,
     )  # fmt: skip

@@ -85,10 +85,10 @@ def parse_prj_conf(path: str, text: str, ctx: ParseContext) -> ManifestResult:
         if len(deps) >= KCONFIG_CAP:
             diagnostics.append(
                 Diagnostic(
-                    path,
-                    f"more than {KCONFIG_CAP} enabled Kconfig symbols; the rest are not recorded",
-                    Severity.INFO,
-                    "manifests",
+                    path=path,
+                    message=f"more than {KCONFIG_CAP} enabled Kconfig symbols; the rest are not recorded",
+                    severity=Severity.INFO,
+                    stage="manifests",
                 )
             )
             break

@@ -53,7 +53,10 @@ def _version(spec: object, versions: dict[str, Any], where: str, diags: list[Dia
         if ref not in versions:
             diags.append(
                 Diagnostic(
-                    path, f"{where}: version.ref {ref!r} is not defined in [versions]", Severity.WARNING, "manifests"
+                    path=path,
+                    message=f"{where}: version.ref {ref!r} is not defined in [versions]",
+                    severity=Severity.WARNING,
+                    stage="manifests",
                 )
             )
             return ""

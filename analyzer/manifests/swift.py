@@ -90,10 +90,10 @@ def parse_package_swift(path: str, text: str, ctx: ParseContext) -> ManifestResu
         else:
             diags.append(
                 Diagnostic(
-                    path,
-                    f"line {line}: .package(...) without url:, id: or path: is not counted",
-                    Severity.WARNING,
-                    "manifests",
+                    path=path,
+                    message=f"line {line}: .package(...) without url:, id: or path: is not counted",
+                    severity=Severity.WARNING,
+                    stage="manifests",
                 )
             )
             continue
