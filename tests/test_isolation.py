@@ -120,7 +120,6 @@ def test_action_runs_nothing_from_the_checkout(tmp_path: Path, canaries: Path) -
     [
         pytest.param("console-script", True, id="analyze"),
         pytest.param("isolated-module", True, id="python-I-m-analyzer"),
-        pytest.param("module", False, id="python-m-analyzer"),
     ],
 )
 def test_cli_from_inside_the_repository(tmp_path: Path, canaries: Path, how: str, with_analyzer: bool) -> None:
