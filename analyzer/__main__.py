@@ -22,6 +22,6 @@ def _drop_current_folder() -> None:
 
 if __name__ == "__main__":
     _drop_current_folder()
-    from analyzer.cli.main import entry
+    from analyzer.cli.launch import entry
 
     entry()

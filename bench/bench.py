@@ -172,6 +172,12 @@ def list_tree(tree: Path) -> Listing:
     return Listing(source, tuple(files), total)
 
 
+def _folder_size(folder: Path) -> tuple[int, float]:
+    """(regular files, megabytes) of a small folder such as a fixture."""
+    sizes = [p.lstat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+    return len(sizes), sum(sizes) / MB
+
+
 def _walk(tree: Path) -> Iterator[Path]:
     for folder, dirs, names in os.walk(tree, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d != ".git")
@@ -180,6 +186,16 @@ def _walk(tree: Path) -> Iterator[Path]:
 
 TIME = "/usr/bin/time"
 """GNU time: wall, CPU and the peak RSS of the command it starts (apt-get install time)."""
+
+
+def _child_environ() -> dict[str, str]:
+    """The timed commands' environment: this one without PYTHONDONTWRITEBYTECODE.
+
+    A pip install compiles the package's bytecode; an editable install writes it on first import unless that
+    variable forbids it, and then every start compiles about sixty modules again (about 0.1 s). The warm-up round
+    writes the ``.pyc`` files, so the timed rounds measure what an installed analyzer costs.
+    """
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run_once(argv: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, str]:
@@ -193,7 +209,13 @@ def run_once(argv: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, st
         command = [TIME, "-q", "-o", figures.name, "-f", "%e %U %S %M %x", *argv] if timed else list(argv)
         started = time.perf_counter()
         proc = subprocess.Popen(
-            command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+            command,
+            cwd=cwd,
+            env=_child_environ(),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
         )
         timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL))
         timer.start()
@@ -297,7 +319,8 @@ def reference_scan(rg: str, patterns: Sequence[str], tree: Path, scratch: Path) 
     """The reference: ripgrep's ASCII scan of the analyzer's content-marker patterns over every file of the tree.
 
     ``--no-unicode`` gives ``\\b``, ``\\w`` and ``\\s`` RE2's ASCII meaning; ``--hidden --no-ignore`` reads what the
-    analyzer reads (dot-folders such as ``.github``) and more (ignored files), never less.
+    analyzer reads (dot-folders such as ``.github``) and more (ignored files), never less; ``.git/`` folders, git's
+    own store, are left out as the analyzer leaves them out.
     """
     kept, flags, note = rg_patterns(rg, patterns, scratch)
     write_patterns(kept, scratch / "patterns.txt")
@@ -307,6 +330,8 @@ def reference_scan(rg: str, patterns: Sequence[str], tree: Path, scratch: Path) 
         "--no-unicode",
         "--hidden",
         "--no-ignore",
+        "--glob",
+        "!.git/",  # git's own store, which the analyzer never reads (--hidden would search it)
         "--no-messages",
         "-c",
         "-f",
@@ -371,8 +396,122 @@ def measure_startup(args: argparse.Namespace, scratch: Path) -> list[ToolResult]
     return time_tools(tools, args.runs, scratch, args.timeout)
 
 
+def measure_batch(args: argparse.Namespace, scratch: Path) -> list[ToolResult]:
+    """``analyze batch`` over a portfolio of ``--portfolio`` small git repositories: a first run into an empty
+    store and a re-run that reuses every stored result, timed in alternating rounds like the trees.
+
+    The portfolio is the project's fixtures committed as repositories (copied under new names until there are
+    enough), built once, outside the timed part. Each round's first run writes a new store; the re-run reads it.
+    Repositories per minute are in the note column.
+    """
+    from batch_bench import build_portfolio
+
+    folder = scratch / "portfolio"
+    folder.mkdir()
+    specs = build_portfolio(folder, [], args.portfolio)[: args.portfolio]
+    for extra in sorted(p for p in folder.iterdir() if str(p) not in specs):
+        shutil.rmtree(extra)
+    count = len(specs)
+    commands = [("analyze", analyze_command())]
+    if args.baseline:
+        commands.append(("analyze (baseline)", tuple(args.baseline.split())))
+    samples: dict[str, list[Sample]] = {}
+    failed: dict[str, str] = {}
+    for round_number in range(args.runs + 1):
+        order = commands if round_number % 2 == 0 else commands[::-1]
+        for label, command in order:
+            store = scratch / f"store-{label.replace(' ', '-')}-{round_number}.sqlite"
+            argv = (*command, "batch", "--discover", str(folder), "--store", str(store), "--format", "json")
+            for kind in ("first run", "reused re-run"):
+                name = f"batch {kind}, {count} repos" + (" (baseline)" if "baseline" in label else "")
+                if name in failed:
+                    continue
+                sample, stderr = run_once(argv, scratch, args.timeout)
+                if sample.returncode != 0:
+                    failed[name] = f"exit {sample.returncode}: {(stderr.strip().splitlines() or ['?'])[-1][:200]}"
+                elif round_number > 0:
+                    samples.setdefault(name, []).append(sample)
+    results = []
+    for name in sorted({*samples, *failed}, key=lambda n: ("reused" in n, "baseline" in n)):
+        if name in failed:
+            results.append(ToolResult(name, "failed", (), failed[name]))
+            continue
+        taken = samples[name]
+        wall = statistics.median(x.seconds for x in taken)
+        rss = [x.peak_rss_mib for x in taken if x.peak_rss_mib == x.peak_rss_mib]
+        results.append(
+            ToolResult(
+                name,
+                "ok",
+                (),
+                f"{count / wall * 60:,.0f} repos/min",
+                wall,
+                tuple(x.seconds for x in taken),
+                statistics.median(x.cpu_seconds for x in taken),
+                max(rss) if rss else None,
+            )
+        )
+    return results
+
+
+def subset_points(tree: Path, listing: Listing, args: argparse.Namespace, scratch: Path) -> list[FitPoint]:
+    """Fit points from parts of a tree: every 4th and every 2nd listed file, linked into a scratch folder with
+    their paths kept, analyzed in alternating rounds. More sizes than the trees themselves make the fit a fit."""
+    parts = []
+    for step in (4, 2):
+        part = scratch / f"{tree.name}-1of{step}"
+        chosen = listing.files[::step]
+        for path in chosen:
+            dest = part / path.relative_to(tree)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, dest)
+            except OSError:
+                shutil.copyfile(path, dest)
+        size = sum(p.stat().st_size for p in chosen) / MB
+        parts.append((part, len(chosen), size))
+    tools = [Tool(f"analyze {p.name}", (*analyze_command(), str(p), "--format", "json")) for p, _, _ in parts]
+    timed = time_tools(tools, args.runs, scratch, args.timeout)
+    return [
+        FitPoint(t.tool.removeprefix("analyze "), files, size, t.seconds)
+        for t, (_, files, size) in zip(timed, parts, strict=True)
+        if t.seconds
+    ]
+
+
 FLASK = Path(__file__).resolve().parents[1] / "fixtures" / "py-flask-service"
 """A flask-sized service (14 files) from the project's fixtures: what pre-commit pays on a small repository."""
+
+
+@dataclass(frozen=True)
+class FitPoint:
+    """One analyze run the costs are fitted over: what it analyzed and how long it took (median wall)."""
+
+    name: str
+    files: int
+    megabytes: float
+    seconds: float
+
+
+def fit_lines(points: Sequence[FitPoint]) -> list[str]:
+    """The fitted costs and, per point, the measured and fitted seconds (the residuals say how linear it is)."""
+    fitted = fit_costs([(p.files, p.megabytes, p.seconds) for p in points])
+    if fitted is None:
+        return []
+    start, per_file, per_mb = fitted
+    lines = [
+        f"Fitted by least squares over {len(points)} analyze runs of this run: {start:.3f} s to start + "
+        f"{per_file * 1e6:.1f} µs per listed file + {per_mb * 1e3:.2f} ms per MB of the tree.",
+        "",
+        "| run | files | MB | measured s | fitted s | residual |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in points:
+        model = start + per_file * p.files + per_mb * p.megabytes
+        lines.append(
+            f"| {p.name} | {p.files:,} | {p.megabytes:.1f} | {p.seconds:.3f} | {model:.3f} | {p.seconds - model:+.3f} |"
+        )
+    return lines
 
 
 def fit_costs(points: Sequence[tuple[int, float, float]]) -> tuple[float, float, float] | None:
@@ -577,6 +716,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="another analyze command (e.g. an older install's console script) timed in the same rounds",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write all figures to FILE as JSON")
+    parser.add_argument(
+        "--portfolio", type=int, default=0, metavar="N", help="time analyze batch over N small repositories"
+    )
+    parser.add_argument(
+        "--fit-parts", action="store_true", help="also time parts of each tree (1/4, 1/2) for the cost fit"
+    )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is killed")
     parser.add_argument("--micro-mb", type=float, default=50, help="MB of text for the micro-benchmark")
     parser.add_argument("--micro-budget", type=float, default=20, help="seconds one engine pass may take")
@@ -586,6 +731,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     patterns = content_patterns()
     trees: list[dict[str, object]] = []
     rows: list[str] = []
+    points: list[FitPoint] = []
     for tree in args.trees:
         if not tree.is_dir():
             print(f"{tree}: not a directory, skipped", file=sys.stderr)
@@ -594,6 +740,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         listing = list_tree(tree)
         with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
             tools = measure_tools(tree, args, patterns, Path(scratch))
+        if args.fit_parts:
+            with tempfile.TemporaryDirectory(prefix="bench-fit-") as scratch:
+                points += subset_points(tree, listing, args, Path(scratch))
+        points += [
+            FitPoint(tree.name, len(listing.files), listing.bytes / MB, t.seconds)
+            for t in tools
+            if t.tool == "analyze" and t.seconds
+        ]
         texts = read_text(listing.files, int(args.micro_mb * MB))
         engines = micro(texts, patterns, args.runs, args.micro_budget)
         print(render(tree, listing, tools, engines), end="\n\n", flush=True)
@@ -615,22 +769,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{_fmt(t.peak_rss_mib, 1):>9} MiB  {t.note}".rstrip()
         )
     rows += [row for t in startup for row in markdown_rows(t.tool, None, None, [t])]
-    points = [
-        (int(str(entry["files"])), int(str(entry["bytes"])) / MB, t["seconds"])
-        for entry in trees
-        for t in entry["tools"]  # type: ignore[attr-defined]
-        if t["tool"] == "analyze" and t["seconds"]
-    ] + [(len(FIVE_FILES), 0.0, t.seconds) for t in startup if t.tool == "analyze 5-file repo" and t.seconds]
-    fitted = fit_costs(points)
-    if fitted is not None:
-        start, per_file, per_mb = fitted
-        fit_line = (
-            f"Fitted over the analyze rows of this run: {start:.3f} s to start + {per_file * 1e6:.0f} µs per listed "
-            f"file + {per_mb * 1e3:.1f} ms per MB of the tree."
+    batch: list[ToolResult] = []
+    if args.portfolio:
+        with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
+            batch = measure_batch(args, Path(scratch))
+        for t in batch:
+            print(f"{t.tool:<40}{_fmt(t.seconds, 2):>9} s wall{_fmt(t.cpu_seconds, 2):>9} s cpu  {t.note}")
+        rows += [
+            f"| {t.tool} | - | - | {t.note if t.status == 'ok' else 'failed'} | {_fmt(t.seconds)} | "
+            f"{_fmt(t.cpu_seconds)} | - | {_fmt(t.peak_rss_mib, 1)} |"
+            for t in batch
+        ]
+    points += [
+        FitPoint(t.tool.removeprefix("analyze "), files, size, t.seconds)
+        for t in startup
+        if t.seconds
+        for label, files, size in (
+            ("analyze 5-file repo", len(FIVE_FILES), sum(len(text) for _, text in FIVE_FILES) / MB),
+            ("analyze flask fixture", *_folder_size(FLASK)),
         )
-        print(fit_line)
-        rows.append("")
-        rows.append(fit_line)
+        if t.tool == label
+    ]
+    fitted = fit_lines(points)
+    if fitted:
+        print("\n".join(fitted))
+        rows += ["", *fitted]
     environment = _versions()
     if args.json:
         report = {
@@ -638,6 +801,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "patterns": len(patterns),
             "trees": trees,
             "startup": [asdict(t) for t in startup],
+            "batch": [asdict(t) for t in batch],
+            "fit": [asdict(p) for p in points],
         }
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if args.readme:

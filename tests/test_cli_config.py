@@ -258,3 +258,72 @@ def test_hostile_file_through_the_installed_cli(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert ".rustgo.toml:jobs" in done.stderr
+
+
+def _narrowing_repo(root: Path, where: str) -> Path:
+    """The flask fixture as a git work tree whose own configuration hides every file and reweighs the criteria."""
+    shutil.copytree(FIXTURES / "py-flask-service", root)
+    git.Repo.init(root).close()
+    if where == "rustgo":
+        (root / ".rustgo.toml").write_text('exclude = ["**"]\n[weights]\nperformance = 5\n', encoding="utf-8")
+    else:
+        pyproject = '[project]\nname = "svc"\n\n[tool.rustgo]\nexclude = ["**"]\nignore = ["CTR", "WEB"]\n'
+        (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("where", ["rustgo", "pyproject"])
+def test_check_gates_ignore_the_repository_narrowing(
+    tmp_path: Path, where: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DESIGN §8: the repository's own file narrows the report shown, but the invoker's --fail-on findings and
+    --expect are judged on the analysis without it (before: exit 0, every finding excluded)."""
+    repo = _narrowing_repo(tmp_path / "repo", where)
+    monkeypatch.chdir(repo)  # as in CI: the checkout is the current folder, its file found from there too
+    assert main([".", "--format", "json", "--fail-on", "findings"]) == 1
+    captured = capsys.readouterr()
+    shown = json.loads(captured.out)
+    assert shown["findings"] == []  # the display is narrowed...
+    assert "policy failed: " in captured.err  # ...the gate is not
+    assert "narrows the report shown" in captured.err
+    assert main([".", "-q", "--expect", "undecided"]) == 1  # the narrowed report says undecided; the gate sees go
+    assert "expected verdict undecided, got go" in capsys.readouterr().err
+    assert main([".", "-q", "--expect", "go"]) == 0
+    monkeypatch.setenv("RUSTGO_FAIL_ON", "findings")  # a gate from the invoker's environment alike
+    assert main([".", "-q"]) == 1
+
+
+def test_check_gate_the_repository_sets_itself_judges_its_own_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A gate in the repository's own file is the repository's own policy: it judges the report that file shapes,
+    and no second analysis (or note) is made for it."""
+    repo = _narrowing_repo(tmp_path / "repo", "rustgo")
+    (repo / ".rustgo.toml").write_text('exclude = ["**"]\nfail-on = ["findings"]\n', encoding="utf-8")
+    monkeypatch.chdir(repo)
+    assert main(["."]) == 0
+    assert "narrows the report shown" not in capsys.readouterr().err
+    (repo / ".rustgo.toml").write_text('fail-on = ["findings"]\n', encoding="utf-8")
+    assert main([".", "-q"]) == 1
+
+
+def test_check_gates_use_an_explicit_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--config is the invoker's own choice: its narrowing applies to the gates as to the report."""
+    repo = _narrowing_repo(tmp_path / "repo", "rustgo")
+    assert main([str(repo), "-q", "--fail-on", "findings", "--config", str(repo / ".rustgo.toml")]) == 0
+    assert "narrows the report shown" not in capsys.readouterr().err
+
+
+def test_check_gate_through_the_installed_cli(tmp_path: Path) -> None:
+    """As a subprocess, from inside the hostile checkout: exit 1, not 0."""
+    repo = _narrowing_repo(tmp_path / "repo", "rustgo")
+    done = subprocess.run(
+        [sys.executable, "-I", "-m", "analyzer", ".", "--fail-on", "findings", "--format", "json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["findings"] == []

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from analyzer import __version__
+from analyzer import PROG_NAME, __version__
 from analyzer.cli import exits
 from analyzer.cli.options import analysis_options, color, load_checked, output_options, settings, write
 from analyzer.compare.delta import gate_failures
@@ -28,6 +28,8 @@ from analyzer.reports import FORMATS, console
 # What a command needs beyond parsing its arguments is imported inside it, so that `analyze --version` and
 # `--help` load neither the engine (RE2, worker pools) nor rich nor the batch command.
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from analyzer.compare.baseline import Baseline
     from analyzer.facts.content import ContentCache
     from analyzer.knowledge import Knowledge
@@ -44,6 +46,13 @@ def _append(text: str, path: str) -> None:
             handle.write(text)
     except OSError as exc:
         click.echo(f"warning: {path}: cannot append the job summary: {exc.strerror}", err=True)
+
+
+def _stderr_console() -> Console:
+    """rich's console on stderr, for a progress bar that is about to appear (rich is imported only then)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _width() -> int:
@@ -98,7 +107,7 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="rustgo-analyzer")
+@click.version_option(__version__, prog_name=PROG_NAME)
 def main_group() -> None:
     """Say, with evidence, whether a repository's domain is better served by Rust, by Go, or by both.
 
@@ -153,7 +162,7 @@ class _Run:
     no_color: bool
 
 
-def _prepare(path: Path, options: dict[str, Any], mode: Mode, **extra: Any) -> _Run:
+def _prepare(path: Path, options: dict[str, Any], mode: Mode, user_side: bool = False, **extra: Any) -> _Run:
     """Check the target, resolve the configuration, load the knowledge."""
     if not path.exists():
         raise TargetError(f"{path}: no such file or directory")
@@ -164,6 +173,7 @@ def _prepare(path: Path, options: dict[str, Any], mode: Mode, **extra: Any) -> _
         options,
         mode,
         FORMATS,
+        user_side=user_side,
         fail_on=list(options["fail_on"]) or None,
         exit_zero=options["exit_zero"],
         baseline=options["baseline"],
@@ -180,14 +190,12 @@ def _prepare(path: Path, options: dict[str, Any], mode: Mode, **extra: Any) -> _
 
 def _analyze(run: _Run, path: Path, rev: str | None, cache: ContentCache | None = None) -> Report:
     """One analysis of the work tree at ``path``, or of revision ``rev`` of the repository holding it."""
-    from rich.console import Console
-
     from analyzer.cli.progress import DelayedProgress
     from analyzer.engine import Options, analyze
     from analyzer.target.revision import RevisionTree
     from analyzer.target.worktree import WorkTree
 
-    observer = None if run.quiet else DelayedProgress(Console(stderr=True))
+    observer = None if run.quiet else DelayedProgress(_stderr_console)
     options = Options(
         run.config.max_file_size,
         run.config.jobs,
@@ -290,6 +298,7 @@ def check(
     baseline = _known_findings(run, report, write_baseline)
     if baseline is not None:
         report = apply_baseline(report, baseline)
+    gated = _gated_report(run, path, rev, options, expect, baseline) or report
     verdict = report.verdict
     excerpts = _excerpts(path, report, run) if show_source else None
     _emit(
@@ -307,10 +316,38 @@ def check(
         f"{verdict.language.value} ({verdict.confidence:.0%}): {verdict.summary}",
         lambda: _job_summary(report),
     )
-    failures = gate_failures(run.config.fail_on, report)
-    if run.config.expect and run.config.expect != verdict.language.value:
-        failures.insert(0, f"expected verdict {run.config.expect}, got {verdict.language.value}")
+    own = run.config.set_by_own_file
+    failures = gate_failures(run.config.fail_on, report if own("fail_on") else gated)
+    judged = (report if own("expect") else gated).verdict.language.value
+    if run.config.expect and run.config.expect != judged:
+        failures.insert(0, f"expected verdict {run.config.expect}, got {judged}")
     _policies(run, failures)
+
+
+def _gated_report(
+    run: _Run, path: Path, rev: str | None, options: dict[str, Any], expect: str | None, baseline: Baseline | None
+) -> Report | None:
+    """The report the invoker's gates judge when the repository's own file narrowed the one shown; else None.
+
+    A repository's configuration may narrow its report (DESIGN §8) but not relax a gate someone else set: with
+    ``exclude = ["**"]`` in its ``.rustgo.toml`` a repository would otherwise pass ``--fail-on findings``. So the
+    invoker's ``--fail-on`` and ``--expect`` are judged on a second analysis with the command line, ``RUSTGO_*`` and
+    ``--config`` only, as ``diff`` judges both sides.
+    """
+    from analyzer.compare.baseline import apply_baseline
+
+    narrowed = run.config.narrowed_by_own_file()
+    if not narrowed or not run.config.invoker_gates():
+        return None
+    if not run.quiet:
+        click.echo(
+            f"note: {run.config.own_file} narrows the report shown ({', '.join(narrowed)}), not the gates: "
+            "--fail-on and --expect judge the analysis made with the command line, RUSTGO_* and --config only",
+            err=True,
+        )
+    gate_run = _prepare(path, options, Mode.CHECK, user_side=True, expect=expect)
+    gated = _analyze(replace(gate_run, quiet=True), path, rev)
+    return apply_baseline(gated, baseline) if baseline is not None else gated
 
 
 @main_group.command(

@@ -91,14 +91,27 @@ def output_options(formats: Sequence[str]) -> Callable[[F], F]:
     return decorate
 
 
-def settings(path: Path, options: dict[str, Any], mode: Mode, formats: Sequence[str], **extra: Any) -> Config:
-    """The configuration of a run from its command-line values (None: not given) and everything under them."""
+def settings(
+    path: Path, options: dict[str, Any], mode: Mode, formats: Sequence[str], user_side: bool = False, **extra: Any
+) -> Config:
+    """The configuration of a run from its command-line values (None: not given) and everything under them.
+
+    ``user_side``: leave out the analyzed repository's own configuration file (what check's gates are judged with).
+    """
     given = {key: options.get(key) for key in _ANALYSIS_KEYS}
     given["format"] = list(options.get("formats") or ()) or None
     given["output"] = options.get("output")
     config = resolve(
-        path, options.get("config_file"), default_environ(), {**given, **extra}, mode=mode, formats=formats
+        path,
+        options.get("config_file"),
+        default_environ(),
+        {**given, **extra},
+        mode=mode,
+        formats=formats,
+        user_side=user_side,
     )
+    if user_side:
+        return config
     for note in config.notes:
         if not options.get("quiet"):
             click.echo(note, err=True)

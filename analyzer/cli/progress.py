@@ -1,7 +1,8 @@
 """Progress bars on stderr: one for a long scan, shown only once it has taken about a second, one for a batch.
 
 ``DelayedProgress`` implements the engine's ``Observer`` hooks and ``BatchProgress`` the batch's, so the core never
-imports rich. Nothing is drawn when stderr is not a terminal, so machine output and CI logs stay clean.
+imports rich. Nothing is drawn when stderr is not a terminal, so machine output and CI logs stay clean. The scan's
+bar imports rich only when it is about to appear: a run that ends within the delay never loads it.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 DELAY = 1.0
 """Seconds of work before the bar appears."""
@@ -21,8 +23,9 @@ DELAY = 1.0
 class DelayedProgress:
     """Observer that draws a rich progress bar after ``DELAY`` seconds."""
 
-    def __init__(self, console: Console, clock: Callable[[], float] = time.monotonic) -> None:
-        self._console = console
+    def __init__(self, console: Callable[[], Console], clock: Callable[[], float] = time.monotonic) -> None:
+        self._make_console = console
+        self._console: Console | None = None
         self._clock = clock
         self._started = 0.0
         self._total = 0
@@ -37,19 +40,27 @@ class DelayedProgress:
 
     def advance(self, count: int) -> None:
         self._done += count
-        if self._progress is None and self._clock() - self._started >= DELAY and self._console.is_terminal:
-            self._progress = Progress(
-                TextColumn("matching"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=self._console,
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task("files", total=self._total)
+        if self._progress is None and self._console is None and self._clock() - self._started >= DELAY:
+            self._console = self._make_console()
+            if self._console.is_terminal:
+                self._progress = self._bar(self._console)
+                self._progress.start()
+                self._task = self._progress.add_task("files", total=self._total)
         if self._progress is not None and self._task is not None:
             self._progress.update(self._task, completed=self._done)
+
+    @staticmethod
+    def _bar(console: Console) -> Progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        return Progress(
+            TextColumn("matching"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
 
     def finish(self) -> None:
         if self._progress is not None:
@@ -69,6 +80,8 @@ class BatchProgress:
     def start(self, total: int) -> None:
         if not self._console.is_terminal:
             return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
         self._bar = Progress(
             TextColumn("batch"),
             BarColumn(),

@@ -4,7 +4,10 @@ The file is ``--config FILE`` (a ``.rustgo.toml`` or a ``pyproject.toml`` with `
 such file found upward from a starting folder to its repository root (``files``). Which folder depends on what is
 being judged:
 
-- ``check`` starts at the analyzed path: the repository describes itself, and its file may tune the analysis.
+- ``check`` starts at the analyzed path: the repository describes itself, and its file may tune the analysis and
+  narrow the report shown. It cannot relax a gate the invoker sets (``--fail-on``, ``--expect``, or their
+  ``RUSTGO_*`` variables): those are judged on an analysis with the user-side configuration only (``gate_view``),
+  as in ``diff``; a gate the repository's own file sets is judged on the report it narrowed.
 - ``diff`` starts at the current folder and skips any file inside the analyzed repository, whose revisions are
   what a gate compares: both sides are analyzed with the same, user-side configuration, and neither the head's
   file nor the base's is read. ``batch`` starts at the current folder too and never reads a repository's file.
@@ -89,6 +92,28 @@ class Config:
     """Setting → where its value came from, for messages about it found later (an unknown rule id)."""
     notes: tuple[str, ...] = ()
     """Things the user should know about how the configuration was resolved (printed on stderr)."""
+    own_file: str | None = None
+    """The analyzed repository's own configuration file, when ``check`` found and applied it."""
+
+    def set_by_own_file(self, name: str) -> bool:
+        """Whether setting ``name`` came from the analyzed repository's own file."""
+        found = self.origins.get(name)
+        return self.own_file is not None and found is not None and found.kind is Kind.FILE
+
+    def narrowed_by_own_file(self) -> tuple[str, ...]:
+        """The settings of the repository's own file that change what the analysis finds or concludes."""
+        return tuple(
+            name.replace("_", "-")
+            for name in ("select", "ignore", "exclude", "weights", "team", "history", "max_file_size")
+            if self.set_by_own_file(name)
+        )
+
+    def invoker_gates(self) -> bool:
+        """Whether a gate (``--fail-on``, ``--expect``) was set by the invoker rather than the repository's file."""
+        return any(
+            getattr(self, name) and not self.set_by_own_file(name) and name in self.origins
+            for name in ("fail_on", "expect")
+        )
 
     def origin(self, name: str) -> str:
         """How messages name the source of setting ``name``."""
@@ -215,13 +240,24 @@ def env_settings(environ: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def _file_settings(target: Path, explicit: Path | None, mode: Mode, cwd: Path) -> tuple[files.FileSettings, str]:
-    """The file that applies, and a note when the analyzed repository's own file was passed over."""
+def _file_settings(
+    target: Path, explicit: Path | None, mode: Mode, cwd: Path, user_side: bool = False
+) -> tuple[files.FileSettings, str]:
+    """The file that applies, and a note when the analyzed repository's own file was passed over.
+
+    ``user_side`` (check's gates): the file ``diff`` would use, never one inside the analyzed repository (or
+    inside the analyzed folder when it is in none).
+    """
     if explicit is not None:
         return files.read(explicit, cwd), ""
-    if mode is Mode.CHECK:
+    if mode is Mode.CHECK and not user_side:
         return files.discover(target, cwd), ""
     found = files.discover(cwd, cwd)
+    if user_side:
+        inside = files.repository_root(target.resolve()) or target.resolve()
+        if found.path is not None and found.path.resolve().is_relative_to(inside):
+            return files.NO_FILE, ""
+        return found, ""
     analyzed_root = files.repository_root(target.resolve())
     if mode is Mode.DIFF and analyzed_root is not None:
         own = files.discover(target, cwd)
@@ -244,14 +280,20 @@ def resolve(
     mode: Mode = Mode.CHECK,
     cwd: Path | None = None,
     formats: Sequence[str] = FORMATS,
+    user_side: bool = False,
 ) -> Config:
-    """The configuration in force: command line over environment over file over defaults."""
+    """The configuration in force: command line over environment over file over defaults.
+
+    ``user_side``: without the analyzed repository's own file (the configuration check's invoker gates are judged
+    with).
+    """
     here = (cwd or Path.cwd()).resolve()
-    found, note = _file_settings(target, explicit, mode, here)
+    found, note = _file_settings(target, explicit, mode, here, user_side)
     table = found.table
     if mode is Mode.BATCH:  # a batch has no policies and no effort figures: a shared file's are not errors
         table = {k: v for k, v in table.items() if k not in ("expect", "fail-on", "effort")}
-    config = Config(source=found.name, notes=(note,) if note else ())
+    own = found.name if mode is Mode.CHECK and explicit is None and not user_side and found.path else None
+    config = Config(source=found.name, notes=(note,) if note else (), own_file=own)
     config = _apply(config, table, Kind.FILE, found.name, formats)
     config = _apply(config, env_settings(environ), Kind.ENV, "", formats)
     config = _apply(config, cli, Kind.FLAG, "", formats)

@@ -1,6 +1,7 @@
 """Porting-effort figures: size and complexity of the code a move to Rust or Go would rewrite (DESIGN §4).
 
-The only module that imports radon. Python files get radon's source lines and cyclomatic complexity per
+The only module that imports radon, and only when a Python file is measured (a run without ``--effort`` never
+loads it). Python files get radon's source lines and cyclomatic complexity per
 function (parsed with ``ast`` inside radon, never executed); every other language gets line counts. The
 figures are opt-in (``--effort``) because complexity analysis costs more than all the matching together.
 """
@@ -10,9 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from radon.complexity import cc_visit
-from radon.raw import analyze as raw_analyze
 
 from analyzer.model import Effort, Hotspot, LanguageLines
 
@@ -39,6 +37,9 @@ def measure(path: str, language: str, text: str) -> FileMetrics:
     lines = text.count("\n") + (not text.endswith("\n") and bool(text))
     if language != "Python" or len(text) > MAX_PYTHON_BYTES:
         return FileMetrics(path, language, lines)
+    from radon.complexity import cc_visit
+    from radon.raw import analyze as raw_analyze
+
     try:
         blocks = cc_visit(text)
         sloc = raw_analyze(text).sloc

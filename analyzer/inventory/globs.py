@@ -11,6 +11,7 @@ one byte, which differs from fnmatch only on non-ASCII names. A glob with a ``[.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -78,3 +79,48 @@ class GlobSet:
             if fnmatch.fnmatchcase(name, self.globs[index]):
                 return index
         return best
+
+
+class LazyRegex:
+    """A Python regular expression that pickles as its text and compiles on first use.
+
+    The knowledge bundle carries the language heuristics' and generated-file patterns: unpickled ``re.Pattern``
+    objects are compiled again on every start (about eighty of them, a good part of a small run), though a run uses
+    the few its files ask for. The bundle's builder validates each pattern once (``compile``) when it is built.
+    """
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @classmethod
+    def checked(cls, pattern: str, flags: int = 0) -> LazyRegex:
+        """The pattern, compiled once now so that a bad one fails where the knowledge is built (re.error)."""
+        lazy = cls(pattern, flags)
+        lazy._compiled = re.compile(pattern, flags)
+        return lazy
+
+    def __getstate__(self) -> tuple[str, int]:
+        return self.pattern, self.flags
+
+    def __setstate__(self, state: tuple[str, int]) -> None:
+        self.pattern, self.flags = state
+        self._compiled = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LazyRegex) and (self.pattern, self.flags) == (other.pattern, other.flags)
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.flags))
+
+    def __repr__(self) -> str:
+        return f"LazyRegex({self.pattern!r}, {self.flags})"
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``re.search`` of the compiled pattern."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled.search(text)

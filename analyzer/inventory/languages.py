@@ -18,7 +18,7 @@ from typing import Any
 
 import heuristics
 from analyzer.errors import RuleError
-from analyzer.inventory.globs import GlobSet
+from analyzer.inventory.globs import GlobSet, LazyRegex
 
 KINDS = ("programming", "markup", "data", "prose")
 """Closed set of language kinds; only "programming" languages count in language shares."""
@@ -37,7 +37,7 @@ _MINOR_SUFFIX = re.compile(r"\.\d+$")
 class Heuristic:
     """How to decide an ambiguous extension: ordered (language, pattern) rules and a default."""
 
-    rules: tuple[tuple[str, re.Pattern[str]], ...]
+    rules: tuple[tuple[str, LazyRegex], ...]
     default: str | None
 
 
@@ -148,12 +148,12 @@ def _heuristics(data: Mapping[str, Any], kinds: Mapping[str, str]) -> dict[str, 
     result: dict[str, Heuristic] = {}
     for number, entry in enumerate(data.get("heuristic", []), start=1):
         where = f"heuristic #{number}"
-        rules: list[tuple[str, re.Pattern[str]]] = []
+        rules: list[tuple[str, LazyRegex]] = []
         for rule in entry.get("rules", []):
             if rule.get("language") not in kinds:
                 raise RuleError(f"languages.toml: {where} names unknown language {rule.get('language')!r}")
             try:
-                rules.append((rule["language"], re.compile(rule["pattern"], re.MULTILINE)))
+                rules.append((rule["language"], LazyRegex.checked(rule["pattern"], re.MULTILINE)))
             except (re.error, KeyError, TypeError) as exc:
                 raise RuleError(f"languages.toml: {where}: bad pattern for {rule['language']}: {exc}") from exc
         default = entry.get("default")

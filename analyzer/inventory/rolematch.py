@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import re2
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
-from pathspec.util import normalize_file
 
 from analyzer.model import Role
 
@@ -41,6 +39,8 @@ class _Regex:
 
 def _translate(patterns: Sequence[str], role: int) -> list[_Regex]:
     """The regexes of one role's patterns, split as pathspec's RE2 backend splits directory patterns."""
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern  # at knowledge build only
+
     out = []
     for index, pattern in enumerate(patterns):
         compiled = GitIgnoreSpecPattern(pattern)
@@ -55,6 +55,13 @@ def _translate(patterns: Sequence[str], role: int) -> list[_Regex]:
         else:
             out.append(_Regex(text, role, index, include, False))
     return out
+
+
+def _relative(path: str) -> str:
+    """The path as pathspec's ``normalize_file`` gives it on POSIX: no leading "/" or "./"."""
+    if path.startswith("/"):
+        return path[1:]
+    return path[2:] if path.startswith("./") else path
 
 
 class RoleMatcher:
@@ -85,7 +92,7 @@ class RoleMatcher:
         """The first role, in precedence order and not vetoed, whose patterns include ``path``; else SOURCE."""
         if self._set is None:
             self._set = self._compile()
-        found = self._set.Match(normalize_file(path).encode("utf-8", "surrogateescape"))
+        found = self._set.Match(_relative(path).encode("utf-8", "surrogateescape"))
         if not found:
             return Role.SOURCE
         best: dict[int, tuple[int, int, bool]] = {}

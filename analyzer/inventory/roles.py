@@ -18,10 +18,11 @@ This module recognises those shapes from data in the ``[shapes]`` table of paths
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from analyzer.inventory.globs import LazyRegex
 
 SHAPE_LINES = 40
 """Lines from the top of a file examined for a generated shape."""
@@ -35,7 +36,7 @@ escaped every other check) decides which languages a repository is written in.""
 class ShapeRules:
     """Generated shapes and signs of an imported project, from the ``[shapes]`` table of paths.toml."""
 
-    generated: tuple[re.Pattern[str], ...]
+    generated: tuple[LazyRegex, ...]
     """Patterns matched against each of the first SHAPE_LINES lines (comments or code)."""
     huge_header_bytes: int
     """A header at least this big is generated (a BTF dump, an amalgamation)."""
@@ -51,7 +52,7 @@ class ShapeRules:
 def parse_shapes(data: Mapping[str, Any]) -> ShapeRules:
     """ShapeRules from the ``[shapes]`` table; KeyError, TypeError, ValueError or re.error when malformed."""
     return ShapeRules(
-        generated=tuple(re.compile(p) for p in data["generated"]),
+        generated=tuple(LazyRegex.checked(p) for p in data["generated"]),
         huge_header_bytes=int(data["huge_header_bytes"]),
         headers=tuple(str(h) for h in data["headers"]),
         data_folders=tuple((str(k), str(v)) for k, folders in data["data_folders"].items() for v in folders),

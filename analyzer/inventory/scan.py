@@ -15,19 +15,20 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING, Any
 
 import heuristics
 from analyzer.errors import RuleError
-from analyzer.inventory.globs import GlobSet
+from analyzer.inventory.globs import GlobSet, LazyRegex
 from analyzer.inventory.languages import HEAD_BYTES, LanguageTable
 from analyzer.inventory.rolematch import RoleMatcher
 from analyzer.inventory.roles import ShapeRules, data_roots, generated_by_shape, imported_roots, parse_shapes, under
 from analyzer.model import Component, Diagnostic, FileEntry, Inventory, Role, Severity
 from analyzer.target.patterns import MAX_PATTERN_LINES, PatternSet, ignore_patterns, usable
 from analyzer.target.worktree import Tree, TreeFile
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 MARKER_BYTES = 2048
 """Bytes read from the top of a source-like file to look for a "generated" marker."""
@@ -43,7 +44,7 @@ class PathRules:
 
     role_patterns: tuple[tuple[Role, tuple[str, ...]], ...]
     """(role, gitignore-style patterns) in precedence order."""
-    markers: tuple[re.Pattern[str], ...]
+    markers: tuple[LazyRegex, ...]
     comment_prefixes: tuple[str, ...]
     marker_lines: int
     minified: tuple[str, ...]
@@ -67,6 +68,8 @@ class PathRules:
     @cached_property
     def roles(self) -> tuple[tuple[Role, GitIgnoreSpec], ...]:
         """Each role's patterns as its own spec (what ``role_matcher`` answers for all roles at once)."""
+        from pathspec import GitIgnoreSpec  # the one-spec-per-role reading, for tests and tools, not for scans
+
         return tuple((role, GitIgnoreSpec.from_lines(list(p))) for role, p in self.role_patterns)
 
     @cached_property
@@ -101,7 +104,7 @@ def parse_path_rules(text: str) -> PathRules:
         components: Mapping[str, Any] = data["components"]
         return PathRules(
             role_patterns=roles,
-            markers=tuple(re.compile(p) for p in generated["markers"]),
+            markers=tuple(LazyRegex.checked(p) for p in generated["markers"]),
             comment_prefixes=tuple(generated["comment"]),
             marker_lines=int(generated["lines"]),
             minified=tuple(generated["minified"]),

@@ -1,7 +1,7 @@
-"""The one door to git: work-tree detection, file listing and a cheap history summary, via GitPython.
+"""The one door to git: work-tree detection, file listing and a cheap history summary.
 
-No other module imports GitPython (DESIGN §2). GitPython is imported lazily inside each function so that
-importing the analyzer stays cheap and a machine without a git executable still gets a directory walk.
+git commands run as plain processes; GitPython is imported only to stream blobs of a revision (``BlobReader``).
+No other module imports GitPython (DESIGN §2), and a machine without a git executable still gets a directory walk.
 The repository is untrusted, so every command is run with an explicit argument list, with repository
 hooks such as ``core.fsmonitor`` switched off and without textconv or external diff drivers, which a
 hostile ``.git/config`` could otherwise use to run programs. Before git or GitPython touches a repository,
@@ -13,6 +13,7 @@ with git's own last line, never a broken pipe.
 from __future__ import annotations
 
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,16 @@ class HistorySummary:
     """True when the history is longer than ``max_commits`` and only the newest were examined."""
 
 
+class _GitFailed(Exception):
+    """A git command that exited non-zero or could not run; ``stderr`` is git's own words ("" when it said none)."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
 def _last_line(exc: BaseException) -> str:
-    """git's own last word (its "fatal:" line) rather than GitPython's whole command echo."""
+    """git's own last word (its "fatal:" line) rather than a whole command echo."""
     stderr = str(getattr(exc, "stderr", "") or "").strip().strip("'").strip()
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     fatal = [line[line.index(word) :] for line in lines for word in ("fatal:", "error:") if word in line]
@@ -67,20 +76,33 @@ def _run(cwd: Path, *args: str, git_dir: str | None = None, timeout: float | Non
     """Run ``git <safe options> args`` in ``cwd`` (under a timeout) and return its raw stdout; raise GitListingError.
 
     ``git_dir``: run inside that git directory and forbid git to look above it for another repository. It is
-    not passed as ``--git-dir``, which would skip git's ownership check (``safe.directory``).
+    not passed as ``--git-dir``, which would skip git's ownership check (``safe.directory``). The process is
+    started directly (GitPython's import alone costs a small run more than its whole listing); stdin is closed
+    and messages are in English so that ``_last_line`` can find git's "fatal:" line.
     """
-    env = {"GIT_CEILING_DIRECTORIES": str(Path(git_dir).parent)} if git_dir is not None else None
+    env = dict(os.environ, LANGUAGE="C", LC_ALL="C")
+    if git_dir is not None:
+        env["GIT_CEILING_DIRECTORIES"] = str(Path(git_dir).parent)
+    argv = ["git", *_SAFE_OPTIONS, *args]
     try:
-        import git  # GitPython: imported here and in _open_repo only
-
-        out: Any = git.Git(str(git_dir or cwd)).execute(
-            ["git", *_SAFE_OPTIONS, *args], stdout_as_string=False, kill_after_timeout=timeout, env=env
-        )
-    except ImportError as exc:  # GitPython refuses to import without a git executable
-        raise GitListingError(f"git is not available: {exc}") from exc
-    except (git.GitCommandError, OSError) as exc:
+        try:
+            done = subprocess.run(
+                argv, cwd=str(git_dir or cwd), env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+            )
+        except FileNotFoundError as exc:
+            if not Path(git_dir or cwd).is_dir():
+                raise _GitFailed(f"{git_dir or cwd}: no such folder") from exc
+            raise GitListingError(f"git is not available: {exc.strerror}: {exc.filename}") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise _GitFailed(f"git {args[0] if args else ''} did not finish within {timeout:g} s") from exc
+        except OSError as exc:
+            raise _GitFailed(f"git could not start: {exc.strerror or exc}") from exc
+        if done.returncode != 0:
+            stderr = done.stderr.decode("utf-8", "replace")
+            raise _GitFailed(f"git {args[0] if args else ''} exited with {done.returncode}", stderr)
+    except _GitFailed as exc:
         raise GitListingError(_last_line(exc)) from exc
-    return bytes(out)
+    return done.stdout
 
 
 def is_work_tree(path: Path) -> Path | None:

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import re2
-from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 from analyzer.model import Diagnostic, Severity
 
@@ -57,6 +56,8 @@ def usable(pattern: str) -> tuple[str | None, str]:
     if not _encodable(pattern):
         return None, "pattern is not valid text"
     collapsed = _STARS.sub("**", pattern)
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern  # only when a repository has pattern files
+
     try:
         GitIgnoreSpecPattern(collapsed)
     except ValueError:
@@ -113,6 +114,8 @@ def _compile(regexes: Sequence[_Regex]) -> list[tuple[re2.Set, Sequence[_Regex]]
 
 def _translate(pattern: str, index: int) -> _Regex | None:
     """The anchored regular expression of one pattern (pathspec translates git's wildmatch syntax)."""
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
     compiled = GitIgnoreSpecPattern(pattern)
     if compiled.include is None or compiled.regex is None:
         return None
