@@ -353,6 +353,8 @@ def measure_tools(tree: Path, args: argparse.Namespace, patterns: Sequence[str],
     """Time analyze, the reference scan and the other tools on one tree, alternating them."""
     jobs = ("--jobs", str(args.jobs)) if args.jobs is not None else ()
     tools = analyze_tools("analyze", args, str(tree), "--format", "json", *jobs)
+    if args.jobs is None:  # what the default's worker pool gains on this tree, in the same rounds
+        tools.insert(1, Tool("analyze --jobs 1", (*analyze_command(), str(tree), "--format", "json", "--jobs", "1")))
     missing: list[ToolResult] = []
     rg, linguist, cloc = shutil.which("rg"), shutil.which("github-linguist"), shutil.which("cloc")
     if rg:
