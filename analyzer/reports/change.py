@@ -25,6 +25,7 @@ LANGUAGE_NAMES = {
 # How a marker category reads after "adds" / "removes"; unknown categories read as their name.
 _PHRASES = {
     "http-server": "an HTTP server",
+    "network-server": "a network server",
     "grpc": "gRPC services",
     "container": "a container build",
     "k8s": "Kubernetes deployment",
