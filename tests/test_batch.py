@@ -13,12 +13,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from multiprocessing.context import SpawnContext
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from analyzer import __version__
+from analyzer.batch import workers
 from analyzer.batch.run import run_batch
 from analyzer.batch.sources import classify, collect
 from analyzer.batch.store import RunKey, Store
@@ -104,6 +106,40 @@ def test_batch_reuses_and_keeps_history(tmp_path: Path) -> None:
     assert len(third[0].history) == 2
     assert third[1].run.key.revision != first[1].run.key.revision
     assert all(h.key.revision.startswith("content:") for h in third[1].history)
+
+
+def test_workers_are_never_more_than_the_tasks_and_exit_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One repository to analyze starts one worker whatever --jobs says, a fully reused run starts none and never
+    loads the rules, and the workers a batch started have exited on their own (exit code 0, not killed)."""
+    started: list[workers._Slot] = []
+    start = workers._start
+
+    def counted(ctx: SpawnContext, settings: Settings) -> workers._Slot:
+        slot = start(ctx, settings)
+        started.append(slot)
+        return slot
+
+    monkeypatch.setattr(workers, "_start", counted)
+    repos = [make_repo(tmp_path, "go-cli-tool"), make_repo(tmp_path, "rust-cli-tool")]
+    with Store(tmp_path / "s.sqlite") as store:
+        one = run_batch(collect([str(repos[0])], tmp_path / "cache"), Settings(), store, BatchOptions(jobs=4))
+        assert len(started) == 1
+        both = collect([str(r) for r in repos], tmp_path / "cache")
+        two = run_batch(both, Settings(), store, BatchOptions(jobs=4))
+        assert len(started) == 2  # one more, for the second repository only: the first is reused
+        assert [s.process.exitcode for s in started] == [0, 0]
+
+        def refused(self: Settings) -> None:
+            raise AssertionError("a fully reused batch loaded the rules")
+
+        monkeypatch.setattr(Settings, "knowledge", refused)
+        again = run_batch(both, Settings(), store, BatchOptions(jobs=4))
+    assert len(started) == 2
+    assert [r.status for r in one] == [Status.OK]
+    assert [r.status for r in two] == [Status.REUSED, Status.OK]
+    assert [r.status for r in again] == [Status.REUSED, Status.REUSED]
 
 
 def test_a_plain_folder_key_follows_its_listing(tmp_path: Path) -> None:
@@ -313,6 +349,29 @@ def test_report_renders_from_the_store_without_scanning(tmp_path: Path, portfoli
     assert all(",ok,ok," in line for line in lines[1:])
     table = runner.invoke(batch_command, ["report", "--store", str(store), "--no-color"])
     assert "2 repositories" in table.output
+
+
+def test_a_fully_reused_batch_reads_no_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line checks rule names only when the configuration names some, and loads the rules only when a
+    repository needs analysing: a re-run of an unchanged portfolio never reads them."""
+    import analyzer.knowledge
+
+    repo = make_repo(tmp_path, "go-cli-tool")
+    store = tmp_path / "s.sqlite"
+    runner = CliRunner()
+    first = runner.invoke(batch_command, ["run", *_batch_argv([str(repo)], store, "--format", "csv")])
+    assert first.exit_code == 0, first.output
+
+    def refused(*_: object, **__: object) -> None:
+        raise AssertionError("the rules were read")
+
+    monkeypatch.setattr(analyzer.knowledge, "load", refused)
+    monkeypatch.setattr(analyzer.knowledge, "vocabulary", refused)
+    again = runner.invoke(batch_command, ["run", *_batch_argv([str(repo)], store, "--format", "csv")])
+    assert again.exit_code == 0, again.output
+    assert ",reused," in again.output
+    named = runner.invoke(batch_command, ["run", *_batch_argv([str(repo)], store, "--select", "GO")])
+    assert isinstance(named.exception, AssertionError)  # names to check: the vocabulary is read first
 
 
 def test_report_history_shows_how_verdict_and_leans_moved(tmp_path: Path) -> None:

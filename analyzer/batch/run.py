@@ -58,6 +58,7 @@ def _runner(options: BatchOptions) -> Runner:
 def _plan(
     sources: Iterable[Source],
     settings: Settings,
+    config: str,
     store: Store,
     options: BatchOptions,
     emit: Callable[[Row], None],
@@ -69,7 +70,7 @@ def _plan(
     stored as a fresh failure, never reused: the path may be back. A plain folder is keyed by its content
     (``folder.content_key``); ``planned`` receives the key each task's outcome is stored under.
     """
-    tool, config = __version__, settings.fingerprint()
+    tool = __version__
     tasks: list[Task] = []
     for source in sources:
         found = quick_probe(source)
@@ -119,7 +120,7 @@ def run_batch(
             observer.row(row)
 
     planned: dict[str, str] = {}
-    tasks = _plan(sources, settings, store, options, emit, planned)
+    tasks = _plan(sources, settings, config, store, options, emit, planned)
     if tasks:
         # Unknown criteria or rule ids fail here, once, not in every worker; a fully reused run loads no rules.
         settings.knowledge()
@@ -132,7 +133,8 @@ def run_batch(
             saved = store.save(key, report=outcome.report, error=outcome.error, seconds=outcome.seconds)
             emit(Row(Status.OK if outcome.report is not None else Status.FAILED, saved))
     ordered = [rows[s.spec] for s in sources if s.spec in rows]
-    return [with_history(row, store) for row in ordered]
+    several = store.sources_with_history()
+    return [with_history(row, store) if row.run.key.source in several else row for row in ordered]
 
 
 def with_history(row: Row, store: Store) -> Row:

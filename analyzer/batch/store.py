@@ -291,6 +291,11 @@ class Store:
         """Every row of a source, oldest first: its trend across commits, versions and configurations."""
         return self._runs(f"SELECT {_COLUMNS} FROM runs WHERE source=? ORDER BY finished_at, id", (source,))
 
+    def sources_with_history(self) -> frozenset[str]:
+        """Sources that have more than one stored row (one query, instead of reading every source's history)."""
+        found = self._query("SELECT source FROM runs GROUP BY source HAVING COUNT(*) > 1")
+        return frozenset(r[0] for r in found if isinstance(r[0], str))
+
     def __iter__(self) -> Iterator[StoredRun]:
         with self._guard():  # row by row: each holds a whole report
             for values in self._db.execute(f"SELECT {_COLUMNS} FROM runs ORDER BY source, finished_at, id"):

@@ -1,12 +1,17 @@
 """One repository of a batch as a task: what a worker needs (``Task``), what it sends back (``Outcome``), and the
 one per-repository function ``run_task``, also run in a fresh child process by ``run_isolated`` for Dask workers,
 which cannot kill a running task. Every failure, expected or not, comes back as a failed outcome.
+
+The engine and the readers of git objects are imported by ``preload``, which a worker calls before it takes a task,
+not by this module: the coordinator uses these records (and a fully reused batch only them), so it never pays for
+the analysis code it does not run.
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import importlib
 import json
 import os
 import pickle
@@ -17,17 +22,14 @@ import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer.batch.sources import Source, SourceKind, materialize, probe
-from analyzer.engine import Options, analyze
 from analyzer.errors import AnalyzerError
-from analyzer.knowledge import Knowledge, content_digest
-from analyzer.knowledge import load as load_knowledge
-from analyzer.reports.json import to_dict
 from analyzer.target import git as gitinfo
-from analyzer.target.revision import RevisionTree
-from analyzer.target.worktree import WorkTree
+
+if TYPE_CHECKING:
+    from analyzer.knowledge import Knowledge
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,16 @@ class Settings:
 
     def fingerprint(self) -> str:
         """Digest of these settings and of the shipped knowledge files: a new rule means a new key."""
+        from analyzer.knowledge import content_digest
+
         digest = hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode("utf-8"))
         digest.update(content_digest().encode("ascii"))
         return digest.hexdigest()[:16]
 
     def knowledge(self) -> Knowledge:
         """The rules, criteria and languages these settings select (loaded once per worker)."""
+        from analyzer.knowledge import load as load_knowledge
+
         return load_knowledge(dict(self.weights), self.select, self.ignore)
 
 
@@ -85,7 +91,21 @@ class Outcome:
     seconds: float = 0.0
 
 
+_ANALYSIS = ("analyzer.engine", "analyzer.reports.json", "analyzer.target.revision", "analyzer.target.worktree")
+
+
+def preload() -> None:
+    """Import what analyzing a repository needs, so that a worker's first task does not pay for it."""
+    for name in _ANALYSIS:
+        importlib.import_module(name)
+
+
 def _analyze(location: Path, commit: str | None, settings: Settings, knowledge: Knowledge) -> dict[str, Any]:
+    from analyzer.engine import Options, analyze
+    from analyzer.reports.json import to_dict
+    from analyzer.target.revision import RevisionTree
+    from analyzer.target.worktree import WorkTree
+
     # One repository per worker: the engine's own process pool would only compete with the batch's.
     options = Options(max_file_size=settings.max_file_size, jobs=1)
     if commit is None:

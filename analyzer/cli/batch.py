@@ -19,7 +19,7 @@ from rich.console import Console
 
 from analyzer.batch.store import DEFAULT_NAME
 from analyzer.cli.exits import PolicyFailed
-from analyzer.cli.options import analysis_options, color, load_checked, output_options, settings, write
+from analyzer.cli.options import analysis_options, color, output_options, settings, write
 from analyzer.config import Config, Mode
 from analyzer.errors import ConfigError
 from analyzer.reports.portfolio import FORMATS
@@ -67,6 +67,14 @@ def _info(settings: Any = None) -> Any:
 
     now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     return RunInfo(now, asdict(settings) if settings is not None else {})
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity, which a container or ``taskset`` may narrow)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # no sched_getaffinity on macOS
+        return os.cpu_count() or 1
 
 
 def _cache_dir() -> Path:
@@ -157,9 +165,13 @@ def run_command(
     from analyzer.batch.store import Store
     from analyzer.batch.tasks import BatchOptions, Settings
     from analyzer.cli.progress import BatchProgress
+    from analyzer.knowledge import vocabulary
 
     config = settings(Path(), options, Mode.BATCH, FORMATS)  # bad settings fail before any work
-    load_checked(config)  # unknown criteria or rule ids fail here, once, not in every worker
+    if config.select or config.ignore or config.weights or config.fail_on:
+        # Unknown criteria or rule ids fail here, before any work; the rules themselves are loaded by the batch
+        # only when some repository needs analysing (a fully reused run never reads them).
+        config.check_names(*vocabulary())
     found = collect(sources, cache_dir or _cache_dir(), from_files, discover_dirs)
     if not found:
         raise click.UsageError("no sources: give paths or URLs, --from-file or --discover")
@@ -167,7 +179,7 @@ def run_command(
     batch = Settings(weights, config.select, config.ignore, config.exclude, config.max_file_size)
     if scheduler is not None:
         _reach(scheduler)
-    jobs = config.jobs or os.cpu_count() or 1
+    jobs = config.jobs or _cores()
     options_ = BatchOptions(jobs=jobs, timeout=timeout, force=force, retry_failed=retry_failed, scheduler=scheduler)
     with Store(store_path) as store, BatchProgress(Console(stderr=True)) as progress:
         rows = run_batch(found, batch, store, options_, progress)
@@ -215,5 +227,7 @@ def report_command(store_path: Path, history: bool, **options: Any) -> None:
     if not store_path.is_file():
         raise StoreError(f"{store_path}: no such batch store; run `analyze batch` first or give --store")
     with Store(store_path) as store:
-        rows = [with_history(Row(Status(run.status), run), store) for run in store.latest()]
+        several = store.sources_with_history()
+        rows = [Row(Status(run.status), run) for run in store.latest()]
+        rows = [with_history(row, store) if row.run.key.source in several else row for row in rows]
     _emit(rows, config, options["no_color"], _info(), history)
