@@ -1,26 +1,33 @@
 """Times `analyze` against ripgrep, github-linguist and cloc on the same trees, plus a regex-engine micro-benchmark.
 
-Usage: python bench/bench.py TREE [TREE...] [--runs N] [--jobs N] [--json FILE]
+Usage: python bench/bench.py [TREE...] [--runs N] [--jobs N] [--portfolio N] [--fit-parts] [--baseline COMMAND]
+[--json FILE] [--readme]
 
 The commands of one tree alternate: each round runs every tool once, in an order that rotates from round to round,
-and the first round is a warm-up that is not counted (the page cache is hot for all alike). The table gives the
-median wall time and CPU time of the counted rounds, the throughput over the tree's bytes, the ratio of analyze to
-the reference (ripgrep's ASCII scan of the analyzer's content-marker patterns over every file, hidden and ignored
-ones too) and the peak RSS of the command as GNU time measures it: a fresh child of ``/usr/bin/time``, not a fork
-of this large Python process, whose resident set Linux would carry across the exec into ``ru_maxrss``. Start-up
-rows (``analyze --version`` and a five-file repository) come from the same run. The micro-benchmark runs the
-patterns over the tree's text with a Python ``re`` alternation, a Python ``re`` loop and the RE2 Set the analyzer
-uses. The figures are measurements, never pass/fail; ``--readme`` writes them into bench/README.md.
+and the first round is a warm-up that is not counted (the page cache is hot for all alike, and the analyzer's
+bytecode is written: the timed commands run without PYTHONDONTWRITEBYTECODE, as an installed tool does). The table
+gives the median wall time and CPU time of the counted rounds, the throughput over the tree's bytes, the ratios of
+analyze to the reference (ripgrep's ASCII scan of the analyzer's content-marker patterns over every file, hidden
+and ignored ones too), to linguist and to cloc, and the peak RSS of the command as GNU time measures it: a fresh
+child of ``/usr/bin/time``, not a fork of this large Python process, whose resident set Linux would carry across
+the exec into ``ru_maxrss``. The same run times the start-up rows (``analyze --version``, a five-file repository,
+the flask fixture), ``analyze batch`` over ``--portfolio N`` git repositories made from the fixtures (a first run
+and a fully reused re-run), and fits the per-file and per-MB costs by least squares (``--fit-parts`` adds parts of
+each tree). The micro-benchmark runs the patterns over the tree's text with a Python ``re`` alternation, a Python
+``re`` loop and the RE2 Set the analyzer uses. The figures are measurements, never pass/fail; ``--readme`` writes
+them, with the machine and its load, into bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import stat
@@ -31,7 +38,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 INSTALL_HINT = "apt-get install ripgrep cloc ruby-github-linguist time"
@@ -199,7 +206,11 @@ def _child_environ() -> dict[str, str]:
 
 
 def run_once(argv: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, str]:
-    """Run a command under GNU time with its output in a file (a grep may quit early into /dev/null)."""
+    """Run a command under GNU time with its output in a file (a grep may quit early into /dev/null).
+
+    Wall and CPU time are measured here, to the microsecond (GNU time prints hundredths, too coarse for a 20 ms
+    start-up), and include GNU time's own start, about 2 ms; the peak RSS is GNU time's figure for the command.
+    """
     with (
         tempfile.TemporaryFile() as out,
         tempfile.TemporaryFile() as err,
@@ -228,10 +239,10 @@ def run_once(argv: Sequence[str], cwd: Path, timeout: float) -> tuple[Sample, st
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
         fields = figures.read().split() if timed else []
-    if len(fields) == 5:  # the command's own figures, not those of the time process or of this one
-        wall, user, system, kib, code = fields
-        return Sample(float(wall), float(user) + float(system), int(kib) / 1024, int(code)), stderr
-    return Sample(seconds, usage.ru_utime + usage.ru_stime, float("nan"), proc.returncode), stderr
+    cpu = usage.ru_utime + usage.ru_stime  # the time process and what it waited for: the command and its children
+    if len(fields) == 5:  # the peak RSS is the command's own, not that of the time process or of this one
+        return Sample(seconds, cpu, int(fields[3]) / 1024, int(fields[4])), stderr
+    return Sample(seconds, cpu, float("nan"), proc.returncode), stderr
 
 
 def time_tools(tools: Sequence[Tool], runs: int, cwd: Path, timeout: float) -> list[ToolResult]:
@@ -256,21 +267,8 @@ def time_tools(tools: Sequence[Tool], runs: int, cwd: Path, timeout: float) -> l
     for tool in tools:
         if tool.name in failed:
             results.append(ToolResult(tool.name, "failed", tool.argv, failed[tool.name]))
-            continue
-        taken = samples[tool.name]
-        rss = [s.peak_rss_mib for s in taken if s.peak_rss_mib == s.peak_rss_mib]  # NaN: no GNU time
-        results.append(
-            ToolResult(
-                tool.name,
-                "ok",
-                tool.argv,
-                tool.note,
-                statistics.median(s.seconds for s in taken),
-                tuple(s.seconds for s in taken),
-                statistics.median(s.cpu_seconds for s in taken),
-                max(rss) if rss else None,
-            )
-        )
+        else:
+            results.append(_summarize(tool, samples[tool.name]))
     return results
 
 
@@ -345,7 +343,7 @@ def analyze_tools(label: str, args: argparse.Namespace, *arguments: str) -> list
     """``analyze`` with these arguments, and the same with the ``--baseline`` command when one is given."""
     tools = [Tool(label, (*analyze_command(), *arguments))]
     if args.baseline:
-        tools.append(Tool(f"{label} (baseline)", (*args.baseline.split(), *arguments), note=args.baseline))
+        tools.append(Tool(f"{label} ({args.baseline_label})", (*args.baseline.split(), *arguments), note=args.baseline))
     return tools
 
 
@@ -374,6 +372,11 @@ def measure_tools(tree: Path, args: argparse.Namespace, patterns: Sequence[str],
         return time_tools(tools, args.runs, scratch, args.timeout) + missing
 
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FLASK = FIXTURES / "py-flask-service"
+"""A flask-sized service (14 files) from the project's fixtures: what pre-commit pays on a small repository."""
+
+
 FIVE_FILES = (
     ("go.mod", "module example.com/tiny\n\ngo 1.22\n"),
     ("main.go", "package main\n\nfunc main() {}\n"),
@@ -398,69 +401,121 @@ def measure_startup(args: argparse.Namespace, scratch: Path) -> list[ToolResult]
     return time_tools(tools, args.runs, scratch, args.timeout)
 
 
-def measure_batch(args: argparse.Namespace, scratch: Path) -> list[ToolResult]:
-    """``analyze batch`` over a portfolio of ``--portfolio`` small git repositories: a first run into an empty
-    store and a re-run that reuses every stored result, timed in alternating rounds like the trees.
+def build_portfolio(folder: Path, count: int) -> list[Path]:
+    """``count`` git repositories in ``folder``: the project's fixtures in turn, each copied under a numbered name
+    (``go-cli-tool-0``, ``go-cli-tool-1``...) and committed, so that each has a commit a re-run can reuse."""
+    fixtures = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    repos = []
+    for index in range(count):
+        fixture = fixtures[index % len(fixtures)]
+        repo = folder / f"{fixture.name}-{index // len(fixtures)}"
+        shutil.copytree(fixture, repo, symlinks=True)
+        commit_snapshot(repo)
+        repos.append(repo)
+    return repos
 
-    The portfolio is the project's fixtures committed as repositories (copied under new names until there are
-    enough), built once, outside the timed part. Each round's first run writes a new store; the re-run reads it.
-    Repositories per minute are in the note column.
+
+@dataclass(frozen=True)
+class BatchResult:
+    """``analyze batch`` over the portfolio: one kind of run (first or reused re-run) of one command."""
+
+    result: ToolResult
+    kind: str
+    """``first run`` (into an empty store) or ``reused re-run`` (every repository already stored)."""
+    repos: int
+    outcome: str
+    """What the untimed warm-up round's report said of the repositories, e.g. ``380 ok`` or ``380 reused``."""
+
+    @property
+    def per_minute(self) -> float | None:
+        """Repositories per minute at the median wall time."""
+        return self.repos / self.result.seconds * 60 if self.result.seconds else None
+
+
+def _outcome(stdout: bytes) -> str:
+    """The statuses of a batch's JSON report, counted: ``380 reused``, ``379 ok, 1 failed``."""
+    try:
+        rows = json.loads(stdout)["repos"]
+        counts = collections.Counter(str(row["status"]) for row in rows)
+    except (ValueError, KeyError, TypeError):
+        return "no readable JSON report"
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+
+
+def measure_batch(args: argparse.Namespace, portfolio: Path, repos: int, scratch: Path) -> list[BatchResult]:
+    """``analyze batch`` over the portfolio: a first run into an empty store, then a re-run that finds every
+    repository stored, for analyze and the ``--baseline``, alternating like the trees.
+
+    Each round's first run writes a new store and its re-run reads it. The warm-up round is not timed: its JSON
+    reports are read instead, so the table says what the timed commands did (all analyzed, all reused).
     """
-    from batch_bench import build_portfolio
-
-    folder = scratch / "portfolio"
-    folder.mkdir()
-    specs = build_portfolio(folder, [], args.portfolio)[: args.portfolio]
-    for extra in sorted(p for p in folder.iterdir() if str(p) not in specs):
-        shutil.rmtree(extra)
-    count = len(specs)
-    commands = [("analyze", analyze_command())]
+    jobs = ("--jobs", str(args.jobs)) if args.jobs is not None else ()
+    commands = [("", analyze_command())]
     if args.baseline:
-        commands.append(("analyze (baseline)", tuple(args.baseline.split())))
-    samples: dict[str, list[Sample]] = {}
-    failed: dict[str, str] = {}
+        commands.append((f" ({args.baseline_label})", tuple(args.baseline.split())))
+    samples: dict[tuple[str, str], list[Sample]] = {}
+    failed: dict[tuple[str, str], str] = {}
+    outcomes: dict[tuple[str, str], str] = {}
     for round_number in range(args.runs + 1):
         order = commands if round_number % 2 == 0 else commands[::-1]
-        for label, command in order:
-            store = scratch / f"store-{label.replace(' ', '-')}-{round_number}.sqlite"
-            argv = (*command, "batch", "--discover", str(folder), "--store", str(store), "--format", "json")
+        for suffix, command in order:
+            store = scratch / f"store-{len(suffix)}-{round_number}.sqlite"
+            argv = (*command, "batch", "--discover", str(portfolio), "--store", str(store), "--format", "json", *jobs)
             for kind in ("first run", "reused re-run"):
-                name = f"batch {kind}, {count} repos" + (" (baseline)" if "baseline" in label else "")
-                if name in failed:
+                key = (kind, suffix)
+                if key in failed:
                     continue
-                sample, stderr = run_once(argv, scratch, args.timeout)
-                if sample.returncode != 0:
-                    failed[name] = f"exit {sample.returncode}: {(stderr.strip().splitlines() or ['?'])[-1][:200]}"
-                elif round_number > 0:
-                    samples.setdefault(name, []).append(sample)
+                if round_number == 0:  # warm-up: writes the bytecode, and its report says what the runs do
+                    done = subprocess.run(
+                        argv, cwd=scratch, env=_child_environ(), capture_output=True, timeout=args.timeout, check=False
+                    )
+                    code, stderr = done.returncode, done.stderr.decode("utf-8", "replace")
+                    outcomes[key] = _outcome(done.stdout)
+                else:
+                    sample, stderr = run_once(argv, scratch, args.timeout)
+                    code = sample.returncode
+                    samples.setdefault(key, []).append(sample)
+                if code != 0:
+                    failed[key] = f"exit {code}: {(stderr.strip().splitlines() or ['?'])[-1][:200]}"
     results = []
-    for name in sorted({*samples, *failed}, key=lambda n: ("reused" in n, "baseline" in n)):
-        if name in failed:
-            results.append(ToolResult(name, "failed", (), failed[name]))
-            continue
-        taken = samples[name]
-        wall = statistics.median(x.seconds for x in taken)
-        rss = [x.peak_rss_mib for x in taken if x.peak_rss_mib == x.peak_rss_mib]
-        results.append(
-            ToolResult(
-                name,
-                "ok",
-                (),
-                f"{count / wall * 60:,.0f} repos/min",
-                wall,
-                tuple(x.seconds for x in taken),
-                statistics.median(x.cpu_seconds for x in taken),
-                max(rss) if rss else None,
-            )
-        )
+    for suffix, command in commands:
+        for kind in ("first run", "reused re-run"):
+            key, name = (kind, suffix), f"analyze batch{suffix}"
+            if key in failed:
+                result = ToolResult(name, "failed", command, failed[key])
+            else:
+                result = _summarize(Tool(name, command), samples[key])
+            results.append(BatchResult(result, kind, repos, outcomes.get(key, "")))
     return results
 
 
+def _summarize(tool: Tool, taken: Sequence[Sample]) -> ToolResult:
+    """Medians of wall and CPU time, and the largest peak RSS, of a tool's timed rounds."""
+    rss = [s.peak_rss_mib for s in taken if s.peak_rss_mib == s.peak_rss_mib]  # NaN: no GNU time
+    return ToolResult(
+        tool.name,
+        "ok",
+        tool.argv,
+        tool.note,
+        statistics.median(s.seconds for s in taken),
+        tuple(s.seconds for s in taken),
+        statistics.median(s.cpu_seconds for s in taken),
+        max(rss) if rss else None,
+    )
+
+
+PART_STEPS = (8, 4, 2)
+"""``--fit-parts`` analyzes every 8th, 4th and 2nd listed file of each tree as well."""
+
+
 def subset_points(tree: Path, listing: Listing, args: argparse.Namespace, scratch: Path) -> list[FitPoint]:
-    """Fit points from parts of a tree: every 4th and every 2nd listed file, linked into a scratch folder with
-    their paths kept, analyzed in alternating rounds. More sizes than the trees themselves make the fit a fit."""
+    """Fit points from parts of a tree: every 8th, 4th and 2nd listed file, linked (or copied) into a scratch
+    folder with their paths kept and analyzed in their own alternating rounds, so the fit has more sizes than
+    the trees themselves. The parts keep the tree's mix of files; the small repositories add other mixes. Like
+    the trees' points they run in one process (``--jobs 1``, unless ``--jobs`` is given): the fit is of costs,
+    and the worker pool, which starts only past a size, would bend the line."""
     parts = []
-    for step in (4, 2):
+    for step in PART_STEPS:
         part = scratch / f"{tree.name}-1of{step}"
         chosen = listing.files[::step]
         for path in chosen:
@@ -468,21 +523,18 @@ def subset_points(tree: Path, listing: Listing, args: argparse.Namespace, scratc
             dest.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(path, dest)
-            except OSError:
+            except OSError:  # another file system, or links refused
                 shutil.copyfile(path, dest)
         size = sum(p.stat().st_size for p in chosen) / MB
         parts.append((part, len(chosen), size))
-    tools = [Tool(f"analyze {p.name}", (*analyze_command(), str(p), "--format", "json")) for p, _, _ in parts]
+    jobs = ("--jobs", str(args.jobs if args.jobs is not None else 1))
+    tools = [Tool(f"analyze {p.name}", (*analyze_command(), str(p), "--format", "json", *jobs)) for p, _, _ in parts]
     timed = time_tools(tools, args.runs, scratch, args.timeout)
     return [
         FitPoint(t.tool.removeprefix("analyze "), files, size, t.seconds)
         for t, (_, files, size) in zip(timed, parts, strict=True)
         if t.seconds
     ]
-
-
-FLASK = Path(__file__).resolve().parents[1] / "fixtures" / "py-flask-service"
-"""A flask-sized service (14 files) from the project's fixtures: what pre-commit pays on a small repository."""
 
 
 @dataclass(frozen=True)
@@ -496,37 +548,57 @@ class FitPoint:
 
 
 def fit_lines(points: Sequence[FitPoint]) -> list[str]:
-    """The fitted costs and, per point, the measured and fitted seconds (the residuals say how linear it is)."""
+    """The fitted costs, how well they fit, and per point the measured and fitted seconds with the residual."""
     fitted = fit_costs([(p.files, p.megabytes, p.seconds) for p in points])
     if fitted is None:
         return []
     start, per_file, per_mb = fitted
+    models = [start + per_file * p.files + per_mb * p.megabytes for p in points]
+    residuals = [p.seconds - m for p, m in zip(points, models, strict=True)]
+    rms = (sum(r * r for r in residuals) / len(residuals)) ** 0.5
+    mean = statistics.fmean(p.seconds for p in points)
+    spread = sum((p.seconds - mean) ** 2 for p in points)
+    explained = 1 - sum(r * r for r in residuals) / spread if spread else float("nan")
     lines = [
-        f"Fitted by least squares over {len(points)} analyze runs of this run: {start:.3f} s to start + "
-        f"{per_file * 1e6:.1f} µs per listed file + {per_mb * 1e3:.2f} ms per MB of the tree.",
+        f"Fitted by least squares over {len(points)} analyze runs of this run (3 unknowns): {start:.3f} s to start"
+        f" + {per_file * 1e6:.1f} µs per listed file + {per_mb * 1e3:.2f} ms per MB of the tree;"
+        f" root-mean-square residual {rms:.3f} s, R² {explained:.4f}."
+        + (
+            " A negative cost means these runs cannot tell the per-file cost from the per-MB cost apart: fit over"
+            " trees with different bytes per file (both trees, --fit-parts)."
+            if min(per_file, per_mb) < 0
+            else ""
+        ),
         "",
-        "| run | files | MB | measured s | fitted s | residual |",
-        "|---|---|---|---|---|---|",
+        "| run | files | MB | measured s | fitted s | residual s | residual % |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for p in points:
-        model = start + per_file * p.files + per_mb * p.megabytes
+    for p, model, residual in zip(points, models, residuals, strict=True):
+        share = f"{residual / p.seconds * 100:+.0f}" if p.seconds else "-"
         lines.append(
-            f"| {p.name} | {p.files:,} | {p.megabytes:.1f} | {p.seconds:.3f} | {model:.3f} | {p.seconds - model:+.3f} |"
+            f"| {p.name} | {p.files:,} | {p.megabytes:.1f} | {p.seconds:.3f} | {model:.3f} | {residual:+.3f}"
+            f" | {share} |"
         )
     return lines
 
 
 def fit_costs(points: Sequence[tuple[int, float, float]]) -> tuple[float, float, float] | None:
     """Least-squares fit of seconds = start + per_file * files + per_mb * megabytes over (files, MB, seconds)
-    points; None when the points cannot determine three costs."""
+    points; None when the points cannot determine three costs (fewer than three, or all on one line).
+
+    The columns are scaled to at most 1 before the normal equations are solved, so that files (tens of
+    thousands) and megabytes (hundreds) do not make them ill-conditioned.
+    """
     if len(points) < 3:
         return None
-    rows = [(1.0, float(files), mb) for files, mb, _ in points]
+    columns = [[1.0] * len(points), [float(f) for f, _, _ in points], [mb for _, mb, _ in points]]
+    scales = [max(abs(v) for v in column) or 1.0 for column in columns]
+    rows = list(zip(*([v / scale for v in column] for column, scale in zip(columns, scales, strict=True)), strict=True))
     normal = [[sum(r[i] * r[j] for r in rows) for j in range(3)] for i in range(3)]
     right = [sum(r[i] * seconds for r, (_, _, seconds) in zip(rows, points, strict=True)) for i in range(3)]
-    for col in range(3):  # Gaussian elimination with partial pivoting on the 3x3 normal equations
+    for col in range(3):  # Gauss-Jordan elimination with partial pivoting on the 3x3 normal equations
         pivot = max(range(col, 3), key=lambda r: abs(normal[r][col]))
-        if abs(normal[pivot][col]) < 1e-12:
+        if abs(normal[pivot][col]) < 1e-9 * len(points):
             return None
         normal[col], normal[pivot] = normal[pivot], normal[col]
         right[col], right[pivot] = right[pivot], right[col]
@@ -535,7 +607,7 @@ def fit_costs(points: Sequence[tuple[int, float, float]]) -> tuple[float, float,
                 factor = normal[r][col] / normal[col][col]
                 normal[r] = [a - factor * b for a, b in zip(normal[r], normal[col], strict=True)]
                 right[r] -= factor * right[col]
-    start, per_file, per_mb = (right[i] / normal[i][i] for i in range(3))
+    start, per_file, per_mb = (right[i] / normal[i][i] / scales[i] for i in range(3))
     return start, per_file, per_mb
 
 
@@ -639,19 +711,14 @@ def render(tree: Path, listing: Listing, tools: Sequence[ToolResult], engines: S
 
 
 def markdown_rows(name: str, files: int | None, megabytes: float | None, tools: Sequence[ToolResult]) -> list[str]:
-    """Rows of the README table for one tree (or the start-up rows, which have no tree figures)."""
+    """Rows of the README's table of every tool on one tree."""
     ref = next((t.seconds for t in tools if t.tool == REFERENCE), None)
     rows = []
     for index, t in enumerate(tools):
-        head = (
-            (
-                f"| {name} | {files:,} | {megabytes:.1f} "
-                if files is not None and megabytes is not None
-                else f"| {name} | - | - "
-            )
-            if index == 0
-            else "| | | "
-        )
+        head = "| | | "
+        if index == 0:
+            head = f"| {name} | {files:,} | {megabytes:.1f} " if files is not None and megabytes is not None else ""
+            head = head or f"| {name} | - | - "
         ratio = t.seconds / ref if t.seconds and ref else None
         rows.append(
             f"{head}| {t.tool} | {_fmt(t.seconds)} | {_fmt(t.cpu_seconds)} | {_fmt(ratio, 1)} "
@@ -660,26 +727,100 @@ def markdown_rows(name: str, files: int | None, megabytes: float | None, tools: 
     return rows
 
 
+TREE_TABLE = (
+    "| tree | files | MB | tool | wall s | cpu s | ÷ rg | peak RSS MiB |",
+    "|---|---|---|---|---|---|---|---|",
+)
+SUMMARY_TABLE = (
+    "| tree | files | MB | rg s | linguist s | cloc s | command | wall s | cpu s | ÷ rg | ÷ linguist | ÷ cloc "
+    "| peak RSS MiB |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+)
+
+
+def summary_rows(name: str, files: int, megabytes: float, tools: Sequence[ToolResult]) -> list[str]:
+    """The issue's table for one tree: each analyze command beside the reference, linguist and cloc, as ratios."""
+    seconds = {t.tool: t.seconds for t in tools}
+    others = [seconds.get(tool) for tool in (REFERENCE, "github-linguist", "cloc")]
+    rows: list[str] = []
+    for t in (t for t in tools if t.tool.startswith("analyze")):
+        head = (
+            "| | | | | | | "
+            if rows
+            else f"| {name} | {files:,} | {megabytes:.1f} | " + "".join(f"{_fmt(o)} | " for o in others)
+        )
+        ratios = "".join(f"{_fmt(t.seconds / o if t.seconds and o else None)} | " for o in others)
+        rows.append(f"{head}{t.tool} | {_fmt(t.seconds)} | {_fmt(t.cpu_seconds)} | {ratios}{_fmt(t.peak_rss_mib, 1)} |")
+    return rows
+
+
+STARTUP_TABLE = ("| command | wall s | cpu s | peak RSS MiB |", "|---|---|---|---|")
+
+
+def startup_rows(tools: Sequence[ToolResult]) -> list[str]:
+    """The start-up rows: one command each, no tree figures."""
+    return [
+        f"| {t.tool} | {_fmt(t.seconds, 3)} | {_fmt(t.cpu_seconds, 3)} | {_fmt(t.peak_rss_mib, 1)} |" for t in tools
+    ]
+
+
+BATCH_TABLE = (
+    "| run | repos | command | wall s | cpu s | cpu ÷ wall | repos/min | peak RSS MiB | what the run did |",
+    "|---|---|---|---|---|---|---|---|---|",
+)
+
+
+def batch_rows(results: Sequence[BatchResult]) -> list[str]:
+    """The portfolio rows: repositories per minute, and CPU over wall time (2 when both cores work throughout)."""
+    rows = []
+    for b in results:
+        t = b.result
+        share = t.cpu_seconds / t.seconds if t.seconds and t.cpu_seconds is not None else None
+        per_minute = f"{b.per_minute:,.0f}" if b.per_minute else "-"
+        did = b.outcome if t.status == "ok" else f"{t.status.upper()}: {t.note}"
+        rows.append(
+            f"| {b.kind} | {b.repos} | {t.tool} | {_fmt(t.seconds)} | {_fmt(t.cpu_seconds)} | {_fmt(share)} "
+            f"| {per_minute} | {_fmt(t.peak_rss_mib, 1)} | {did} |"
+        )
+    return rows
+
+
 README = Path(__file__).resolve().with_name("README.md")
 FIGURES_START, FIGURES_END = "<!-- figures:start -->\n", "<!-- figures:end -->"
 
 
-def write_readme(environment: dict[str, str], runs: int, rows: Sequence[str], readme: Path = README) -> None:
-    """Replace the figures section of bench/README.md with this run's table and the machine it ran on."""
+def write_readme(
+    environment: dict[str, str], runs: int, lines: Sequence[str], command: str, readme: Path = README
+) -> None:
+    """Replace the figures section of bench/README.md with this run's tables and the machine it ran on."""
     machine = ", ".join(f"{k} {v}" for k, v in environment.items())
     table = [
-        f"Measured {time.strftime('%Y-%m-%d')} by `python bench/bench.py --readme` on: {machine}.",
+        f"Measured {time.strftime('%Y-%m-%d')} by `{command}` on: {machine}.",
         f"Median of {runs} alternating rounds after a warm-up round; ÷ rg is the ratio to the {REFERENCE}.",
         "",
-        "| tree | files | MB | tool | wall s | cpu s | ÷ rg | peak RSS MiB |",
-        "|---|---|---|---|---|---|---|---|",
-        *rows,
+        *lines,
         "",
     ]
     text = readme.read_text(encoding="utf-8")
     head, found, rest = text.partition(FIGURES_START)
     tail = rest.partition(FIGURES_END)[2] if found else "\n"
     readme.write_text(head + FIGURES_START + "\n".join(table) + FIGURES_END + tail, encoding="utf-8")
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """This run's command as the README shows it: trees by their folder names, no machine paths."""
+    words = ["python", "bench/bench.py", *(Path(t).name for t in args.trees)]
+    if args.runs != 5:
+        words += ["--runs", str(args.runs)]
+    if args.jobs is not None:
+        words += ["--jobs", str(args.jobs)]
+    if args.portfolio:
+        words += ["--portfolio", str(args.portfolio)]
+    if args.fit_parts:
+        words.append("--fit-parts")
+    if args.baseline:
+        words += ["--baseline", "COMMAND", "--baseline-label", shlex.quote(args.baseline_label)]
+    return " ".join([*words, "--readme"] if args.readme else words)
 
 
 def _memory() -> str:
@@ -691,12 +832,50 @@ def _memory() -> str:
     return f"{kib / 1024 / 1024:.0f} GiB"
 
 
-def _versions() -> dict[str, str]:
+def _install() -> str:
+    """How the timed analyzer is installed: ``regular`` (as ``pip install .``) or ``editable`` (``pip install -e``)."""
+    from importlib import metadata
+
+    try:
+        text = metadata.distribution("rustgo-analyzer").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return "not installed (python -m analyzer)"
+    try:
+        editable = bool(text and json.loads(text).get("dir_info", {}).get("editable"))
+    except (ValueError, AttributeError):
+        editable = False
+    return "editable" if editable else "regular"
+
+
+def _commit() -> str:
+    """The project's commit this benchmark ran from, ``+changes`` when its work tree differs from it."""
+    root = Path(__file__).resolve().parents[1]
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=False
+    )
+    if head.returncode != 0:
+        return "?"
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=False)
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
+def _load() -> str:
+    """The load average over the last minute (what else the machine was doing)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
+def _versions(load_before: str) -> dict[str, str]:
     found = {
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": str(os.cpu_count()),
         "memory": _memory(),
+        "analyzer install": _install(),
+        "checkout": _commit(),
+        "load average (1 min) before and after": f"{load_before} / {_load()}",
     }
     for name in ("rg", "cloc", "github-linguist"):
         argv = [name, "--version"]
@@ -706,54 +885,81 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("trees", nargs="+", type=Path, metavar="TREE")
+    parser.add_argument("trees", nargs="*", type=Path, metavar="TREE")
     parser.add_argument("--runs", type=int, default=5, help="timed rounds after the warm-up round (default 5)")
     parser.add_argument("--readme", action="store_true", help="write this run's figures into bench/README.md")
-    parser.add_argument("--jobs", type=int, help="passed to analyze --jobs")
+    parser.add_argument("--jobs", type=int, help="passed to analyze --jobs and analyze batch --jobs")
     parser.add_argument(
         "--baseline",
         metavar="COMMAND",
         help="another analyze command (e.g. an older install's console script) timed in the same rounds",
     )
+    parser.add_argument(
+        "--baseline-label", default="baseline", metavar="TEXT", help="what the baseline rows are called"
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write all figures to FILE as JSON")
     parser.add_argument(
-        "--portfolio", type=int, default=0, metavar="N", help="time analyze batch over N small repositories"
+        "--portfolio",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time analyze batch over N git repositories made from the fixtures (first run, reused re-run)",
     )
     parser.add_argument(
-        "--fit-parts", action="store_true", help="also time parts of each tree (1/4, 1/2) for the cost fit"
+        "--fit-parts", action="store_true", help="also time parts of each tree (1/8, 1/4, 1/2) for the cost fit"
     )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is killed")
     parser.add_argument("--micro-mb", type=float, default=50, help="MB of text for the micro-benchmark")
     parser.add_argument("--micro-budget", type=float, default=20, help="seconds one engine pass may take")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    patterns = content_patterns()
-    trees: list[dict[str, object]] = []
-    rows: list[str] = []
-    points: list[FitPoint] = []
-    for tree in args.trees:
-        if not tree.is_dir():
-            print(f"{tree}: not a directory, skipped", file=sys.stderr)
-            continue
-        tree = tree.resolve()
-        listing = list_tree(tree)
-        with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-            tools = measure_tools(tree, args, patterns, Path(scratch))
-        if args.fit_parts:
-            with tempfile.TemporaryDirectory(prefix="bench-fit-") as scratch:
-                points += subset_points(tree, listing, args, Path(scratch))
-        points += [
-            FitPoint(tree.name, len(listing.files), listing.bytes / MB, t.seconds)
-            for t in tools
-            if t.tool == "analyze" and t.seconds
-        ]
-        texts = read_text(listing.files, int(args.micro_mb * MB))
-        engines = micro(texts, patterns, args.runs, args.micro_budget)
-        print(render(tree, listing, tools, engines), end="\n\n", flush=True)
-        entry = {
+    return parser
+
+
+@dataclass
+class Figures:
+    """Everything one run measured, gathered as it goes (the README block and the JSON are made from it)."""
+
+    summary: list[str] = field(default_factory=list)
+    detail: list[str] = field(default_factory=list)
+    trees: list[dict[str, object]] = field(default_factory=list)
+    points: list[FitPoint] = field(default_factory=list)
+    startup: list[ToolResult] = field(default_factory=list)
+    batch: list[BatchResult] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The README's figures: the issue's summary, every tool per tree, start-up, the portfolio, the fit."""
+        found: list[str] = []
+        if self.summary:
+            found += [*SUMMARY_TABLE, *self.summary, "", "Every tool:", "", *TREE_TABLE, *self.detail, ""]
+        if self.startup:
+            found += [*STARTUP_TABLE, *startup_rows(self.startup), ""]
+        if self.batch:
+            repos = self.batch[0].repos
+            found += [f"`analyze batch` over {repos} git repositories made from the fixtures:", ""]
+            found += [*BATCH_TABLE, *batch_rows(self.batch), ""]
+        return found + fit_lines(self.points)
+
+
+def measure_tree(tree: Path, args: argparse.Namespace, patterns: Sequence[str], figures: Figures) -> None:
+    """Every tool on one tree, its parts when asked, and the matcher micro-benchmark."""
+    listing = list_tree(tree)
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        tools = measure_tools(tree, args, patterns, Path(scratch))
+    if args.fit_parts:
+        with tempfile.TemporaryDirectory(prefix="bench-fit-") as scratch:
+            figures.points += subset_points(tree, listing, args, Path(scratch))
+    fitted = "analyze --jobs 1" if args.jobs is None else "analyze"  # the costs of one process, pool aside
+    figures.points += [
+        FitPoint(tree.name, len(listing.files), listing.bytes / MB, t.seconds)
+        for t in tools
+        if t.tool == fitted and t.seconds
+    ]
+    texts = read_text(listing.files, int(args.micro_mb * MB))
+    engines = micro(texts, patterns, args.runs, args.micro_budget)
+    print(render(tree, listing, tools, engines), end="\n\n", flush=True)
+    figures.trees.append(
+        {
             "tree": str(tree),
             "listing": listing.source,
             "files": len(listing.files),
@@ -761,54 +967,76 @@ def main(argv: Sequence[str] | None = None) -> int:
             "tools": [asdict(t) for t in tools],
             "micro": [asdict(e) for e in engines],
         }
-        trees.append(entry)
-        rows += markdown_rows(tree.name, len(listing.files), listing.bytes / MB, tools)
+    )
+    figures.summary += summary_rows(tree.name, len(listing.files), listing.bytes / MB, tools)
+    figures.detail += markdown_rows(tree.name, len(listing.files), listing.bytes / MB, tools)
+
+
+def measure_small(args: argparse.Namespace, figures: Figures) -> None:
+    """The start-up rows, and the batch over the portfolio when asked; the small runs join the cost fit."""
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        startup = measure_startup(args, Path(scratch))
-    for t in startup:
+        figures.startup = measure_startup(args, Path(scratch))
+    for t in figures.startup:
         print(
-            f"{t.tool:<22}{_fmt(t.seconds, 3):>9} s wall{_fmt(t.cpu_seconds, 3):>9} s cpu"
+            f"{t.tool:<40}{_fmt(t.seconds, 3):>9} s wall{_fmt(t.cpu_seconds, 3):>9} s cpu"
             f"{_fmt(t.peak_rss_mib, 1):>9} MiB  {t.note}".rstrip()
         )
-    rows += [row for t in startup for row in markdown_rows(t.tool, None, None, [t])]
-    batch: list[ToolResult] = []
-    if args.portfolio:
-        with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
-            batch = measure_batch(args, Path(scratch))
-        for t in batch:
-            print(f"{t.tool:<40}{_fmt(t.seconds, 2):>9} s wall{_fmt(t.cpu_seconds, 2):>9} s cpu  {t.note}")
-        rows += [
-            f"| {t.tool} | - | - | {t.note if t.status == 'ok' else 'failed'} | {_fmt(t.seconds)} | "
-            f"{_fmt(t.cpu_seconds)} | - | {_fmt(t.peak_rss_mib, 1)} |"
-            for t in batch
-        ]
-    points += [
-        FitPoint(t.tool.removeprefix("analyze "), files, size, t.seconds)
-        for t in startup
-        if t.seconds
-        for label, files, size in (
-            ("analyze 5-file repo", len(FIVE_FILES), sum(len(text) for _, text in FIVE_FILES) / MB),
-            ("analyze flask fixture", *_folder_size(FLASK)),
-        )
-        if t.tool == label
+    sizes = {
+        "analyze 5-file repo": (len(FIVE_FILES), sum(len(text) for _, text in FIVE_FILES) / MB),
+        "analyze flask fixture": _folder_size(FLASK),
+    }
+    figures.points += [
+        FitPoint(t.tool.removeprefix("analyze "), *sizes[t.tool], t.seconds)
+        for t in figures.startup
+        if t.tool in sizes and t.seconds
     ]
-    fitted = fit_lines(points)
+    if args.portfolio > 0:
+        with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
+            portfolio = Path(scratch) / "portfolio"
+            portfolio.mkdir()
+            started = time.perf_counter()
+            repos = build_portfolio(portfolio, args.portfolio)
+            print(f"portfolio: {len(repos)} git repositories, made in {time.perf_counter() - started:.0f} s (untimed)")
+            figures.batch = measure_batch(args, portfolio, len(repos), Path(scratch))
+        for b in figures.batch:
+            t = b.result
+            rate = f"{b.per_minute:,.0f} repos/min" if b.per_minute else t.note
+            print(
+                f"{t.tool + ', ' + b.kind:<40}{_fmt(t.seconds, 3):>9} s wall{_fmt(t.cpu_seconds, 3):>9} s cpu"
+                f"  {rate}  {b.outcome}"
+            )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.runs < 1:
+        _parser().error("--runs must be at least 1")
+    load_before = _load()
+    patterns = content_patterns()
+    figures = Figures()
+    for tree in args.trees:
+        if not tree.is_dir():
+            print(f"{tree}: not a directory, skipped", file=sys.stderr)
+            continue
+        measure_tree(tree.resolve(), args, patterns, figures)
+    measure_small(args, figures)
+    fitted = fit_lines(figures.points)
     if fitted:
         print("\n".join(fitted))
-        rows += ["", *fitted]
-    environment = _versions()
+    environment = _versions(load_before)
     if args.json:
         report = {
             "environment": environment,
+            "command": command_line(args),
             "patterns": len(patterns),
-            "trees": trees,
-            "startup": [asdict(t) for t in startup],
-            "batch": [asdict(t) for t in batch],
-            "fit": [asdict(p) for p in points],
+            "trees": figures.trees,
+            "startup": [asdict(t) for t in figures.startup],
+            "batch": [asdict(b) for b in figures.batch],
+            "fit": [asdict(p) for p in figures.points],
         }
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if args.readme:
-        write_readme(environment, args.runs, rows)
+        write_readme(environment, args.runs, figures.lines(), command_line(args))
     return 0
 
 
