@@ -245,17 +245,22 @@ def test_batch_shares_configuration_and_messages(
     assert json.loads(capsys.readouterr().out)["repos"][0]["status"] == "ok"
 
 
-def test_hostile_file_through_the_installed_cli(tmp_path: Path) -> None:
-    """As a subprocess: a repository file asking for 10,000 processes is refused before any starts."""
-    (tmp_path / ".rustgo.toml").write_text("jobs = 10000\nmax-file-size = 1e14\n", encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-I", "-m", "analyzer", "."],
-        cwd=tmp_path,
+def _installed_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``analyze . ARGS`` as a subprocess run from ``cwd``, isolated from the current folder (``-I``)."""
+    return subprocess.run(
+        [sys.executable, "-I", "-m", "analyzer", ".", *args],
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_hostile_file_through_the_installed_cli(tmp_path: Path) -> None:
+    """As a subprocess: a repository file asking for 10,000 processes is refused before any starts."""
+    (tmp_path / ".rustgo.toml").write_text("jobs = 10000\nmax-file-size = 1e14\n", encoding="utf-8")
+    done = _installed_cli(tmp_path)
     assert done.returncode == 2
     assert ".rustgo.toml:jobs" in done.stderr
 
@@ -317,13 +322,6 @@ def test_check_gates_use_an_explicit_config(tmp_path: Path, capsys: pytest.Captu
 def test_check_gate_through_the_installed_cli(tmp_path: Path) -> None:
     """As a subprocess, from inside the hostile checkout: exit 1, not 0."""
     repo = _narrowing_repo(tmp_path / "repo", "rustgo")
-    done = subprocess.run(
-        [sys.executable, "-I", "-m", "analyzer", ".", "--fail-on", "findings", "--format", "json"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _installed_cli(repo, "--fail-on", "findings", "--format", "json")
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["findings"] == []
