@@ -119,6 +119,15 @@ def test_policy_failure_is_1_with_the_report_written(tmp_path: Path) -> None:
     assert "policy failed: expected verdict rust, got go" in done.stderr
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Give the child SIGINT's default disposition, as a shell gives a foreground command.
+
+    A test run started as a background job of a non-interactive shell (as CI runners do) inherits SIGINT ignored,
+    and so would the analyzer, which rightly honours an inherited SIG_IGN: the test would then wait forever.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupt_is_130(tmp_path: Path) -> None:
     """Ctrl-C while the run waits on a baseline that is a FIFO nobody writes to: deterministic, no timing."""
     repo = _repo(tmp_path / "svc", GO)
@@ -131,6 +140,7 @@ def test_interrupt_is_130(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     writer = None
     deadline = time.monotonic() + 240  # a hang detector, not a speed test

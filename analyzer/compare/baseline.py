@@ -11,10 +11,11 @@ can say "N known findings hidden by the baseline". A baseline that cannot be rea
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from analyzer.compare.delta import new_findings
 from analyzer.errors import ConfigError
@@ -68,13 +69,27 @@ def parse_baseline(text: str, source: str) -> Baseline:
 def load_baseline(path: Path) -> Baseline:
     """Read a baseline file; raise ConfigError when it is missing, too large or malformed."""
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BASELINE_BYTES + 1)
+        with path.open("rb", buffering=0) as handle:
+            raw = _read_at_most(handle, MAX_BASELINE_BYTES)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the baseline: {exc.strerror}") from exc
     if len(raw) > MAX_BASELINE_BYTES:
         raise ConfigError(f"{path}: baseline larger than {MAX_BASELINE_BYTES >> 20} MiB; refused")
     return parse_baseline(raw.decode("utf-8", "replace"), str(path))
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit + 1`` bytes in reads sized by fstat: one for a regular file, 1 MiB steps for a pipe or FIFO."""
+    step = min(limit + 1, max(os.fstat(handle.fileno()).st_size + 1, 1 << 20))
+    chunks: list[bytes] = []
+    got = 0
+    while got <= limit:
+        chunk = handle.read(min(step, limit + 1 - got))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
 
 
 def apply_baseline(report: Report, baseline: Baseline) -> Report:
