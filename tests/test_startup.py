@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import pickle
 import re
 import subprocess
@@ -116,6 +117,20 @@ def test_small_json_run_loads_only_what_it_uses(tmp_path: Path) -> None:
     modules, out = _modules(str(FIXTURE), "--format", "json", cwd=tmp_path)
     assert '"verdict"' in out
     assert not modules & {"git", "rich", "radon", "pathspec", "multiprocessing", "concurrent"}, modules
+
+
+def test_dockerfile_without_compose_loads_no_yaml(tmp_path: Path) -> None:
+    """The flask-sized fixture has a Dockerfile and no YAML file: PyYAML (about 11 ms to import) is not loaded;
+    a Compose file beside it is read with it."""
+    modules, out = _modules(str(FIXTURE), "--format", "json", cwd=tmp_path)
+    assert '"verdict"' in out
+    assert "yaml" not in modules
+    tree = tmp_path / "svc"
+    shutil.copytree(FIXTURE, tree)
+    (tree / "compose.yaml").write_text("services:\n  db:\n    image: postgres:16\n", encoding="utf-8")
+    modules, out = _modules(str(tree), "--format", "json", cwd=tmp_path)
+    assert "yaml" in modules
+    assert json.loads(out)["diagnostics"] == []
 
 
 def test_terminal_run_loads_rich_but_not_git(tmp_path: Path) -> None:

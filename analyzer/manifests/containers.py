@@ -15,13 +15,14 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import yaml
+from typing import TYPE_CHECKING
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
-from analyzer.manifests._read import yamldoc
 from analyzer.model import Dependency, ManifestResult, Scope
+
+if TYPE_CHECKING:
+    import yaml
 
 _KEYWORDS = frozenset(
     {
@@ -267,6 +268,8 @@ def parse_dockerfile(path: str, text: str, ctx: ParseContext) -> ManifestResult:
 
 def _service_lines(root: yaml.Node, key: str | None) -> dict[str, int]:
     """Line of each service's ``image`` value, or of the service key when it has none."""
+    import yaml  # already loaded by yamldoc: a Dockerfile alone never pays for PyYAML
+
     services: yaml.Node | None = root
     if key is not None and isinstance(root, yaml.MappingNode):
         services = next((v for k, v in root.value if getattr(k, "value", None) == key), None)
@@ -284,6 +287,8 @@ def _service_lines(root: yaml.Node, key: str | None) -> dict[str, int]:
 
 def parse_compose(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     """Images of the services of a Compose file; services built from source name no dependency."""
+    from analyzer.manifests._read import yamldoc
+
     root = yamldoc.compose(text, posixpath.basename(path))
     data = None if root is None else yamldoc.construct(root, posixpath.basename(path))
     if root is None or data is None:
