@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
