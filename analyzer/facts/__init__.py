@@ -67,7 +67,7 @@ def collect(
     cache: ContentCache | None = None,
 ) -> Collected:
     """The facts of one tree: declared, path and content facts; ``cache`` carries content hits between runs."""
-    matcher = Matcher(knowledge.rules)
+    matcher = Matcher.of(knowledge.rules)
     facts = dependency_facts(list(manifests), matcher, knowledge.criteria, inventory)
     facts += path_facts(inventory, matcher, knowledge.criteria)
     test_weight = knowledge.criteria.multipliers.get("test-file", 1.0)

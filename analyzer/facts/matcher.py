@@ -208,6 +208,18 @@ class Matcher:
         self._negatives: dict[str, Any] = {}
         self._by_id = {rule.id: rule for rule in ruleset.rules}
 
+    @classmethod
+    def of(cls, ruleset: RuleSet) -> Matcher:
+        """The matcher of this very RuleSet object, built once: a batch worker analyses repository after repository
+        with the same rules, and compiling the RE2 sets was a fifth of a small repository's time there. A matcher
+        is a pure function of its rules (its lazily filled caches are keyed by pattern), so sharing it is safe."""
+        global _LAST
+        last = _LAST
+        if last is not None and last.ruleset is ruleset:
+            return last
+        _LAST = built = cls(ruleset)
+        return built
+
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id."""
         return self._by_id[rule_id]
@@ -295,3 +307,7 @@ def _unique(rules: list[Rule]) -> list[Rule]:
             seen.add(rule.id)
             out.append(rule)
     return out
+
+
+_LAST: Matcher | None = None
+"""The matcher ``Matcher.of`` built last, with the RuleSet it holds (so that identity cannot be reused)."""
