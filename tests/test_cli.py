@@ -132,6 +132,32 @@ def test_rules_listing_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Examples that match" in text
 
 
+def _cited_rules(node: object) -> set[str]:
+    if isinstance(node, dict):
+        own = {node["rule"]} if isinstance(node.get("rule"), str) else set()
+        return own.union(*(_cited_rules(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_cited_rules(v) for v in node))
+    return set()
+
+
+def test_every_rule_a_report_cites_can_be_looked_up(capsys: pytest.CaptureFixture[str]) -> None:
+    """A linter's promise: each id in a report, judgement evidence (DOMAIN, LANG, ...) included, is explained."""
+    golden = Path(__file__).parent / "golden"
+    cited = set().union(*(_cited_rules(json.loads(p.read_text(encoding="utf-8"))) for p in golden.glob("*.json")))
+    assert {"DOMAIN", "LANG"} <= cited
+    for rule_id in sorted(cited):
+        assert main(["rules", rule_id]) == 0, rule_id
+        assert rule_id in capsys.readouterr().out
+    for rule_id in ("DOMAIN", "LANG", "TEAM", "HISTORY"):
+        assert main(["rules", rule_id.lower(), "--format", "json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert (data["id"], data["kind"]) == (rule_id, "judgement")
+        assert data["weights"], rule_id
+    assert main(["rules", "NOPE1"]) == 2
+    assert "DOMAIN, LANG, TEAM, HISTORY" in capsys.readouterr().err
+
+
 def test_module_entry_point_as_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     done = subprocess.run(

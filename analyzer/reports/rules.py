@@ -15,8 +15,12 @@ from rich.console import Console
 from rich.table import Table
 
 from analyzer.errors import ConfigError
+from analyzer.judgement.domains import HISTORY_RULE, TEAM_RULE
+from analyzer.judgement.units import DOMAIN_RULE
 from analyzer.knowledge.criteria import Criteria, EvidenceSpec, load_criteria
+from analyzer.knowledge.domains import load_domains
 from analyzer.knowledge.rules import Example, Rule, RuleSet, load_rules
+from analyzer.model import LANGUAGE_SHARE_RULE
 
 
 def _load() -> tuple[Criteria, RuleSet]:
@@ -90,11 +94,14 @@ def listing(category: str | None, ecosystem: str | None, fmt: str, width: int = 
 
 def explain(rule_id: str, fmt: str, width: int = 100) -> str:
     """One rule explained: summary, why it matters, criterion and lean, matches, examples."""
+    if rule_id.upper() in JUDGEMENT_IDS:
+        return _explain_judgement(rule_id.upper(), fmt)
     criteria, rules = _load()
     try:
         rule = rules.get(rule_id)
     except KeyError:
-        raise ConfigError(f"no rule {rule_id!r}; `analyze rules` lists them") from None
+        known = ", ".join(JUDGEMENT_IDS)
+        raise ConfigError(f"no rule {rule_id!r}; `analyze rules` lists them (and explains {known})") from None
     data = rule_dict(rule, criteria)
     if fmt == "json":
         return json.dumps(data, indent=2) + "\n"
@@ -122,6 +129,63 @@ def explain(rule_id: str, fmt: str, width: int = 100) -> str:
     lines += ["", "Examples that match:"] + [f"  + {t}" for t in data["examples"]["match"]]
     lines += ["Examples that do not match:"] + [f"  - {t}" for t in data["examples"]["no_match"]]
     return "\n".join(lines) + "\n"
+
+
+JUDGEMENT_IDS = (DOMAIN_RULE, LANGUAGE_SHARE_RULE, TEAM_RULE, HISTORY_RULE)
+"""Evidence ids a report cites that no [[rule]] defines: the judgement gives that evidence itself."""
+
+
+def _explain_judgement(rule_id: str, fmt: str) -> str:
+    """What a judgement evidence id means, with the weights it uses, read from the same data the judgement reads."""
+    criteria = load_criteria()
+    table = load_domains()
+    name = {c.id: c.name for c in criteria.criteria}
+    rows: list[dict[str, Any]]
+    if rule_id == DOMAIN_RULE:
+        summary = (
+            "What a unit is for, from its markers and languages: the best-scoring use case of the article decides "
+            f"where the verdict starts (a domain scoring under {table.min_score:g} gives none)."
+        )
+        source = "heuristics/domains.toml [[domain]]"
+        rows = [
+            {"id": d.id, "name": d.name, "leans": d.leans.value, "weight": d.weight, "reason": d.reason}
+            for d in table.domains
+        ]
+        lines = [f"{d['id']}: {d['name']} -> {d['leans']} ({name['ecosystem']}, weight {d['weight']:g})" for d in rows]
+    elif rule_id == LANGUAGE_SHARE_RULE:
+        summary = (
+            "The languages the code is written in: each language's share of the unit's counted code times the "
+            "weights below."
+        )
+        source = "heuristics/criteria.toml [language.*]"
+        rows = [
+            {"language": language, "criterion": spec.criterion, "leans": spec.leans.value, "weight": spec.weight}
+            for language, specs in sorted(criteria.languages.items())
+            for spec in specs
+        ]
+        lines = [f"{r['language']}: {name[r['criterion']]} leans {r['leans']} (weight {r['weight']:g})" for r in rows]
+    elif rule_id == TEAM_RULE:
+        summary = "The team profile given with --team (go=LEVEL,rust=LEVEL): evidence on developer experience."
+        source = "heuristics/domains.toml [team.*]"
+        rows = [
+            {"language": language, "level": level, "weight": weight}
+            for language, levels in sorted(table.team.items())
+            for level, weight in levels.items()
+        ]
+        lines = [f"{r['language']}={r['level']}: weight {r['weight']:+g} toward {r['language']}" for r in rows]
+    else:
+        summary = (
+            "The bounded git history (--history): the share of recent authors who already write Go (Rust) here, "
+            f"times {table.history_weight:g}, is developer-experience evidence toward Go (Rust)."
+        )
+        source = "heuristics/domains.toml [history]"
+        rows = [{"weight": table.history_weight}]
+        lines = []
+    data = {"id": rule_id, "kind": "judgement", "summary": summary, "source": source, "weights": rows}
+    if fmt == "json":
+        return json.dumps(data, indent=2) + "\n"
+    head = [f"{rule_id} (judgement evidence: no [[rule]] defines it)", "", summary, "", f"From: {source}"]
+    return "\n".join(head + (["", *lines] if lines else [])) + "\n"
 
 
 def _render(renderable: Table, width: int) -> str:
