@@ -157,6 +157,34 @@ def test_fifo_gitignore_is_never_handed_to_git(tmp_path: Path, folder: str) -> N
     assert report["stats"]["files"] == 2  # f0.go and pkg/lib.go, walked
 
 
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the stall shows in Linux's /proc; elsewhere git's timeout"
+)
+def test_fifo_gitignore_in_an_untracked_folder_stops_git_at_once(tmp_path: Path) -> None:
+    # No tracked file says the folder exists, so only git meets its .gitignore: git waited there for 300 s.
+    root = _repo(tmp_path / "repo")
+    (root / "new" / "deeper").mkdir(parents=True)
+    (root / "new" / "deeper" / "a.go").write_text("package deeper\n")
+    os.mkfifo(root / "new" / ".gitignore")
+    code, report, stderr = _run(root)  # HANG is the hang detector; without the stall check this run took 300 s
+    assert code == 0, stderr
+    messages = {d["path"]: d["message"] for d in report["diagnostics"]}
+    assert messages["new/.gitignore"] == "special file (FIFO); skipped"
+    assert "waited to open a named pipe (FIFO)" in messages[""]
+    assert report["stats"]["files"] == 2  # f0.go and new/deeper/a.go, walked
+
+
+def test_a_git_that_waits_on_a_fifo_is_stopped_and_named(tmp_path: Path) -> None:
+    """The stall check in isolation: a git reading a FIFO given as a path, stopped without the long timeout."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    root = _repo(tmp_path / "repo")
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the stall shows in Linux's /proc; elsewhere git's timeout")
+    with pytest.raises(gitinfo.GitListingError, match="named pipe"):
+        gitinfo._run(root, "hash-object", str(fifo), timeout=HANG)
+
+
 def test_fifo_in_place_of_a_loose_blob_stops_a_revision_with_one_line(tmp_path: Path) -> None:
     # git ls-tree -l opens every blob for its size, and cat-file reads them: both waited forever on a FIFO.
     root = _repo(tmp_path / "repo")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,8 @@ def _run(cwd: Path, *args: str, git_dir: str | None = None, timeout: float | Non
     ``git_dir``: run inside that git directory and forbid git to look above it for another repository. It is
     not passed as ``--git-dir``, which would skip git's ownership check (``safe.directory``). The process is
     started directly (GitPython's import alone costs a small run more than its whole listing); stdin is closed
-    and messages are in English so that ``_last_line`` can find git's "fatal:" line.
+    and messages are in English so that ``_last_line`` can find git's "fatal:" line. A git that waits to open a
+    named pipe is stopped at once (``_wait``).
     """
     env = dict(os.environ, LANGUAGE="C", LC_ALL="C")
     if git_dir is not None:
@@ -86,23 +88,66 @@ def _run(cwd: Path, *args: str, git_dir: str | None = None, timeout: float | Non
     argv = ["git", *_SAFE_OPTIONS, *args]
     try:
         try:
-            done = subprocess.run(
-                argv, cwd=str(git_dir or cwd), env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout
+            process = subprocess.Popen(
+                argv,
+                cwd=str(git_dir or cwd),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
             )
         except FileNotFoundError as exc:
             if not Path(git_dir or cwd).is_dir():
                 raise _GitFailed(f"{git_dir or cwd}: no such folder") from exc
             raise GitListingError(f"git is not available: {exc.strerror}: {exc.filename}") from exc
-        except subprocess.TimeoutExpired as exc:
-            raise _GitFailed(f"git {args[0] if args else ''} did not finish within {timeout:g} s") from exc
         except OSError as exc:
             raise _GitFailed(f"git could not start: {exc.strerror or exc}") from exc
-        if done.returncode != 0:
-            stderr = done.stderr.decode("utf-8", "replace")
-            raise _GitFailed(f"git {args[0] if args else ''} exited with {done.returncode}", stderr)
+        with process:
+            stdout, stderr = _wait(process, args[0] if args else "", timeout)
+        if process.returncode != 0:
+            raise _GitFailed(f"git {args[0] if args else ''} exited with {process.returncode}", stderr)
     except _GitFailed as exc:
         raise GitListingError(_last_line(exc)) from exc
-    return done.stdout
+    return stdout
+
+
+STALL_POLL = 0.25
+"""Seconds between two looks at a running git: is it waiting to open a named pipe?"""
+
+_FIFO_OPEN_WAITS = frozenset({"wait_for_partner", "fifo_open"})
+"""Linux's /proc/PID/wchan while a process waits in open() for the other end of a FIFO."""
+
+
+def _wait(process: subprocess.Popen[bytes], command: str, timeout: float | None) -> tuple[bytes, str]:
+    """(stdout, stderr) of a finished git; kill it when it waits on a FIFO or outlives ``timeout``.
+
+    git opens every ``.gitignore`` of the untracked folders it walks, and a named pipe there makes it wait forever
+    for a writer: on Linux that wait shows in /proc, and the command is stopped at once instead of at the timeout.
+    """
+    started = time.monotonic()
+    while True:
+        try:
+            out, err = process.communicate(timeout=STALL_POLL)
+            return out, err.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            if _opening_fifo(process.pid):
+                process.kill()
+                process.communicate()
+                raise _GitFailed(
+                    f"git {command} stopped: it waited to open a named pipe (FIFO), e.g. a .gitignore that is one"
+                ) from None
+            if timeout is not None and time.monotonic() - started > timeout:
+                process.kill()
+                process.communicate()
+                raise _GitFailed(f"git {command} did not finish within {timeout:g} s") from None
+
+
+def _opening_fifo(pid: int) -> bool:
+    """Whether the process sleeps in open() on a FIFO (Linux; elsewhere only the timeout guards)."""
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text(encoding="ascii").strip() in _FIFO_OPEN_WAITS
+    except OSError:
+        return False
 
 
 def is_work_tree(path: Path) -> Path | None:
@@ -146,7 +191,7 @@ def _check_ignore_files(top: Path, sub: str, tracked: bytes) -> None:
 
     git lists neither FIFOs nor sockets, so the folders checked are the analyzed folder, its parents up to the
     top, and every folder holding a tracked file: one stat each. A FIFO in a folder with no tracked file is
-    left to the listing's timeout.
+    stopped by ``_wait`` when git opens it (on Linux; elsewhere by the listing's timeout).
     """
     folders = {item.rpartition(b"/")[0] for item in tracked.split(b"\0") if item}
     parts = [] if sub in ("", ".") else sub.split("/")
