@@ -122,6 +122,41 @@ def test_deterministic_and_parallel_equal(
     assert first["markers"]
 
 
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_pool_workers_never_import_from_the_current_folder(
+    tmp_path: Path, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    """A repository analysed from inside, with a root ``multiprocessing`` package: spawn and forkserver workers
+    (macOS, Windows, Linux from Python 3.14) start ``python -c``, which would import it from the current folder."""
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    planted = repo / "multiprocessing"
+    planted.mkdir()
+    marker = tmp_path / "imported-from-the-repository"
+    # It leaves a mark, then hands over to the real package, so that a child that imported it still works and
+    # the test fails on the mark instead of hanging on a broken pool.
+    (planted / "__init__.py").write_text(
+        f"import importlib, os, sys\nopen({str(marker)!r}, 'w').close()\n"
+        "sys.path[:] = [p for p in sys.path if p not in ('', os.getcwd())]\n"
+        "del sys.modules['multiprocessing']\n"
+        "sys.modules['multiprocessing'] = importlib.import_module('multiprocessing')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(contents, "POOL_START", method)
+    monkeypatch.setattr(contents, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(contents, "BATCH_BYTES", 1)
+    monkeypatch.delenv("PYTHONSAFEPATH", raising=False)
+    parallel = to_dict(_run(fixtures / "cpp-game-engine", knowledge, jobs=2))
+    assert not marker.exists()
+    assert os.environ.get("PYTHONSAFEPATH") is None  # set only while the pool runs
+    alone = to_dict(_run(fixtures / "cpp-game-engine", knowledge, jobs=1))
+    for data in (parallel, alone):
+        data["stats"]["seconds"] = 0
+    assert parallel == alone
+
+
 def test_read_cap_bounds_bytes(tmp_path: Path, knowledge: Knowledge) -> None:
     _write(tmp_path, {"big.c": "int x;\n" * 100_000 + "void f(void) { free(0); }\n"})
     report = _run(tmp_path, knowledge, max_file_size=4096)

@@ -25,6 +25,7 @@ from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import TYPE_CHECKING
 
 from analyzer.batch.tasks import BatchOptions, Outcome, Settings, Status, Task, preload, run_isolated, run_task
+from analyzer.children import safe_child_path
 from analyzer.errors import AnalyzerError
 
 if TYPE_CHECKING:
@@ -88,30 +89,10 @@ class _Slot:
     ready: bool = False
 
 
-@contextlib.contextmanager
-def _safe_path() -> Iterator[None]:
-    """Children started meanwhile leave the current folder off their import path (PYTHONSAFEPATH, Python 3.11).
-
-    The spawn start method runs ``python -c``, which puts the current folder first on the import path; a batch
-    started from a portfolio folder holding a ``multiprocessing`` repository, or from a repository with a root
-    ``threading.py``, would otherwise import it into every worker (and the resource tracker). An isolated parent
-    (``python -I``) passes ``-I`` on by itself.
-    """
-    previous = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("PYTHONSAFEPATH", None)
-        else:
-            os.environ["PYTHONSAFEPATH"] = previous
-
-
 def _start(ctx: SpawnContext, settings: Settings) -> _Slot:
     ours, theirs = ctx.Pipe()
     process = ctx.Process(target=_serve, args=(theirs, os.getpid(), settings), daemon=True, name="rustgo-batch-worker")
-    with _safe_path():
+    with safe_child_path():  # spawn runs `python -c`: never from the current folder
         process.start()
     theirs.close()
     return _Slot(process, ours)

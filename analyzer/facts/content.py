@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from analyzer.children import safe_child_path
 from analyzer.facts.effort import FileMetrics, measure
 from analyzer.facts.matcher import Matcher
 from analyzer.inventory.languages import WIDE_BOMS
@@ -21,6 +22,9 @@ from analyzer.manifests._read.decode import decode
 from analyzer.model import Fact, FactKind, FileEntry, Inventory, Role
 from analyzer.target.worktree import Tree
 
+POOL_START: str | None = None
+"""Start method of the worker pool; None is the platform's own (fork on Linux before Python 3.14, else spawn or
+forkserver, which start ``python -c``: hence ``safe_child_path``)."""
 PARALLEL_BYTES = 6 << 20
 """Bytes to match from which a second process pays (bench/README.md, "Parallelism"): matching runs at about 35 MB/s
 per core, and a worker costs about 60 ms to start, so below some 4 MB the pool costs more than half the work."""
@@ -179,10 +183,15 @@ def _in_parallel(
     The pool takes batches from the front; this process takes them from the back until it reaches one a worker
     has started, so no process idles while batches remain and a worker is never waited for needlessly.
     """
-    from concurrent.futures import ProcessPoolExecutor  # here: a run that stays in-process never loads it
+    import multiprocessing  # here: a run that stays in-process never loads it
+    from concurrent.futures import ProcessPoolExecutor
 
     outcomes: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(workers - 1, initializer=_init_worker, initargs=(job,)) as pool:
+    context = multiprocessing.get_context(POOL_START)
+    with (
+        safe_child_path(),
+        ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_init_worker, initargs=(job,)) as pool,
+    ):
         futures = [pool.submit(_worker_batch, batch) for batch in batches]
         for index in reversed(range(len(batches))):
             if not futures[index].cancel():
