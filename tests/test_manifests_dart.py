@@ -96,16 +96,7 @@ def test_workspace_members() -> None:
             "line 3: dependencies must be a mapping",
             id="pubspec-list-sample",
         ),
-        pytest.param(
-            parse_pubspec_lock,
-            (SAMPLES / "bad-pubspec.lock").read_text(encoding="utf-8"),
-            "line 2: package 'http' has unknown dependency kind",
-            id="lock-unknown-kind-sample",
-        ),
         pytest.param(parse_pubspec, "- a\n- b\n", "must hold a mapping", id="pubspec-root-list"),
-        pytest.param(
-            parse_pubspec, "name: a\ndependencies:\n  x: [1, 2]\n", "line 3: dependency 'x'", id="pubspec-entry-list"
-        ),
         pytest.param(parse_pubspec, "name: a\n---\nname: b\n", "invalid YAML", id="pubspec-two-documents"),
         pytest.param(parse_pubspec, "name: [a\n", "invalid YAML in pubspec.yaml", id="pubspec-unclosed-flow"),
         pytest.param(parse_pubspec, "name: a\nworkspace: pkgs\n", "workspace must be a list", id="workspace-scalar"),
@@ -118,6 +109,33 @@ def test_workspace_members() -> None:
 def test_malformed_raises(parser: Parser, text: str, message: str) -> None:
     with pytest.raises(ManifestError, match=message):
         parser("pubspec.yaml", text, FakeContext())
+
+
+@pytest.mark.parametrize(
+    ("parser", "text", "kept", "message"),
+    [
+        pytest.param(
+            parse_pubspec,
+            "name: a\ndependencies:\n  x: [1, 2]\n  http: ^1.2.0\n  evil: !!python/object/apply:os.system [id]\n",
+            ["http"],
+            "line 3: dependency 'x' must be a version or a mapping; that dependency is not counted",
+            id="pubspec-odd-entries",
+        ),
+        pytest.param(
+            parse_pubspec_lock,
+            (SAMPLES / "bad-pubspec.lock").read_text(encoding="utf-8"),
+            [],
+            "line 2: package 'http' has unknown dependency kind 'direct sideways'; it is not counted",
+            id="lock-unknown-kind-sample",
+        ),
+    ],
+)
+def test_an_odd_entry_costs_itself_not_the_file(parser: Parser, text: str, kept: list[str], message: str) -> None:
+    """Nothing is lost (DESIGN §8): the entry is named in a warning and the file's other dependencies count."""
+    result = parser("pubspec.yaml", text, FakeContext())
+    assert [d.name for d in result.dependencies] == kept
+    assert result.diagnostics[0].message == message
+    assert {d.severity.value for d in result.diagnostics} == {"warning"}
 
 
 def test_alias_bomb_is_not_expanded() -> None:

@@ -368,6 +368,11 @@ class Manifests:
     """Files that could not be read, and every parser's diagnostics."""
 
 
+def entry_warning(path: str, message: str) -> Diagnostic:
+    """A problem that costs one entry of a manifest, not the file: the parser goes on and the rest counts."""
+    return Diagnostic(path=path, message=message, severity=Severity.WARNING, stage="manifests")
+
+
 def _skipped(path: str, message: str) -> Diagnostic:
     return Diagnostic(path=path, message=message, stage="manifests")
 

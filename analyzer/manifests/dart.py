@@ -12,9 +12,9 @@ from __future__ import annotations
 import yaml
 
 from analyzer.errors import ManifestError
-from analyzer.manifests import ParseContext
+from analyzer.manifests import ParseContext, entry_warning
 from analyzer.manifests._read import yamldoc
-from analyzer.model import Dependency, ManifestResult, Scope
+from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope
 
 _PUB = "pub"
 _SECTIONS = (
@@ -78,16 +78,21 @@ def parse_pubspec(path: str, text: str, ctx: ParseContext) -> ManifestResult:
     if not isinstance(root, yaml.MappingNode):
         raise ManifestError("pubspec.yaml must hold a mapping")
     deps: list[Dependency] = []
+    problems: list[Diagnostic] = []
     for section, scope, direct in _SECTIONS:
         body = _field(root, section)
         if body is None or yamldoc.scalar(body) == "":
             continue
         for key, line, value in yamldoc.entries(body, section):
-            name, version = _spec(key, value)
+            try:
+                name, version = _spec(key, value)
+            except ManifestError as exc:  # one odd entry (a tag such as !!python/object): the others still count
+                problems.append(entry_warning(path, f"{exc}; that dependency is not counted"))
+                continue
             deps.append(
                 Dependency(ecosystem=_PUB, name=name, version=version, scope=scope, direct=direct, path=path, line=line)
             )
-    return ManifestResult(dependencies=tuple(deps), workspace_members=_workspace(root))
+    return ManifestResult(dependencies=tuple(deps), diagnostics=tuple(problems), workspace_members=_workspace(root))
 
 
 def parse_pubspec_lock(path: str, text: str, ctx: ParseContext) -> ManifestResult:
@@ -98,13 +103,16 @@ def parse_pubspec_lock(path: str, text: str, ctx: ParseContext) -> ManifestResul
     if packages is None:
         raise ManifestError("pubspec.lock has no 'packages' mapping")
     deps: list[Dependency] = []
+    problems: list[Diagnostic] = []
     for name, line, body in yamldoc.entries(packages, "packages"):
         kind = yamldoc.scalar(_field(body, "dependency")) or "transitive"
         if kind not in _LOCK_KINDS:
-            raise ManifestError(f"line {line}: package {name!r} has unknown dependency kind {kind!r}")
+            message = f"line {line}: package {name!r} has unknown dependency kind {kind!r}; it is not counted"
+            problems.append(entry_warning(path, message))
+            continue
         scope, direct = _LOCK_KINDS[kind]
         version = yamldoc.scalar(_field(body, "version")) or ""
         deps.append(
             Dependency(ecosystem=_PUB, name=name, version=version, scope=scope, direct=direct, path=path, line=line)
         )
-    return ManifestResult(dependencies=tuple(deps))
+    return ManifestResult(dependencies=tuple(deps), diagnostics=tuple(problems))

@@ -20,10 +20,11 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests import entry_warning as _diag
 from analyzer.manifests._read.inidoc import load_ini
 from analyzer.manifests._read.text import group_scope
 from analyzer.manifests._read.tomldoc import load_toml
-from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
+from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope
 
 _MAX_INCLUDE_DEPTH = 5
 _MAX_INCLUDED_FILES = 64
@@ -94,10 +95,6 @@ def _pep508(text: str) -> tuple[str, str]:
 def _first_line(exc: Exception) -> str:
     """packaging's messages draw a caret diagram on later lines; a diagnostic keeps the first."""
     return (str(exc).splitlines() or [""])[0]
-
-
-def _diag(path: str, message: str) -> Diagnostic:
-    return Diagnostic(path=path, message=message, severity=Severity.WARNING, stage="manifests")
 
 
 # --- requirements files -------------------------------------------------------------------------

@@ -20,21 +20,18 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from analyzer.errors import ManifestError
 from analyzer.manifests import ParseContext
+from analyzer.manifests import entry_warning as _diag
 from analyzer.manifests._read import yamldoc
 from analyzer.manifests._read.jsondoc import key_lines, load_json_object
 from analyzer.manifests._read.text import group_scope
 from analyzer.manifests._read.tomldoc import load_toml
-from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope, Severity
+from analyzer.model import Dependency, Diagnostic, ManifestResult, Scope
 
 _MAX_SETUP_BYTES = 1 << 20
 _MAX_CONCAT = 8
 _SETUP_KEYS = {"install_requires": Scope.RUNTIME, "tests_require": Scope.TEST, "setup_requires": Scope.BUILD}
 _CONDA_SPEC = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_.\-]*)\s*(.*)$")
 _GROUP_IN_MARKER = re.compile(r"""['"]([^'"]+)['"]\s+in\s+(?:dependency_groups|extras)""")
-
-
-def _diag(path: str, message: str) -> Diagnostic:
-    return Diagnostic(path=path, message=message, severity=Severity.WARNING, stage="manifests")
 
 
 def _pep508(path: str, text: str, line: int, scope: Scope) -> Dependency | Diagnostic:
