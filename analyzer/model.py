@@ -68,6 +68,14 @@ class VerdictLanguage(str, enum.Enum):
 
 LANGUAGE_SHARE_RULE = "LANG"
 """The pseudo-rule id of the evidence a language's share of the code gives (it has no [[rule]] of its own)."""
+DOMAIN_RULE = "DOMAIN"
+"""The pseudo-rule id of the evidence a unit's domain gives."""
+TEAM_RULE = "TEAM"
+"""The pseudo-rule id of the evidence the team profile gives."""
+HISTORY_RULE = "HISTORY"
+"""The pseudo-rule id of the evidence the git history gives."""
+JUDGEMENT_RULES = (DOMAIN_RULE, LANGUAGE_SHARE_RULE, TEAM_RULE, HISTORY_RULE)
+"""Evidence ids a report cites that no [[rule]] defines: the judgement gives that evidence itself."""
 
 
 class OutputFormat(str, enum.Enum):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from analyzer.knowledge.domains import DomainSpec, DomainTable, Incumbent
-from analyzer.model import Domain, EvidenceItem, LanguageShare, Lean, Team
+from analyzer.model import HISTORY_RULE, TEAM_RULE, Domain, EvidenceItem, LanguageShare, Lean, Team
 
 CATEGORY_CAP = 3.0
 """A category's strength saturates toward this (the same curve as the evidence of one category)."""
@@ -57,12 +57,6 @@ def _domain(spec: DomainSpec, score: float) -> Domain:
 def spec_of(domain: Domain, table: DomainTable) -> DomainSpec:
     """The table entry of a decided domain."""
     return next(s for s in table.domains if s.id == domain.id)
-
-
-TEAM_RULE = "TEAM"
-"""The pseudo-rule id of the evidence the team profile gives."""
-HISTORY_RULE = "HISTORY"
-"""The pseudo-rule id of the evidence the git history gives."""
 
 
 def team_items(team: Team, table: DomainTable) -> list[EvidenceItem]:

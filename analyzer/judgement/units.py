@@ -19,12 +19,10 @@ from analyzer.judgement.scores import UnitScore, score_unit
 from analyzer.knowledge.criteria import Criteria
 from analyzer.knowledge.domains import DomainTable
 from analyzer.knowledge.rules import Rule
-from analyzer.model import Domain, EvidenceItem, Fact, FactKind, FileEntry, LanguageShare, Role
+from analyzer.model import DOMAIN_RULE, Domain, EvidenceItem, Fact, FactKind, FileEntry, LanguageShare, Role
 
 BINDING_CATEGORY = "ffi"
 """The category of facts that show a native binding."""
-DOMAIN_RULE = "DOMAIN"
-"""The pseudo-rule id of the evidence a unit's domain gives."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from analyzer.judgement.domains import HISTORY_RULE, TEAM_RULE
 from analyzer.judgement.scores import score_unit, unit_language
-from analyzer.judgement.units import DOMAIN_RULE, Context, Judged, judge
+from analyzer.judgement.units import Context, Judged, judge
 from analyzer.knowledge.rules import Rule
 from analyzer.model import (
+    DOMAIN_RULE,
+    HISTORY_RULE,
     LANGUAGE_SHARE_RULE,
+    TEAM_RULE,
     Boundary,
     Component,
     Fact,

@@ -15,12 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from analyzer.errors import ConfigError
-from analyzer.judgement.domains import HISTORY_RULE, TEAM_RULE
-from analyzer.judgement.units import DOMAIN_RULE
 from analyzer.knowledge.criteria import Criteria, EvidenceSpec, load_criteria
 from analyzer.knowledge.domains import load_domains
 from analyzer.knowledge.rules import Example, Rule, RuleSet, load_rules
-from analyzer.model import LANGUAGE_SHARE_RULE
+from analyzer.model import DOMAIN_RULE, JUDGEMENT_RULES, LANGUAGE_SHARE_RULE, TEAM_RULE
 
 
 def _load() -> tuple[Criteria, RuleSet]:
@@ -94,13 +92,13 @@ def listing(category: str | None, ecosystem: str | None, fmt: str, width: int = 
 
 def explain(rule_id: str, fmt: str, width: int = 100) -> str:
     """One rule explained: summary, why it matters, criterion and lean, matches, examples."""
-    if rule_id.upper() in JUDGEMENT_IDS:
+    if rule_id.upper() in JUDGEMENT_RULES:
         return _explain_judgement(rule_id.upper(), fmt)
     criteria, rules = _load()
     try:
         rule = rules.get(rule_id)
     except KeyError:
-        known = ", ".join(JUDGEMENT_IDS)
+        known = ", ".join(JUDGEMENT_RULES)
         raise ConfigError(f"no rule {rule_id!r}; `analyze rules` lists them (and explains {known})") from None
     data = rule_dict(rule, criteria)
     if fmt == "json":
@@ -129,10 +127,6 @@ def explain(rule_id: str, fmt: str, width: int = 100) -> str:
     lines += ["", "Examples that match:"] + [f"  + {t}" for t in data["examples"]["match"]]
     lines += ["Examples that do not match:"] + [f"  - {t}" for t in data["examples"]["no_match"]]
     return "\n".join(lines) + "\n"
-
-
-JUDGEMENT_IDS = (DOMAIN_RULE, LANGUAGE_SHARE_RULE, TEAM_RULE, HISTORY_RULE)
-"""Evidence ids a report cites that no [[rule]] defines: the judgement gives that evidence itself."""
 
 
 def _explain_judgement(rule_id: str, fmt: str) -> str:

@@ -131,15 +131,14 @@ def _wait(process: subprocess.Popen[bytes], command: str, timeout: float | None)
             return out, err.decode("utf-8", "replace")
         except subprocess.TimeoutExpired:
             if _opening_fifo(process.pid):
-                process.kill()
-                process.communicate()
-                raise _GitFailed(
-                    f"git {command} stopped: it waited to open a named pipe (FIFO), e.g. a .gitignore that is one"
-                ) from None
-            if timeout is not None and time.monotonic() - started > timeout:
-                process.kill()
-                process.communicate()
-                raise _GitFailed(f"git {command} did not finish within {timeout:g} s") from None
+                why = f"git {command} stopped: it waited to open a named pipe (FIFO), e.g. a .gitignore that is one"
+            elif timeout is not None and time.monotonic() - started > timeout:
+                why = f"git {command} did not finish within {timeout:g} s"
+            else:
+                continue
+        process.kill()
+        process.communicate()
+        raise _GitFailed(why)
 
 
 def _opening_fifo(pid: int) -> bool:
